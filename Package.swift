@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "BackOffice",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "backoffice", targets: ["backoffice"]),
+        .library(name: "BackOfficeCore", targets: ["BackOfficeCore"]),
+        .library(name: "BackOfficeStore", targets: ["BackOfficeStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // The domain: pure Swift, Foundation only. Every business rule lives here.
+        .target(name: "BackOfficeCore"),
+        // Persistence: the only code that speaks SQL.
+        .target(
+            name: "BackOfficeStore",
+            dependencies: [
+                "BackOfficeCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "backoffice",
+            dependencies: [
+                "BackOfficeCore",
+                "BackOfficeStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "BackOfficeCoreTests",
+            dependencies: [
+                "BackOfficeCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "BackOfficeStoreTests",
+            dependencies: ["BackOfficeCore", "BackOfficeStore", "backoffice"]
+        ),
+        .testTarget(
+            name: "BackOfficeCLITests",
+            dependencies: ["BackOfficeCore", "backoffice"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,129 @@
+import Foundation
+
+/// A stocked item. Its SKU is unique regardless of case.
+public struct Item: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var sku: String
+    public var name: String
+    public var unit: String
+    /// Slash-separated path from the top of the category tree: `Fasteners/Bolts/Hex`.
+    public var category: String
+    public var active: Bool
+    /// Standard cost per unit; nil when nobody has entered one.
+    public var cost: Money?
+    public var reorderPoint: Int
+
+    public init(id: Int64 = 0, sku: String, name: String, unit: String = "EA", category: String = "",
+                active: Bool = true, cost: Money? = nil, reorderPoint: Int = 0) {
+        self.id = id
+        self.sku = sku
+        self.name = name
+        self.unit = unit
+        self.category = category
+        self.active = active
+        self.cost = cost
+        self.reorderPoint = reorderPoint
+    }
+}
+
+/// A place stock lives: a warehouse, a shop floor, a quarantine cage. Only sellable locations count for sales.
+public struct Location: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var code: String
+    public var name: String
+    public var sellable: Bool
+
+    public init(id: Int64 = 0, code: String, name: String, sellable: Bool = true) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.sellable = sellable
+    }
+}
+
+/// A customer account, looked after by an account manager (and a backup when the manager is away).
+public struct Account: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var code: String
+    public var name: String
+    public var manager: String?
+    public var backupManager: String?
+    public var priceList: String
+
+    public init(id: Int64 = 0, code: String, name: String, manager: String?, backupManager: String?, priceList: String) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.manager = manager
+        self.backupManager = backupManager
+        self.priceList = priceList
+    }
+}
+
+/// A price list: a currency and a list price per item, plus the rules that apply to it.
+public struct PriceList: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var code: String
+    public var name: String
+    public var currency: String
+    /// The store-wide fallback list that every quote falls through to.
+    public var isDefault: Bool
+
+    public init(id: Int64 = 0, code: String, name: String, currency: String, isDefault: Bool = false) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.currency = currency
+        self.isDefault = isDefault
+    }
+}
+
+/// Checks on codes and names that every kind of record shares.
+public enum Validate {
+    /// A code (SKU, location, account, price list): 1–40 characters of letters, digits, `-`, `_`, `.`, `/`.
+    public static func code(_ value: String, field: String) throws(Failure) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw Failure.invalid(field, value, "must not be empty") }
+        guard trimmed.count <= 40 else { throw Failure.invalid(field, value, "longer than 40 characters") }
+        guard trimmed.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_./".unicodeScalars.contains($0)) }) else {
+            throw Failure.invalid(field, value, "use letters, digits, - _ . / only")
+        }
+        return trimmed
+    }
+
+    /// A human-readable name: not empty, no control characters, at most 200 characters.
+    public static func name(_ value: String, field: String) throws(Failure) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw Failure.invalid(field, value, "must not be empty") }
+        guard trimmed.count <= 200 else { throw Failure.invalid(field, value, "longer than 200 characters") }
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw Failure.invalid(field, value, "contains control characters")
+        }
+        return trimmed
+    }
+
+    /// A category path: names separated by `/`, no empty segments. Surrounding spaces of segments are dropped.
+    public static func category(_ value: String) throws(Failure) -> String {
+        if value.trimmingCharacters(in: .whitespaces).isEmpty { return "" }
+        let segments = value.split(separator: "/", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !segments.contains(where: \.isEmpty) else { throw Failure.invalid("category", value, "has an empty segment") }
+        for segment in segments { _ = try name(segment, field: "category") }
+        return segments.joined(separator: "/")
+    }
+
+    /// A quantity: a whole number within the range a ledger can hold.
+    public static func quantity(_ value: Int, field: String = "quantity", allowZero: Bool = false, allowNegative: Bool = false) throws(Failure) -> Int {
+        guard value.magnitude <= Ledger.maximumQuantity else {
+            throw Failure.invalid(field, String(value), "more than \(Ledger.maximumQuantity)")
+        }
+        if value == 0 && !allowZero { throw Failure.invalid(field, "0", "must not be zero") }
+        if value < 0 && !allowNegative { throw Failure.invalid(field, String(value), "must not be negative") }
+        return value
+    }
+
+    /// Whether `category` is `ancestor` or lies below it in the tree.
+    public static func category(_ category: String, isWithin ancestor: String) -> Bool {
+        let c = category.lowercased(), a = ancestor.lowercased()
+        return c == a || c.hasPrefix(a + "/")
+    }
+}

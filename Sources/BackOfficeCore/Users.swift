@@ -1,0 +1,127 @@
+import Foundation
+
+/// What a person does here. The permission table decides what each role may do.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case admin
+    case clerk
+    case manager
+    case sales
+}
+
+/// Something a user might be allowed to do.
+public enum Permission: String, Sendable, Codable, CaseIterable {
+    case viewStock
+    case viewPrices
+    case seeCost
+    case postMovements
+    case placeHolds
+    case releaseAnyHold
+    case fileRequests
+    case answerRequests
+    case viewAllRequests
+    case editItems
+    case editPrices
+    case editAccounts
+    case administer
+
+    /// Words for an error message: "may not post movements".
+    public var phrase: String {
+        switch self {
+        case .viewStock: "view stock"
+        case .viewPrices: "view prices"
+        case .seeCost: "see cost or margin"
+        case .postMovements: "post stock movements"
+        case .placeHolds: "place holds"
+        case .releaseAnyHold: "release other people's holds"
+        case .fileRequests: "file requests"
+        case .answerRequests: "answer requests"
+        case .viewAllRequests: "see other people's requests"
+        case .editItems: "change items or locations"
+        case .editPrices: "change prices"
+        case .editAccounts: "change accounts"
+        case .administer: "administer users and the store"
+        }
+    }
+}
+
+/// A person who signs in. Users are never deleted, only deactivated, so the audit trail keeps its names.
+public struct User: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var name: String
+    public var displayName: String
+    public var role: Role
+    /// An account manager who is away has new requests routed to the backup manager.
+    public var away: Bool
+    public var active: Bool
+
+    public init(id: Int64 = 0, name: String, displayName: String, role: Role, away: Bool = false, active: Bool = true) {
+        self.id = id
+        self.name = name
+        self.displayName = displayName
+        self.role = role
+        self.away = away
+        self.active = active
+    }
+
+    public func may(_ permission: Permission) -> Bool { Permissions.allows(role, permission) }
+}
+
+/// Refused because the acting user's role does not carry the permission.
+public struct PermissionDenied: BackOfficeFailure, Equatable {
+    public var user: String
+    public var role: Role
+    public var permission: Permission
+    public var kind: FailureKind { .permissionDenied }
+    public var message: String { "permission denied: \(user) (\(role.rawValue)) may not \(permission.phrase)" }
+}
+
+/// The one permission table. The store, the command line, the console and the SSH gate all ask it.
+public enum Permissions {
+    public static let table: [Role: Set<Permission>] = [
+        .admin: Set(Permission.allCases),
+        .clerk: [.viewStock, .viewPrices, .seeCost, .postMovements, .placeHolds, .releaseAnyHold, .fileRequests, .editItems],
+        .manager: [.viewStock, .viewPrices, .seeCost, .placeHolds, .releaseAnyHold, .fileRequests, .answerRequests,
+                   .viewAllRequests, .editPrices, .editAccounts],
+        .sales: [.viewStock, .viewPrices, .placeHolds, .fileRequests],
+    ]
+
+    public static func allows(_ role: Role, _ permission: Permission) -> Bool {
+        table[role, default: []].contains(permission)
+    }
+
+    public static func require(_ permission: Permission, of user: User) throws(PermissionDenied) {
+        guard user.may(permission) else {
+            throw PermissionDenied(user: user.name, role: user.role, permission: permission)
+        }
+    }
+}
+
+/// Where a change came from, for the audit log.
+public enum Source: String, Sendable, Codable, CaseIterable {
+    case cli
+    case console
+    case ssh
+}
+
+/// Who is acting, from where, and (over SSH) with which key.
+public struct Actor: Sendable, Hashable {
+    public var user: User
+    public var source: Source
+    public var keyFingerprint: String?
+
+    public init(user: User, source: Source, keyFingerprint: String? = nil) {
+        self.user = user
+        self.source = source
+        self.keyFingerprint = keyFingerprint
+    }
+
+    public func require(_ permission: Permission) throws(PermissionDenied) {
+        try Permissions.require(permission, of: user)
+    }
+
+    /// How the actor is named in the audit log: `alice@ssh SHA256:…`.
+    public var auditName: String { user.name }
+    public var auditSource: String {
+        keyFingerprint.map { "\(source.rawValue) \($0)" } ?? source.rawValue
+    }
+}

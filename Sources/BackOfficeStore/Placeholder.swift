@@ -1,0 +1,3 @@
+import BackOfficeCore
+import SQLKit
+import SQLiteKit
