@@ -128,6 +128,8 @@ public struct DemoCompany: Sendable {
         public var movement: Movement
         public var reference: String
         public var actor: String
+        /// What the movement did to on hand, as the ledger worked it out.
+        public var effects: [LedgerEffect]
     }
 
     /// The item's 90 days of movements, valid under the ledger rules, starting from an empty shelf.
@@ -141,7 +143,8 @@ public struct DemoCompany: Sendable {
             let position: (String) -> StockPosition = { StockPosition(onHand: onHand[$0, default: 0]) }
             guard let effects = try? Ledger.effects(of: movement, sku: demo.item.sku, position: position) else { return }
             for effect in effects { onHand[effect.location, default: 0] += effect.delta }
-            result.append(DemoMovement(at: start.addingTimeInterval(day * 86_400), movement: movement, reference: ref, actor: actor))
+            result.append(DemoMovement(at: start.addingTimeInterval(day * 86_400), movement: movement, reference: ref, actor: actor,
+                                       effects: effects))
         }
         for (location, quantity) in demo.openingStock where quantity > 0 {
             post(.receipt(quantity: quantity, to: location), day: 0.3, ref: "OPENING", actor: "admin")

@@ -1,0 +1,293 @@
+import BackOfficeCore
+import Foundation
+import SQLiteNIO
+
+/// A numbered schema change. Once shipped, a migration's text never changes: add a new one instead.
+struct Migration: Sendable {
+    var version: Int
+    var name: String
+    var statements: [String]
+}
+
+/// SQLite's dialect lives here and in the queries of this module alone.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "initial schema", statements: [
+            """
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                display_name TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'clerk', 'manager', 'sales')),
+                away INTEGER NOT NULL DEFAULT 0,
+                active INTEGER NOT NULL DEFAULT 1,
+                created_at INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE locations (
+                id INTEGER PRIMARY KEY,
+                code TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                name TEXT NOT NULL,
+                sellable INTEGER NOT NULL DEFAULT 1
+            )
+            """,
+            """
+            CREATE TABLE items (
+                id INTEGER PRIMARY KEY,
+                sku TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                name TEXT NOT NULL,
+                uom TEXT NOT NULL,
+                category TEXT NOT NULL DEFAULT '',
+                active INTEGER NOT NULL DEFAULT 1,
+                cost INTEGER,
+                cost_currency TEXT,
+                reorder_point INTEGER NOT NULL DEFAULT 0 CHECK (reorder_point >= 0)
+            )
+            """,
+            "CREATE INDEX items_category ON items (category)",
+            """
+            CREATE VIRTUAL TABLE items_fts USING fts5 (
+                sku, name, category,
+                content = 'items', content_rowid = 'id',
+                tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+            )
+            """,
+            """
+            CREATE TRIGGER items_fts_insert AFTER INSERT ON items BEGIN
+                INSERT INTO items_fts (rowid, sku, name, category) VALUES (new.id, new.sku, new.name, new.category);
+            END
+            """,
+            """
+            CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+                INSERT INTO items_fts (items_fts, rowid, sku, name, category) VALUES ('delete', old.id, old.sku, old.name, old.category);
+            END
+            """,
+            """
+            CREATE TRIGGER items_fts_update AFTER UPDATE OF sku, name, category ON items BEGIN
+                INSERT INTO items_fts (items_fts, rowid, sku, name, category) VALUES ('delete', old.id, old.sku, old.name, old.category);
+                INSERT INTO items_fts (rowid, sku, name, category) VALUES (new.id, new.sku, new.name, new.category);
+            END
+            """,
+            """
+            CREATE TABLE balances (
+                item_id INTEGER NOT NULL REFERENCES items (id),
+                location_id INTEGER NOT NULL REFERENCES locations (id),
+                on_hand INTEGER NOT NULL CHECK (on_hand >= 0),
+                PRIMARY KEY (item_id, location_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE movements (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('receipt', 'issue', 'transfer', 'adjustment', 'count')),
+                item_id INTEGER NOT NULL REFERENCES items (id),
+                location_id INTEGER NOT NULL REFERENCES locations (id),
+                to_location_id INTEGER REFERENCES locations (id),
+                quantity INTEGER NOT NULL,
+                counted INTEGER,
+                reason TEXT,
+                ref TEXT,
+                actor TEXT NOT NULL,
+                source TEXT NOT NULL,
+                at INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX movements_item ON movements (item_id, at)",
+            """
+            CREATE TRIGGER movements_no_update BEFORE UPDATE ON movements BEGIN
+                SELECT RAISE(ABORT, 'the movement journal is append-only: post a reversing movement instead');
+            END
+            """,
+            """
+            CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements BEGIN
+                SELECT RAISE(ABORT, 'the movement journal is append-only: post a reversing movement instead');
+            END
+            """,
+            """
+            CREATE TABLE price_lists (
+                id INTEGER PRIMARY KEY,
+                code TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                name TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                is_default INTEGER NOT NULL DEFAULT 0
+            )
+            """,
+            "CREATE UNIQUE INDEX price_lists_one_default ON price_lists (is_default) WHERE is_default = 1",
+            """
+            CREATE TABLE accounts (
+                id INTEGER PRIMARY KEY,
+                code TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                name TEXT NOT NULL,
+                manager_id INTEGER REFERENCES users (id),
+                backup_id INTEGER REFERENCES users (id),
+                price_list_id INTEGER NOT NULL REFERENCES price_lists (id)
+            )
+            """,
+            "CREATE INDEX accounts_manager ON accounts (manager_id)",
+            "CREATE INDEX accounts_backup ON accounts (backup_id)",
+            """
+            CREATE TABLE holds (
+                id INTEGER PRIMARY KEY,
+                item_id INTEGER NOT NULL REFERENCES items (id),
+                location_id INTEGER NOT NULL REFERENCES locations (id),
+                account_id INTEGER NOT NULL REFERENCES accounts (id),
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                owner TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                released_at INTEGER,
+                released_by TEXT
+            )
+            """,
+            "CREATE INDEX holds_open ON holds (item_id, location_id, expires_at) WHERE released_at IS NULL",
+            "CREATE INDEX holds_owner ON holds (owner, expires_at)",
+            """
+            CREATE TABLE incoming (
+                id INTEGER PRIMARY KEY,
+                item_id INTEGER NOT NULL REFERENCES items (id),
+                location_id INTEGER NOT NULL REFERENCES locations (id),
+                quantity INTEGER NOT NULL CHECK (quantity >= 0),
+                due TEXT NOT NULL,
+                ref TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX incoming_open ON incoming (item_id, location_id, due) WHERE quantity > 0",
+            """
+            CREATE TABLE list_prices (
+                price_list_id INTEGER NOT NULL REFERENCES price_lists (id),
+                item_id INTEGER NOT NULL REFERENCES items (id),
+                price INTEGER NOT NULL CHECK (price >= 0),
+                PRIMARY KEY (price_list_id, item_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE price_rules (
+                id INTEGER PRIMARY KEY,
+                price_list_id INTEGER REFERENCES price_lists (id),
+                account_id INTEGER REFERENCES accounts (id),
+                scope TEXT NOT NULL CHECK (scope IN ('item', 'category', 'all')),
+                scope_item_id INTEGER REFERENCES items (id),
+                scope_category TEXT,
+                min_qty INTEGER NOT NULL DEFAULT 1 CHECK (min_qty >= 1),
+                valid_from TEXT,
+                valid_to TEXT,
+                action TEXT NOT NULL CHECK (action IN ('fixed', 'percent_off', 'markup')),
+                amount TEXT NOT NULL,
+                rounding_step INTEGER NOT NULL DEFAULT 0,
+                margin_floor TEXT,
+                note TEXT NOT NULL DEFAULT '',
+                CHECK ((price_list_id IS NULL) <> (account_id IS NULL))
+            )
+            """,
+            "CREATE INDEX price_rules_list ON price_rules (price_list_id, scope, scope_item_id)",
+            "CREATE INDEX price_rules_account ON price_rules (account_id, scope, scope_item_id)",
+            """
+            CREATE TABLE contract_prices (
+                id INTEGER PRIMARY KEY,
+                account_id INTEGER NOT NULL REFERENCES accounts (id),
+                item_id INTEGER NOT NULL REFERENCES items (id),
+                price INTEGER NOT NULL CHECK (price >= 0),
+                min_qty INTEGER NOT NULL DEFAULT 1 CHECK (min_qty >= 1),
+                valid_from TEXT,
+                valid_to TEXT
+            )
+            """,
+            "CREATE INDEX contract_prices_account_item ON contract_prices (account_id, item_id)",
+            """
+            CREATE TABLE requests (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('stock', 'price', 'quote', 'other')),
+                account_id INTEGER NOT NULL REFERENCES accounts (id),
+                item_id INTEGER REFERENCES items (id),
+                quantity INTEGER,
+                text TEXT NOT NULL,
+                priority TEXT NOT NULL CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+                state TEXT NOT NULL CHECK (state IN ('new', 'claimed', 'answered', 'waiting', 'closed')),
+                requester_id INTEGER NOT NULL REFERENCES users (id),
+                assignee_id INTEGER REFERENCES users (id),
+                created_at INTEGER NOT NULL,
+                due_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX requests_assignee ON requests (assignee_id, state)",
+            "CREATE INDEX requests_requester ON requests (requester_id, state)",
+            "CREATE INDEX requests_account ON requests (account_id, state)",
+            "CREATE INDEX requests_state ON requests (state, due_at)",
+            """
+            CREATE TABLE request_events (
+                id INTEGER PRIMARY KEY,
+                request_id INTEGER NOT NULL REFERENCES requests (id),
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                from_state TEXT,
+                to_state TEXT NOT NULL,
+                text TEXT NOT NULL DEFAULT '',
+                snapshot TEXT
+            )
+            """,
+            "CREATE INDEX request_events_request ON request_events (request_id, id)",
+            """
+            CREATE TABLE audit (
+                seq INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                source TEXT NOT NULL,
+                action TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                before TEXT,
+                after TEXT,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+                SELECT RAISE(ABORT, 'the audit log is append-only');
+            END
+            """,
+            """
+            CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+                SELECT RAISE(ABORT, 'the audit log is append-only');
+            END
+            """,
+        ]),
+    ]
+}
+
+extension Store {
+    /// The schema version the store is at.
+    public func schemaVersion() async throws -> Int {
+        try await read {
+            let rows = try await connection.query("SELECT MAX(version) AS v FROM schema_migrations")
+            return rows.first?.column("v")?.integer ?? 0
+        }
+    }
+
+    /// Applies the migrations not yet applied, each in its own immediate transaction, so two processes opening a new
+    /// store at once apply each migration exactly once.
+    func migrate() async throws {
+        _ = try await connection.query("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
+            """)
+        for migration in Migrations.all {
+            try await write {
+                let applied = try await connection.query("SELECT 1 FROM schema_migrations WHERE version = ?", [.integer(migration.version)])
+                guard applied.isEmpty else { return }
+                for statement in migration.statements {
+                    _ = try await connection.query(statement)
+                }
+                _ = try await connection.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                                               [.integer(migration.version), .text(migration.name), .integer(Int(UTC.seconds(now)))])
+            }
+        }
+        let newest = try await connection.query("SELECT MAX(version) AS v FROM schema_migrations").first?.column("v")?.integer ?? 0
+        if newest > Migrations.all.count {
+            throw Failure(.storeFailure, "the store at \(path) has schema version \(newest), newer than this backoffice (\(Migrations.all.count)); upgrade backoffice")
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import BackOfficeCore
-import SQLKit
-import SQLiteKit

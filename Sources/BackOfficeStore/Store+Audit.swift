@@ -1,0 +1,192 @@
+import BackOfficeCore
+import Crypto
+import Foundation
+import SQLKit
+import SQLiteNIO
+
+extension Store {
+    /// Appends an audit entry chained to the previous one. Call inside a write transaction.
+    func audit(_ actor: Actor?, _ action: String, _ entity: String, before: String? = nil, after: String? = nil) async throws {
+        let last = try await connection.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").first
+        let sequence = Int64(last?.column("seq")?.integer ?? 0) + 1
+        let previous = last?.column("hash")?.string ?? AuditEntry.genesisHash
+        let at = UTC.seconds(now)
+        let who = actor?.auditName ?? "system"
+        let source = actor?.auditSource ?? "cli"
+        let hash = Store.chainHash(sequence: sequence, at: at, actor: who, source: source, action: action, entity: entity,
+                                   before: before, after: after, previousHash: previous)
+        _ = try await connection.query("""
+            INSERT INTO audit (seq, at, actor, source, action, entity, before, after, prev_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.integer(Int(sequence)), .integer(Int(at)), .text(who), .text(source), .text(action), .text(entity),
+                  before.map { .text($0) } ?? .null, after.map { .text($0) } ?? .null, .text(previous), .text(hash)])
+    }
+
+    static func chainHash(sequence: Int64, at: Int64, actor: String, source: String, action: String, entity: String,
+                          before: String?, after: String?, previousHash: String) -> String {
+        let input = AuditEntry.chainInput(sequence: sequence, at: at, actor: actor, source: source, action: action,
+                                          entity: entity, before: before, after: after, previousHash: previousHash)
+        return SHA256.hash(data: input).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The most recent audit entries, newest first.
+    public func auditLog(limit: Int = 50, before sequence: Int64? = nil) async throws -> [AuditEntry] {
+        try await read {
+            try await rows("""
+                SELECT * FROM audit WHERE seq < \(bind: sequence ?? Int64.max) ORDER BY seq DESC LIMIT \(bind: limit)
+                """).map(Store.auditEntry)
+        }
+    }
+
+    static func auditEntry(_ row: any SQLRow) throws -> AuditEntry {
+        AuditEntry(sequence: try row.int("seq"), at: try row.date("at"), actor: try row.string("actor"),
+                   source: try row.string("source"), action: try row.string("action"), entity: try row.string("entity"),
+                   before: try row.optionalString("before"), after: try row.optionalString("after"),
+                   previousHash: try row.string("prev_hash"), hash: try row.string("hash"))
+    }
+
+    // MARK: - Verify
+
+    /// What `verify` found.
+    public struct VerifyReport: Sendable, Codable {
+        public var integrity: String
+        public var balancesChecked: Int
+        public var balanceDifferences: [String]
+        public var auditEntriesChecked: Int
+        public var auditProblems: [String]
+        public var otherProblems: [String]
+        public var ok: Bool { integrity == "ok" && balanceDifferences.isEmpty && auditProblems.isEmpty && otherProblems.isEmpty }
+    }
+
+    /// Recomputes every balance from the journal, walks the audit chain and runs SQLite's integrity check.
+    public func verify(by actor: Actor) async throws -> VerifyReport {
+        try actor.require(.administer)
+        return try await read {
+            let integrityRows = try await connection.query("PRAGMA integrity_check")
+            let integrity = integrityRows.compactMap { $0.column("integrity_check")?.string }.joined(separator: "; ")
+
+            // Balances against the journal, both ways round.
+            let differences = try await connection.query("""
+                WITH journal AS (
+                    SELECT item_id, location_id, SUM(delta) AS on_hand FROM (
+                        SELECT item_id, location_id,
+                               CASE kind WHEN 'issue' THEN -quantity WHEN 'transfer' THEN -quantity ELSE quantity END AS delta
+                        FROM movements
+                        UNION ALL
+                        SELECT item_id, to_location_id, quantity FROM movements WHERE kind = 'transfer'
+                    ) GROUP BY item_id, location_id
+                )
+                SELECT COALESCE(i.sku, '#' || COALESCE(j.item_id, b.item_id)) AS sku,
+                       COALESCE(l.code, '#' || COALESCE(j.location_id, b.location_id)) AS location,
+                       COALESCE(j.on_hand, 0) AS journal, COALESCE(b.on_hand, 0) AS balance
+                FROM journal j
+                FULL OUTER JOIN balances b ON b.item_id = j.item_id AND b.location_id = j.location_id
+                LEFT JOIN items i ON i.id = COALESCE(j.item_id, b.item_id)
+                LEFT JOIN locations l ON l.id = COALESCE(j.location_id, b.location_id)
+                WHERE COALESCE(j.on_hand, 0) <> COALESCE(b.on_hand, 0)
+                LIMIT 100
+                """)
+            let balanceDifferences = differences.map { row in
+                let sku = row.column("sku")?.string ?? "?", location = row.column("location")?.string ?? "?"
+                let journal = row.column("journal")?.integer ?? 0, balance = row.column("balance")?.integer ?? 0
+                return "\(sku) at \(location): journal says \(journal), balance says \(balance)"
+            }
+            let balanceCount = try await connection.query("SELECT COUNT(*) AS n FROM balances").first?.column("n")?.integer ?? 0
+
+            var other: [String] = []
+            let negative = try await connection.query("SELECT COUNT(*) AS n FROM balances WHERE on_hand < 0").first?.column("n")?.integer ?? 0
+            if negative > 0 { other.append("\(negative) balances are negative") }
+            for (table, trigger) in [("movements", "movements_no_update"), ("movements", "movements_no_delete"),
+                                     ("audit", "audit_no_update"), ("audit", "audit_no_delete")] {
+                let found = try await connection.query("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
+                                                        [.text(trigger), .text(table)])
+                if found.isEmpty { other.append("the append-only trigger \(trigger) on \(table) is missing") }
+            }
+
+            // The audit chain, a page at a time.
+            var problems: [String] = []
+            var previous = AuditEntry.genesisHash
+            var expected: Int64 = 1
+            var checked = 0
+            while problems.count < 20 {
+                let page = try await connection.query("SELECT * FROM audit WHERE seq >= ? ORDER BY seq LIMIT 5000", [.integer(Int(expected))])
+                if page.isEmpty { break }
+                for row in page {
+                    let seq = Int64(row.column("seq")?.integer ?? 0)
+                    if seq != expected { problems.append("audit entry \(expected) is missing") }
+                    let prev = row.column("prev_hash")?.string ?? ""
+                    if prev != previous { problems.append("audit entry \(seq) does not follow entry \(seq - 1)") }
+                    let recomputed = Store.chainHash(
+                        sequence: seq, at: Int64(row.column("at")?.integer ?? 0), actor: row.column("actor")?.string ?? "",
+                        source: row.column("source")?.string ?? "", action: row.column("action")?.string ?? "",
+                        entity: row.column("entity")?.string ?? "", before: row.column("before")?.string,
+                        after: row.column("after")?.string, previousHash: prev)
+                    let stored = row.column("hash")?.string ?? ""
+                    if recomputed != stored { problems.append("audit entry \(seq) was altered (hash mismatch)") }
+                    previous = stored
+                    expected = seq + 1
+                    checked += 1
+                }
+            }
+            return VerifyReport(integrity: integrity, balancesChecked: balanceCount, balanceDifferences: balanceDifferences,
+                                auditEntriesChecked: checked, auditProblems: problems, otherProblems: other)
+        }
+    }
+
+    // MARK: - Backup
+
+    /// Writes a consistent copy of the store to `destination` with `VACUUM INTO`, while others keep working.
+    public func backup(to destination: String, by actor: Actor) async throws {
+        try actor.require(.administer)
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw Failure(.alreadyExists, "backup: \(destination) already exists; choose a new file name")
+        }
+        try await read {
+            _ = try await connection.query("VACUUM INTO ?", [.text(destination)])
+        }
+        try await write { try await audit(actor, "store.backup", "store", after: destination) }
+    }
+
+    // MARK: - Doctor
+
+    public struct Diagnosis: Sendable, Codable {
+        public var path: String
+        public var sqliteVersion: String
+        public var schemaVersion: Int
+        public var pragmas: [String: String]
+        public var counts: [String: Int]
+        public var fileBytes: Int64
+        public var walBytes: Int64
+    }
+
+    /// The SQLite version, the pragmas in force and counts of everything.
+    public func diagnose() async throws -> Diagnosis {
+        try await read {
+            var pragmas: [String: String] = [:]
+            for name in ["journal_mode", "synchronous", "foreign_keys", "busy_timeout", "page_size", "page_count",
+                         "freelist_count", "wal_autocheckpoint", "cache_size", "auto_vacuum"] {
+                let row = try await connection.query("PRAGMA \(name)").first
+                pragmas[name] = row.flatMap { r in r.columns.first.map { $0.data.description } } ?? "?"
+            }
+            var counts: [String: Int] = [:]
+            for table in ["items", "locations", "balances", "movements", "holds", "incoming", "price_lists", "list_prices",
+                          "price_rules", "contract_prices", "accounts", "users", "requests", "request_events", "audit"] {
+                counts[table] = try await connection.query("SELECT COUNT(*) AS n FROM \(table)").first?.column("n")?.integer ?? 0
+            }
+            counts["holds_active"] = try await connection.query(
+                "SELECT COUNT(*) AS n FROM holds WHERE released_at IS NULL AND expires_at > ?", [.integer(Int(UTC.seconds(now)))]
+            ).first?.column("n")?.integer ?? 0
+            let version = try await connection.query("SELECT MAX(version) AS v FROM schema_migrations").first?.column("v")?.integer ?? 0
+            func size(_ file: String) -> Int64 {
+                ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0
+            }
+            return Diagnosis(path: path, sqliteVersion: SQLiteConnection.libraryVersionString(), schemaVersion: version,
+                             pragmas: pragmas, counts: counts, fileBytes: size(path), walBytes: size(path + "-wal"))
+        }
+    }
+
+    /// The version of the SQLite library the store runs on.
+    public static var sqliteVersion: (number: Int, text: String) {
+        (Int(SQLiteConnection.libraryVersion()), SQLiteConnection.libraryVersionString())
+    }
+}

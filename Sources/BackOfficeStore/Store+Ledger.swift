@@ -1,0 +1,376 @@
+import BackOfficeCore
+import Foundation
+import SQLKit
+import SQLiteNIO
+
+/// An item's stock at every location that has any.
+public struct StockAnswer: Sendable, Codable, Hashable {
+    public struct Line: Sendable, Codable, Hashable {
+        public var location: String
+        public var locationName: String
+        public var sellable: Bool
+        public var position: StockPosition
+        /// The earliest expected receipt here, if any.
+        public var nextReceipt: Day?
+    }
+
+    public var item: Item
+    public var lines: [Line]
+
+    public var totals: StockPosition { lines.reduce(StockPosition()) { $0 + $1.position } }
+    /// What sales may promise: available at sellable locations.
+    public var sellableAvailable: Int { lines.filter(\.sellable).reduce(0) { $0 + max(0, $1.position.available) } }
+    public var nextReceipt: Day? { lines.compactMap(\.nextReceipt).min() }
+    public var belowReorderPoint: Bool { totals.onHand < item.reorderPoint }
+
+    /// The answer as a role may see it: sales sees sellable locations only and no cost.
+    public func visible(to user: User) -> StockAnswer {
+        var copy = self
+        if !user.may(.seeCost) { copy.item.cost = nil }
+        if user.role == .sales { copy.lines = lines.filter(\.sellable) }
+        return copy
+    }
+}
+
+/// A movement as the journal holds it.
+public struct JournalEntry: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var kind: MovementKind
+    public var sku: String
+    public var location: String
+    public var toLocation: String?
+    /// Receipt, issue, transfer: the quantity moved. Adjustment and count: the signed change posted.
+    public var quantity: Int
+    public var counted: Int?
+    public var reason: String?
+    public var reference: String?
+    public var actor: String
+    public var source: String
+    public var at: Date
+}
+
+/// The outcome of posting a movement: the journal entry and the new stock at each touched location.
+public struct PostedMovement: Sendable, Codable {
+    public var entry: JournalEntry
+    public var stock: StockAnswer
+}
+
+extension Store {
+    // MARK: - Stock
+
+    public func stock(sku: String, by actor: Actor) async throws -> StockAnswer {
+        try actor.require(.viewStock)
+        return try await read {
+            let item = try await requireItem(sku: sku)
+            return try await stockAnswer(item).visible(to: actor.user)
+        }
+    }
+
+    /// The item a query names (SKU or best match) with its stock.
+    public func stock(query: String, by actor: Actor) async throws -> StockAnswer {
+        try actor.require(.viewStock)
+        return try await read {
+            var item = try await findItem(sku: query)
+            if item == nil { item = try await searchItems(query, limit: 1).first }
+            guard let item else { throw Failure(.notFound, "no item matches \(query.debugDescription)") }
+            return try await stockAnswer(item).visible(to: actor.user)
+        }
+    }
+
+    func stockAnswer(_ item: Item) async throws -> StockAnswer {
+        let nowSeconds = UTC.seconds(now)
+        let rows = try await connection.query("""
+            SELECT l.code, l.name, l.sellable,
+                   COALESCE(b.on_hand, 0) AS on_hand, b.on_hand IS NOT NULL AS has_balance,
+                   (SELECT COALESCE(SUM(h.quantity), 0) FROM holds h
+                     WHERE h.item_id = ?1 AND h.location_id = l.id AND h.released_at IS NULL AND h.expires_at > ?2) AS reserved,
+                   (SELECT COALESCE(SUM(x.quantity), 0) FROM incoming x
+                     WHERE x.item_id = ?1 AND x.location_id = l.id AND x.quantity > 0) AS incoming,
+                   (SELECT MIN(x.due) FROM incoming x WHERE x.item_id = ?1 AND x.location_id = l.id AND x.quantity > 0) AS next_due
+            FROM locations l
+            LEFT JOIN balances b ON b.item_id = ?1 AND b.location_id = l.id
+            ORDER BY l.sellable DESC, l.code
+            """, [.integer(Int(item.id)), .integer(Int(nowSeconds))])
+        var lines: [StockAnswer.Line] = []
+        for row in rows {
+            let position = StockPosition(onHand: row.column("on_hand")?.integer ?? 0, reserved: row.column("reserved")?.integer ?? 0,
+                                         incoming: row.column("incoming")?.integer ?? 0)
+            let hasBalance = (row.column("has_balance")?.integer ?? 0) != 0
+            guard hasBalance || position.reserved != 0 || position.incoming != 0 else { continue }
+            lines.append(StockAnswer.Line(location: row.column("code")?.string ?? "?", locationName: row.column("name")?.string ?? "",
+                                          sellable: (row.column("sellable")?.integer ?? 0) != 0, position: position,
+                                          nextReceipt: try row.column("next_due")?.string.map { try Day.parse($0) }))
+        }
+        return StockAnswer(item: item, lines: lines)
+    }
+
+    /// The position of one item at one location, with active holds and open expected receipts.
+    func position(itemID: Int64, locationID: Int64) async throws -> StockPosition {
+        let row = try await connection.query("""
+            SELECT (SELECT COALESCE(on_hand, 0) FROM balances WHERE item_id = ?1 AND location_id = ?2) AS on_hand,
+                   (SELECT COALESCE(SUM(quantity), 0) FROM holds
+                     WHERE item_id = ?1 AND location_id = ?2 AND released_at IS NULL AND expires_at > ?3) AS reserved,
+                   (SELECT COALESCE(SUM(quantity), 0) FROM incoming WHERE item_id = ?1 AND location_id = ?2 AND quantity > 0) AS incoming
+            """, [.integer(Int(itemID)), .integer(Int(locationID)), .integer(Int(UTC.seconds(now)))]).first
+        return StockPosition(onHand: row?.column("on_hand")?.integer ?? 0, reserved: row?.column("reserved")?.integer ?? 0,
+                             incoming: row?.column("incoming")?.integer ?? 0)
+    }
+
+    // MARK: - Posting
+
+    /// Posts a movement: checks it against the ledger rules, appends it to the journal, updates the balances, takes
+    /// a matching purchase order off what is expected, and writes the audit entry — in one transaction.
+    public func post(_ movement: Movement, sku: String, reference: String? = nil, by actor: Actor) async throws -> PostedMovement {
+        try actor.require(.postMovements)
+        let reference = reference?.trimmingCharacters(in: .whitespaces)
+        if let reference, reference.count > 100 { throw Failure.invalid("ref", String(reference.prefix(20)) + "…", "longer than 100 characters") }
+        return try await write {
+            let item = try await requireItem(sku: sku)
+            if !item.active, movement.kind == .receipt || movement.kind == .issue || movement.kind == .transfer {
+                throw Failure(.conflict, "item \(item.sku) is inactive; only counts and adjustments may be posted to it")
+            }
+            var locations: [String: Location] = [:]
+            var positions: [String: StockPosition] = [:]
+            for code in movement.locations {
+                let location = try await requireLocation(code)
+                locations[code.lowercased()] = location
+                positions[code.lowercased()] = try await position(itemID: item.id, locationID: location.id)
+            }
+            let effects = try Ledger.effects(of: movement, sku: item.sku) { positions[$0.lowercased()] ?? StockPosition() }
+            let at = UTC.seconds(now)
+            let entry = try await append(movement, item: item, locations: locations, effects: effects, reference: reference,
+                                         actor: actor.auditName, source: actor.auditSource, at: at)
+            if case let .receipt(quantity, to) = movement, let reference, let location = locations[to.lowercased()] {
+                try await receiveAgainstExpected(quantity, reference: reference, item: item, location: location)
+            }
+            let before = effects.map { "\($0.location.uppercased()) \(positions[$0.location.lowercased()]?.onHand ?? 0)" }
+            let after = effects.map { "\($0.location.uppercased()) \((positions[$0.location.lowercased()]?.onHand ?? 0) + $0.delta)" }
+            try await audit(actor, "movement.\(movement.kind.rawValue)", "item \(item.sku) movement \(entry.id)",
+                            before: "on hand " + before.joined(separator: ", "),
+                            after: "on hand " + after.joined(separator: ", ") + (reference.map { " ref \($0)" } ?? ""))
+            return PostedMovement(entry: entry, stock: try await stockAnswer(item).visible(to: actor.user))
+        }
+    }
+
+    /// Appends one journal row and applies its effects to the balances (inside a write transaction).
+    func append(_ movement: Movement, item: Item, locations: [String: Location], effects: [LedgerEffect],
+                reference: String?, actor: String, source: String, at: Int64) async throws -> JournalEntry {
+        var quantity = 0, counted: Int? = nil, reason: String? = nil
+        var from = movement.locations[0], to: String? = nil
+        switch movement {
+        case let .receipt(q, _), let .issue(q, _): quantity = q
+        case let .transfer(q, f, t): quantity = q; from = f; to = t
+        case let .adjustment(delta, _, r): quantity = delta; reason = r.uppercased()
+        case let .count(c, _): quantity = effects[0].delta; counted = c
+        }
+        guard let fromLocation = locations[from.lowercased()] else { throw Failure.notFound("location", from) }
+        let toLocation = to.flatMap { locations[$0.lowercased()] }
+        _ = try await connection.query("""
+            INSERT INTO movements (kind, item_id, location_id, to_location_id, quantity, counted, reason, ref, actor, source, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(movement.kind.rawValue), .integer(Int(item.id)), .integer(Int(fromLocation.id)),
+                  toLocation.map { .integer(Int($0.id)) } ?? .null, .integer(quantity), counted.map { .integer($0) } ?? .null,
+                  reason.map { .text($0) } ?? .null, reference.flatMap { $0.isEmpty ? nil : SQLiteData.text($0) } ?? .null,
+                  .text(actor), .text(source), .integer(Int(at))])
+        let id = try await lastInsertID()
+        for effect in effects {
+            guard let location = locations[effect.location.lowercased()] else { continue }
+            // SQLite checks the row an upsert proposes before resolving the conflict, so a decrease is an UPDATE
+            // (the ledger has already made sure there is stock to take).
+            let binds: [SQLiteData] = [.integer(Int(item.id)), .integer(Int(location.id)), .integer(effect.delta)]
+            if effect.delta < 0 {
+                _ = try await connection.query("UPDATE balances SET on_hand = on_hand + ?3 WHERE item_id = ?1 AND location_id = ?2", binds)
+            } else {
+                _ = try await connection.query("""
+                    INSERT INTO balances (item_id, location_id, on_hand) VALUES (?1, ?2, ?3)
+                    ON CONFLICT (item_id, location_id) DO UPDATE SET on_hand = on_hand + ?3
+                    """, binds)
+            }
+        }
+        return JournalEntry(id: id, kind: movement.kind, sku: item.sku, location: fromLocation.code, toLocation: toLocation?.code,
+                            quantity: quantity, counted: counted, reason: reason, reference: reference, actor: actor,
+                            source: source, at: UTC.date(at))
+    }
+
+    private func receiveAgainstExpected(_ quantity: Int, reference: String, item: Item, location: Location) async throws {
+        let open = try await rows("""
+            SELECT x.id, x.quantity, x.due, x.ref FROM incoming x
+            WHERE x.item_id = \(bind: item.id) AND x.location_id = \(bind: location.id) AND x.quantity > 0
+            """).map { row in
+            ExpectedReceipt(id: try row.int("id"), sku: item.sku, location: location.code, quantity: try row.integer("quantity"),
+                            due: try Day.parse(try row.string("due")), reference: try row.string("ref"))
+        }
+        for (id, remaining) in ExpectedReceipt.receiving(quantity, reference: reference, against: open) {
+            try await run("UPDATE incoming SET quantity = \(bind: remaining) WHERE id = \(bind: id)")
+        }
+    }
+
+    // MARK: - Journal
+
+    static let journalSelect = """
+        SELECT m.id, m.kind, i.sku, l.code AS location, t.code AS to_location, m.quantity, m.counted, m.reason, m.ref,
+               m.actor, m.source, m.at
+        FROM movements m JOIN items i ON i.id = m.item_id JOIN locations l ON l.id = m.location_id
+        LEFT JOIN locations t ON t.id = m.to_location_id
+        """
+
+    static func journalEntry(_ row: any SQLRow) throws -> JournalEntry {
+        JournalEntry(id: try row.int("id"), kind: MovementKind(rawValue: try row.string("kind")) ?? .adjustment,
+                     sku: try row.string("sku"), location: try row.string("location"), toLocation: try row.optionalString("to_location"),
+                     quantity: try row.integer("quantity"), counted: try row.optionalInt("counted").map(Int.init),
+                     reason: try row.optionalString("reason"), reference: try row.optionalString("ref"),
+                     actor: try row.string("actor"), source: try row.string("source"), at: try row.date("at"))
+    }
+
+    /// An item's movements, newest first, a page at a time.
+    public func movements(sku: String, limit: Int = 20, before id: Int64 = .max, by actor: Actor) async throws -> [JournalEntry] {
+        try actor.require(.viewStock)
+        return try await read {
+            let item = try await requireItem(sku: sku)
+            return try await rows("""
+                \(unsafeRaw: Store.journalSelect) WHERE m.item_id = \(bind: item.id) AND m.id < \(bind: id)
+                ORDER BY m.at DESC, m.id DESC LIMIT \(bind: max(1, min(limit, 1_000)))
+                """).map(Store.journalEntry)
+        }
+    }
+
+    /// On hand at the end of each of the last `days` days, from the journal (for the stock-level sparkline).
+    public func stockHistory(sku: String, days: Int = 90, by actor: Actor) async throws -> [Int] {
+        try actor.require(.viewStock)
+        return try await read {
+            let item = try await requireItem(sku: sku)
+            let today = Day(now)
+            let start = today.adding(days: -(days - 1))
+            let rows = try await connection.query("""
+                SELECT at / 86400 AS day,
+                       SUM(CASE kind WHEN 'issue' THEN -quantity WHEN 'transfer' THEN 0 ELSE quantity END) AS delta
+                FROM movements WHERE item_id = ? GROUP BY day ORDER BY day
+                """, [.integer(Int(item.id))])
+            var level = 0
+            var perDay = Array(repeating: 0, count: days)
+            var index = 0
+            for row in rows {
+                let day = row.column("day")?.integer ?? 0
+                while index < days && start.ordinal + index < day { perDay[index] = level; index += 1 }
+                level += row.column("delta")?.integer ?? 0
+            }
+            while index < days { perDay[index] = level; index += 1 }
+            return perDay
+        }
+    }
+
+    // MARK: - Holds
+
+    static let holdSelect = """
+        SELECT h.id, i.sku, l.code AS location, a.code AS account, h.quantity, h.owner, h.created_at, h.expires_at,
+               h.released_at, h.released_by
+        FROM holds h JOIN items i ON i.id = h.item_id JOIN locations l ON l.id = h.location_id JOIN accounts a ON a.id = h.account_id
+        """
+
+    static func hold(_ row: any SQLRow) throws -> Hold {
+        Hold(id: try row.int("id"), sku: try row.string("sku"), location: try row.string("location"), account: try row.string("account"),
+             quantity: try row.integer("quantity"), owner: try row.string("owner"), createdAt: try row.date("created_at"),
+             expiresAt: try row.date("expires_at"), releasedAt: try row.optionalDate("released_at"),
+             releasedBy: try row.optionalString("released_by"))
+    }
+
+    /// Reserves stock for an account until `expiresAt`; refused when it would take more than is available.
+    public func placeHold(sku: String, quantity: Int, location code: String, account accountCode: String,
+                          expiresAt: Date?, by actor: Actor) async throws -> Hold {
+        try actor.require(.placeHolds)
+        return try await write {
+            let item = try await requireItem(sku: sku)
+            let location = try await requireLocation(code)
+            let account = try await requireAccount(accountCode)
+            if actor.user.role == .sales && !location.sellable {
+                throw Failure(.permissionDenied, "permission denied: \(location.code) is not a sellable location")
+            }
+            let expiry = expiresAt ?? now.addingTimeInterval(Hold.defaultDuration)
+            try Hold.checkExpiry(expiry, now: now)
+            let position = try await position(itemID: item.id, locationID: location.id)
+            try Ledger.checkHold(quantity: quantity, sku: item.sku, location: location.code, position: position)
+            try await run("""
+                INSERT INTO holds (item_id, location_id, account_id, quantity, owner, created_at, expires_at)
+                VALUES (\(bind: item.id), \(bind: location.id), \(bind: account.id), \(bind: quantity), \(bind: actor.user.name),
+                        \(bind: UTC.seconds(now)), \(bind: UTC.seconds(expiry)))
+                """)
+            let id = try await lastInsertID()
+            try await audit(actor, "hold.add", "hold \(id) item \(item.sku)",
+                            after: "\(quantity) at \(location.code) for \(account.code) until \(UTC.iso(expiry))")
+            return try await requireHold(id)
+        }
+    }
+
+    func requireHold(_ id: Int64) async throws -> Hold {
+        guard let hold = try await row("\(unsafeRaw: Store.holdSelect) WHERE h.id = \(bind: id)").map(Store.hold) else {
+            throw Failure.notFound("hold", String(id))
+        }
+        return hold
+    }
+
+    public func releaseHold(_ id: Int64, by actor: Actor) async throws -> Hold {
+        try actor.require(.placeHolds)
+        return try await write {
+            let hold = try await requireHold(id)
+            guard Hold.mayRelease(hold, by: actor.user) else {
+                throw Failure(.permissionDenied, "permission denied: hold \(id) belongs to \(hold.owner)")
+            }
+            guard hold.releasedAt == nil else { throw Failure(.conflict, "hold \(id) was already released") }
+            try await run("UPDATE holds SET released_at = \(bind: UTC.seconds(now)), released_by = \(bind: actor.user.name) WHERE id = \(bind: id)")
+            try await audit(actor, "hold.release", "hold \(id) item \(hold.sku)", before: "\(hold.quantity) at \(hold.location)", after: "released")
+            return try await requireHold(id)
+        }
+    }
+
+    /// Holds, newest first. Sales sees its own; `activeOnly` leaves out released and expired ones.
+    public func holds(sku: String? = nil, account: String? = nil, activeOnly: Bool = true, limit: Int = 100,
+                      by actor: Actor) async throws -> [Hold] {
+        try actor.require(.viewStock)
+        return try await read {
+            var query: SQLQueryString = "\(unsafeRaw: Store.holdSelect) WHERE 1 = 1"
+            if let sku { query += " AND i.sku = \(bind: sku)" }
+            if let account { query += " AND a.code = \(bind: account)" }
+            if activeOnly { query += " AND h.released_at IS NULL AND h.expires_at > \(bind: UTC.seconds(now))" }
+            if !actor.user.may(.releaseAnyHold) { query += " AND h.owner = \(bind: actor.user.name)" }
+            query += " ORDER BY h.id DESC LIMIT \(bind: max(1, min(limit, 1_000)))"
+            return try await rows(query).map(Store.hold)
+        }
+    }
+
+    // MARK: - Expected receipts
+
+    public func expectReceipt(sku: String, quantity: Int, location code: String, due: Day, reference: String,
+                              by actor: Actor) async throws -> ExpectedReceipt {
+        try actor.require(.postMovements)
+        _ = try Validate.quantity(quantity)
+        let reference = try Validate.code(reference, field: "ref")
+        guard due >= Day(now) else { throw Failure.invalid("due", due.description, "is in the past") }
+        return try await write {
+            let item = try await requireItem(sku: sku)
+            let location = try await requireLocation(code)
+            try await run("""
+                INSERT INTO incoming (item_id, location_id, quantity, due, ref, created_at)
+                VALUES (\(bind: item.id), \(bind: location.id), \(bind: quantity), \(bind: due.description), \(bind: reference), \(bind: UTC.seconds(now)))
+                """)
+            let id = try await lastInsertID()
+            try await audit(actor, "incoming.add", "item \(item.sku)", after: "\(quantity) to \(location.code) due \(due) ref \(reference)")
+            return ExpectedReceipt(id: id, sku: item.sku, location: location.code, quantity: quantity, due: due, reference: reference)
+        }
+    }
+
+    public func expectedReceipts(sku: String? = nil, limit: Int = 100, by actor: Actor) async throws -> [ExpectedReceipt] {
+        try actor.require(.viewStock)
+        return try await read {
+            var query: SQLQueryString = """
+                SELECT x.id, i.sku, l.code AS location, x.quantity, x.due, x.ref FROM incoming x
+                JOIN items i ON i.id = x.item_id JOIN locations l ON l.id = x.location_id WHERE x.quantity > 0
+                """
+            if let sku { query += " AND i.sku = \(bind: sku)" }
+            query += " ORDER BY x.due, x.id LIMIT \(bind: max(1, min(limit, 1_000)))"
+            return try await rows(query).map { row in
+                ExpectedReceipt(id: try row.int("id"), sku: try row.string("sku"), location: try row.string("location"),
+                                quantity: try row.integer("quantity"), due: try Day.parse(try row.string("due")), reference: try row.string("ref"))
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import BackOfficeCore
+import Foundation
+import SQLKit
+import SQLiteNIO
+
+/// A request with its thread.
+public struct RequestDetail: Sendable, Codable {
+    public var request: Request
+    public var events: [RequestEvent]
+}
+
+/// What an answer was based on: the live stock and the quote at the moment of answering, as sales may see them.
+public struct AnswerSnapshot: Sendable, Codable {
+    public var takenAt: Date
+    public var stock: StockAnswer?
+    public var quote: Quote?
+}
+
+extension Store {
+    static let requestSelect = """
+        SELECT r.id, r.kind, a.code AS account, i.sku, r.quantity, r.text, r.priority, r.state, q.name AS requester,
+               s.name AS assignee, r.created_at, r.due_at, r.updated_at
+        FROM requests r JOIN accounts a ON a.id = r.account_id LEFT JOIN items i ON i.id = r.item_id
+        JOIN users q ON q.id = r.requester_id LEFT JOIN users s ON s.id = r.assignee_id
+        """
+
+    static func request(_ row: any SQLRow) throws -> Request {
+        Request(id: try row.int("id"), kind: RequestKind(rawValue: try row.string("kind")) ?? .other,
+                account: try row.string("account"), sku: try row.optionalString("sku"),
+                quantity: try row.optionalInt("quantity").map(Int.init), text: try row.string("text"),
+                priority: Priority(rawValue: try row.string("priority")) ?? .normal,
+                state: RequestState(rawValue: try row.string("state")) ?? .new, requester: try row.string("requester"),
+                assignee: try row.optionalString("assignee"), createdAt: try row.date("created_at"),
+                dueAt: try row.date("due_at"), updatedAt: try row.date("updated_at"))
+    }
+
+    func requireRequest(_ id: Int64) async throws -> Request {
+        guard let request = try await row("\(unsafeRaw: Store.requestSelect) WHERE r.id = \(bind: id)").map(Store.request) else {
+            throw Failure.notFound("request", String(id))
+        }
+        return request
+    }
+
+    /// Files a request; it is routed to the account's manager, or the backup when the manager is away.
+    public func fileRequest(kind: RequestKind, account code: String, sku: String?, quantity: Int?, text: String,
+                            priority: Priority, by actor: Actor) async throws -> Request {
+        try actor.require(.fileRequests)
+        let text = try Queue.checkText(text)
+        if let quantity { _ = try Validate.quantity(quantity) }
+        return try await write {
+            let account = try await requireAccount(code)
+            var item: Item?, manager: User?, backup: User?, assignee: Int64?
+            if let sku { item = try await requireItem(sku: sku) }
+            if let name = account.manager { manager = try await findUser(name) }
+            if let name = account.backupManager { backup = try await findUser(name) }
+            if let name = Queue.route(manager: manager, backup: backup) { assignee = try await requireUser(name).id }
+            let created = now
+            try await run("""
+                INSERT INTO requests (kind, account_id, item_id, quantity, text, priority, state, requester_id, assignee_id,
+                                      created_at, due_at, updated_at)
+                VALUES (\(bind: kind.rawValue), \(bind: account.id), \(bind: item?.id), \(bind: quantity), \(bind: text),
+                        \(bind: priority.rawValue), 'new', \(bind: actor.user.id), \(bind: assignee), \(bind: UTC.seconds(created)),
+                        \(bind: UTC.seconds(Queue.dueAt(createdAt: created, priority: priority))), \(bind: UTC.seconds(created)))
+                """)
+            let id = try await lastInsertID()
+            try await addEvent(id, actor: actor, action: "file", from: nil, to: .new, text: text, snapshot: nil)
+            let request = try await requireRequest(id)
+            try await audit(actor, "request.file", "request \(id) account \(account.code)",
+                            after: "\(kind.rawValue) \(priority.rawValue) to \(request.assignee ?? "unassigned")")
+            return request
+        }
+    }
+
+    private func addEvent(_ id: Int64, actor: Actor, action: String, from: RequestState?, to: RequestState, text: String,
+                          snapshot: String?) async throws {
+        try await run("""
+            INSERT INTO request_events (request_id, at, actor, action, from_state, to_state, text, snapshot)
+            VALUES (\(bind: id), \(bind: UTC.seconds(now)), \(bind: actor.user.name), \(bind: action), \(bind: from?.rawValue),
+                    \(bind: to.rawValue), \(bind: text), \(bind: snapshot))
+            """)
+    }
+
+    /// Moves a request through the queue. An answer records the live stock and quote for the request's item,
+    /// account and quantity, as the salesperson may see them.
+    public func act(on id: Int64, _ action: RequestAction, text: String = "", assignTo: String? = nil,
+                    by actor: Actor) async throws -> Request {
+        let text = action == .answer || action == .wait ? try Queue.checkText(text) : text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try await write {
+            let request = try await requireRequest(id)
+            guard Queue.mayView(request, user: actor.user) else { throw Failure.notFound("request", String(id)) }
+            try Queue.authorize(action, on: request, by: actor.user)
+            let next = try Queue.next(request, action)
+            var assignee = request.assignee
+            switch action {
+            case .claim: assignee = actor.user.name
+            case .answer, .wait: if assignee == nil { assignee = actor.user.name }
+            case .reassign:
+                guard let target = assignTo else { throw Failure(.usage, "reassign: name the manager with --to") }
+                let user = try await requireUser(target)
+                guard user.may(.answerRequests), user.active else {
+                    throw Failure.invalid("to", target, "is not an active user who answers requests")
+                }
+                assignee = user.name
+            case .close, .reopen: break
+            }
+            var snapshot: String?
+            if action == .answer { snapshot = try await answerSnapshot(for: request) }
+            var assigneeID: Int64?
+            if let assignee { assigneeID = try await requireUser(assignee).id }
+            try await run("""
+                UPDATE requests SET state = \(bind: next.rawValue), assignee_id = \(bind: assigneeID), updated_at = \(bind: UTC.seconds(now))
+                WHERE id = \(bind: id)
+                """)
+            try await addEvent(id, actor: actor, action: action.rawValue, from: request.state, to: next,
+                               text: action == .reassign ? "to \(assignee ?? "")" + (text.isEmpty ? "" : ": \(text)") : text,
+                               snapshot: snapshot)
+            try await audit(actor, "request.\(action.rawValue)", "request \(id)",
+                            before: "\(request.state.rawValue) \(request.assignee ?? "unassigned")",
+                            after: "\(next.rawValue) \(assignee ?? "unassigned")")
+            return try await requireRequest(id)
+        }
+    }
+
+    /// The stock and quote an answer is based on, without cost or margin (a salesperson reads it).
+    func answerSnapshot(for request: Request) async throws -> String? {
+        guard let sku = request.sku, let item = try await findItem(sku: sku) else { return nil }
+        var stock = try await stockAnswer(item)
+        stock.item.cost = nil
+        stock.lines = stock.lines.filter(\.sellable)
+        var quote = try? await makeQuote(sku: sku, account: request.account, quantity: request.quantity ?? 1, on: Day(now))
+        quote?.cost = nil
+        quote?.margin = nil
+        let snapshot = AnswerSnapshot(takenAt: now, stock: stock, quote: quote)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(snapshot), as: UTF8.self)
+    }
+
+    /// A request and its thread, if the acting user may see it.
+    public func request(_ id: Int64, by actor: Actor) async throws -> RequestDetail {
+        try await read {
+            let request = try await requireRequest(id)
+            guard Queue.mayView(request, user: actor.user) else { throw Failure.notFound("request", String(id)) }
+            let events = try await rows("""
+                SELECT * FROM request_events WHERE request_id = \(bind: id) ORDER BY id
+                """).map { row in
+                RequestEvent(at: try row.date("at"), actor: try row.string("actor"), action: try row.string("action"),
+                             from: try row.optionalString("from_state").flatMap(RequestState.init(rawValue:)),
+                             to: RequestState(rawValue: try row.string("to_state")) ?? .new, text: try row.string("text"),
+                             snapshot: try row.optionalString("snapshot"))
+            }
+            return RequestDetail(request: request, events: events)
+        }
+    }
+
+    /// Which requests to list.
+    public enum StateFilter: Sendable, Equatable {
+        case open
+        case only(RequestState)
+        case any
+    }
+
+    /// Requests in a view, oldest due first, a page at a time. Salespeople only ever see their own.
+    public func requests(view: QueueView, state: StateFilter = .open, limit: Int = 100, offset: Int = 0,
+                         by actor: Actor) async throws -> [Request] {
+        try await read {
+            let me = actor.user.id
+            let view = actor.user.may(.viewAllRequests) ? view : .filed
+            var query: SQLQueryString = "\(unsafeRaw: Store.requestSelect) WHERE 1 = 1"
+            switch view {
+            case .mine: query += " AND r.assignee_id = \(bind: me)"
+            case .myAccounts: query += " AND (a.manager_id = \(bind: me) OR a.backup_id = \(bind: me))"
+            case .unassigned: query += " AND r.assignee_id IS NULL"
+            case .all: break
+            case .filed: query += " AND r.requester_id = \(bind: me)"
+            }
+            switch state {
+            case .open: query += " AND r.state <> 'closed'"
+            case .only(let s): query += " AND r.state = \(bind: s.rawValue)"
+            case .any: break
+            }
+            query += " ORDER BY r.due_at, r.id LIMIT \(bind: max(1, min(limit, 1_000))) OFFSET \(bind: max(0, offset))"
+            return try await rows(query).map(Store.request)
+        }
+    }
+}

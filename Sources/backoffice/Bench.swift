@@ -1,0 +1,108 @@
+import ArgumentParser
+import BackOfficeCore
+import BackOfficeStore
+import Foundation
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build or open a store of N items and print latency figures, store size and peak memory.",
+        discussion: "The store is --db, else bench-N.sqlite in the data directory; it is built with the demo company when missing.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Items in the store.") var items = 100_000
+    @Option(help: "Samples per measured operation.") var samples = 1_000
+    @Option(help: "Runs of the one-shot `backoffice stock` process.") var processRuns = 30
+
+    func validate() throws {
+        guard (1...5_000_000).contains(items) else { throw ValidationError("--items must be between 1 and 5000000") }
+        guard (10...100_000).contains(samples) else { throw ValidationError("--samples must be between 10 and 100000") }
+    }
+
+    func run() async throws {
+        let path = global.db ?? GlobalOptions.dataDirectory + "/bench-\(items).sqlite"
+        let clock = ContinuousClock()
+        if !FileManager.default.fileExists(atPath: path) {
+            let started = clock.now
+            try await buildDemoStore(path: path, admin: "admin", items: items, seed: 7).close()
+            print("built demo store of \(items) items in \(Self.format(clock.now - started))")
+        }
+        let store = try await Store.open(path: path)
+        let clerk = Actor(user: try await store.signIn("clerk"), source: .cli)
+        let catalogue = try await store.diagnose().counts["items"] ?? items
+        var rng = SeededRandom(seed: 99)
+        let skus = try await sampleSKUs(store, count: min(catalogue, 200), total: catalogue, rng: &rng)
+        let accounts = try await store.accounts(limit: 100).map(\.code)
+        let words = ["sta", "bo", "hex", "m8", "cab", "led", "val", "gl", "tape", "drill", "pre", "saf", "fas-0001", "pipe co", "z"]
+
+        print("store \(path): \(catalogue) items, SQLite \(Store.sqliteVersion.text)")
+        try await measure("search (prefix, 20 results)", samples) { i in _ = try await store.search(words[i % words.count], limit: 20) }
+        try await measure("stock answer", samples) { i in _ = try await store.stock(sku: skus[i % skus.count], by: clerk) }
+        try await measure("price quote", samples) { i in
+            _ = try await store.quote(sku: skus[i % skus.count], account: accounts[i % accounts.count], quantity: 1 + i % 120, by: clerk)
+        }
+        try await measure("post movement (receipt, fsync)", max(10, samples / 5)) { i in
+            _ = try await store.post(.receipt(quantity: 1, to: "MAIN"), sku: skus[i % skus.count], reference: "BENCH", by: clerk)
+        }
+        let diagnosis = try await store.diagnose()
+        await store.close()
+        print("store size: \(diagnosis.fileBytes / 1_048_576) MiB (+ \(diagnosis.walBytes / 1_048_576) MiB WAL)")
+        print("peak memory of this process: \(Self.peakResidentKiB(RUSAGE_SELF) / 1024) MiB")
+
+        // A one-shot `backoffice stock` process, as a salesperson's script would run it.
+        var walls: [Duration] = []
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).path
+        for i in 0..<processRuns {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable)
+            process.arguments = ["stock", skus[i % skus.count], "--db", path, "--user", "sales", "--json"]
+            process.standardOutput = FileHandle.nullDevice
+            let started = clock.now
+            try process.run()
+            process.waitUntilExit()
+            walls.append(clock.now - started)
+            guard process.terminationStatus == 0 else { throw Failure(.storeFailure, "the one-shot stock process failed with \(process.terminationStatus)") }
+        }
+        print(Self.line("one-shot `backoffice stock` process (wall)", walls))
+        print("peak memory of one `backoffice stock` process: \(Self.peakResidentKiB(RUSAGE_CHILDREN) / 1024) MiB")
+    }
+
+    private func sampleSKUs(_ store: Store, count: Int, total: Int, rng: inout SeededRandom) async throws -> [String] {
+        var skus: [String] = []
+        for _ in 0..<count {
+            let page = try await store.search("\(["FAS", "ELE", "PLU", "TOO", "SAF", "PAC"][Int(rng.next() % 6)]) \(String(format: "%06d", 1 + Int(rng.next() % UInt64(max(1, total)))).prefix(4))", limit: 1)
+            if let sku = page.first?.sku { skus.append(sku) }
+        }
+        if skus.isEmpty { skus = try await store.items(limit: 10).map(\.sku) }
+        return skus
+    }
+
+    private func measure(_ name: String, _ count: Int, _ body: (Int) async throws -> Void) async throws {
+        let clock = ContinuousClock()
+        for i in 0..<min(20, count) { try await body(i) }  // warm the page cache
+        var durations: [Duration] = []
+        durations.reserveCapacity(count)
+        for i in 0..<count {
+            let started = clock.now
+            try await body(i)
+            durations.append(clock.now - started)
+        }
+        print(Self.line(name, durations))
+    }
+
+    static func line(_ name: String, _ durations: [Duration]) -> String {
+        let sorted = durations.sorted()
+        func percentile(_ p: Double) -> Duration { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        return "\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) n=\(sorted.count)  p50 \(format(percentile(0.5)))  p99 \(format(percentile(0.99)))  max \(format(sorted.last!))"
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let ms = Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15
+        return ms >= 1_000 ? String(format: "%.2f s", ms / 1_000) : String(format: "%.3f ms", ms)
+    }
+
+    static func peakResidentKiB(_ who: __rusage_who) -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(who.rawValue), &usage)
+        return usage.ru_maxrss
+    }
+}

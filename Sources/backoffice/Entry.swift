@@ -1,0 +1,71 @@
+import ArgumentParser
+import BackOfficeCore
+import Foundation
+
+/// Exit codes, kept apart so scripts can tell problems from each other (see README).
+enum ExitCodes {
+    static let differencesFound: Int32 = 1
+    static let usage: Int32 = 64
+    static let invalidInput: Int32 = 65
+    static let notFound: Int32 = 66
+    static let unknownUser: Int32 = 67
+    static let alreadyExists: Int32 = 73
+    static let storeFailure: Int32 = 74
+    static let busy: Int32 = 75
+    static let permissionDenied: Int32 = 77
+    static let conflict: Int32 = 79
+
+    static func code(for kind: FailureKind) -> Int32 {
+        switch kind {
+        case .usage: usage
+        case .invalidInput: invalidInput
+        case .notFound: notFound
+        case .unknownUser: unknownUser
+        case .permissionDenied: permissionDenied
+        case .conflict: conflict
+        case .alreadyExists: alreadyExists
+        case .storeFailure: storeFailure
+        case .busy: busy
+        }
+    }
+}
+
+@main
+enum Entry {
+    static func main() async {
+        let arguments = GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try BackOffice.parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as any BackOfficeFailure {
+            FileHandle.standardError.write(Data("backoffice: \(Sanitize.forTerminal(failure.message))\n".utf8))
+            exit(ExitCodes.code(for: failure.kind))
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            BackOffice.exit(withError: error)
+        }
+    }
+}
+
+struct BackOffice: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backoffice",
+        abstract: "Stock, prices and the account-manager queue for a back office.",
+        discussion: """
+            The store is --db PATH, else $BACKOFFICE_DB, else $XDG_DATA_HOME/backoffice/backoffice.sqlite.
+            The acting user is --user NAME, else $BACKOFFICE_USER, else your login name.
+            Exit codes: 1 verify found differences, 64 usage, 65 invalid input, 66 not found, 67 unknown user,
+            73 already exists, 74 store failure, 75 store busy, 77 permission denied, 79 conflict (such as insufficient stock).
+            """,
+        subcommands: [
+            Demo.self, Init.self, Stock.self, Search.self, Price.self, Move.self, Items.self, Locations.self,
+            Accounts.self, Users.self, HoldCommand.self, RequestCommand.self, Incoming.self, Prices.self,
+            Verify.self, Backup.self, Doctor.self, AuditLog.self, Bench.self,
+        ]
+    )
+}

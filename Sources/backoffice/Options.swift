@@ -1,0 +1,147 @@
+import ArgumentParser
+import BackOfficeCore
+import BackOfficeStore
+import Foundation
+
+/// The options every command takes, before or after the subcommand name.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store file.", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("Act as this user.", valueName: "name"))
+    var user: String?
+
+    /// Moves `--db` and `--user` given before the subcommand to after it, where the subcommand parses them:
+    /// `backoffice --db F --user U stock SKU` works like `backoffice stock SKU --db F --user U`.
+    static func hoisted(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first {
+            if first == "--db" || first == "--user", rest.count >= 2 {
+                leading += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--db=") || first.hasPrefix("--user=") {
+                leading.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        return negativeNumbersAsPositionals(leading.isEmpty ? arguments : reordered(leading, rest))
+    }
+
+    private static func reordered(_ leading: [String], _ rest: ArraySlice<String>) -> [String] {
+        var result = Array(rest)
+        if let separator = result.firstIndex(of: "--") {
+            result.insert(contentsOf: leading, at: separator)
+        } else {
+            result += leading
+        }
+        return result
+    }
+
+    /// `move adjust SKU -3 …`: a negative number standing as an argument would read as an option, so it is moved
+    /// behind `--`, where it can only be a positional argument (order among positionals is kept).
+    static func negativeNumbersAsPositionals(_ arguments: [String]) -> [String] {
+        guard !arguments.contains("--") else { return arguments }
+        var kept: [String] = [], negatives: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            let isNegative = argument.count > 1 && argument.first == "-" && argument.dropFirst().allSatisfy(\.isNumber)
+            let follows = index > 0 ? arguments[index - 1] : ""
+            if isNegative && !follows.hasPrefix("-") { negatives.append(argument) } else { kept.append(argument) }
+        }
+        return negatives.isEmpty ? arguments : kept + ["--"] + negatives
+    }
+
+    /// The default data directory: `$XDG_DATA_HOME/backoffice`, else `~/.local/share/backoffice`.
+    static var dataDirectory: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg + "/backoffice" }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.local/share/backoffice"
+    }
+
+    var storePath: String {
+        if let db, !db.isEmpty { return db }
+        if let path = ProcessInfo.processInfo.environment["BACKOFFICE_DB"], !path.isEmpty { return path }
+        return GlobalOptions.dataDirectory + "/backoffice.sqlite"
+    }
+
+    var userName: String {
+        if let user, !user.isEmpty { return user }
+        if let name = ProcessInfo.processInfo.environment["BACKOFFICE_USER"], !name.isEmpty { return name }
+        if let name = ProcessInfo.processInfo.environment["USER"], !name.isEmpty { return name }
+        return NSUserName()
+    }
+
+    /// Opens the store and signs the acting user in.
+    func session() async throws -> Session {
+        let store = try await Store.open(path: storePath)
+        do {
+            let user = try await store.signIn(userName)
+            return Session(store: store, actor: Actor(user: user, source: Session.source))
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}
+
+/// An open store and the user acting on it.
+struct Session {
+    let store: Store
+    let actor: Actor
+
+    /// Where commands come from, for the audit log: `cli` unless a gate says otherwise.
+    static var source: Source {
+        ProcessInfo.processInfo.environment["BACKOFFICE_SOURCE"].flatMap(Source.init(rawValue:)) ?? .cli
+    }
+
+    func close() async { await store.close() }
+}
+
+extension GlobalOptions {
+    /// Runs `body` with a session and closes the store afterwards, whatever happens.
+    func withSession<T>(_ body: (Session) async throws -> T) async throws -> T {
+        let session = try await session()
+        do {
+            let result = try await body(session)
+            await session.close()
+            return result
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+}
+
+/// `--json` for commands that answer a question.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print the answer as JSON.")
+    var json = false
+}
+
+// MARK: - Parsing values
+
+func parseMoney(_ text: String, currency: String, field: String) throws -> Money {
+    try Money.parse(text, currency: currency, field: field)
+}
+
+func parseDay(_ text: String?, field: String) throws -> Day? {
+    guard let text else { return nil }
+    return try Day.parse(text, field: field)
+}
+
+/// Parses `2026-12-01`, `2026-12-01T17:00:00Z`, or a duration from now such as `3d`, `12h`, `90m`.
+func parseMoment(_ text: String, field: String, now: Date = Date()) throws -> Date {
+    if let last = text.last, let amount = Int(text.dropLast()), amount > 0, "dhm".contains(last) {
+        let unit: TimeInterval = last == "d" ? 86_400 : (last == "h" ? 3_600 : 60)
+        return now.addingTimeInterval(TimeInterval(amount) * unit)
+    }
+    if text.count == 10 { return try Day.parse(text, field: field).start.addingTimeInterval(86_399) }
+    let formatter = ISO8601DateFormatter()
+    guard let date = formatter.date(from: text) else {
+        throw Failure.invalid(field, text, "not a time; write 2026-12-01, 2026-12-01T17:00:00Z or a duration like 3d")
+    }
+    return date
+}

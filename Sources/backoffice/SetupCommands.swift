@@ -1,0 +1,164 @@
+import ArgumentParser
+import BackOfficeCore
+import BackOfficeStore
+import Foundation
+
+/// Builds the demo company into a new store, showing progress on a terminal.
+func buildDemoStore(path: String, admin: String, items: Int, seed: UInt64) async throws -> Store {
+    let store = try await Store.create(path: path, admin: admin)
+    do {
+        guard let adminUser = try await store.user(named: admin) else { throw Failure.notFound("user", admin) }
+        let started = ContinuousClock.now
+        let interactive = isatty(STDERR_FILENO) == 1
+        try await store.seedDemo(DemoCompany(seed: seed, itemCount: items, now: Date()), by: Actor(user: adminUser, source: .cli)) { done in
+            guard interactive else { return }
+            let seconds = Double((ContinuousClock.now - started).components.seconds) + 0.001
+            FileHandle.standardError.write(Data("\rbuilding demo store: \(done)/\(items) items (\(Int(Double(done) / seconds))/s)   ".utf8))
+        }
+        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+        return store
+    } catch {
+        await store.close()
+        try? FileManager.default.removeItem(atPath: path)
+        try? FileManager.default.removeItem(atPath: path + "-wal")
+        try? FileManager.default.removeItem(atPath: path + "-shm")
+        throw error
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create the demo store if it is not there yet, then show it as the clerk.",
+        discussion: "The demo store lives at $XDG_DATA_HOME/backoffice/demo.sqlite unless --db or $BACKOFFICE_DB names another file.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Items in a new demo store.") var items = 5_000
+
+    func validate() throws {
+        guard (1...5_000_000).contains(items) else { throw ValidationError("--items must be between 1 and 5000000") }
+    }
+
+    func run() async throws {
+        let explicit = global.db ?? ProcessInfo.processInfo.environment["BACKOFFICE_DB"].flatMap { $0.isEmpty ? nil : $0 }
+        let path = explicit ?? GlobalOptions.dataDirectory + "/demo.sqlite"
+        if !FileManager.default.fileExists(atPath: path) {
+            FileHandle.standardError.write(Data("creating the demo store at \(path)\n".utf8))
+            try await buildDemoStore(path: path, admin: "admin", items: items, seed: 42).close()
+        }
+        var options = global
+        options.db = path
+        options.user = global.user ?? "clerk"
+        try await options.withSession { session in
+            let store = session.store
+            let sample = try await store.items(limit: 1).first
+            guard let sku = sample?.sku else { Output.line("the demo store has no items"); return }
+            Output.line("BackOffice demo store: \(path), acting as \(session.actor.user.name) (\(session.actor.user.role.rawValue))\n")
+            Output.line("$ backoffice stock \(sku)")
+            Render.stock(try await store.stock(sku: sku, by: session.actor))
+            Output.line("\n$ backoffice price \(sku) --account ACME --qty 25")
+            Render.quote(try await store.quote(sku: sku, account: "ACME", quantity: 25, by: session.actor))
+            Output.line("\nTry: backoffice --db \(path) search bolt   ·   backoffice --db \(path) request list --user manager")
+        }
+    }
+}
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a store with its first admin user.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Name of the first admin user.") var admin = "admin"
+    @Flag(help: "Fill the store with the demo company.") var demo = false
+    @Option(help: "Items in the demo company.") var items = 5_000
+    @Option(help: "Seed of the demo company.") var seed: UInt64 = 42
+    @Option(help: "Currency of the default price list.") var currency = "USD"
+
+    func validate() throws {
+        guard (1...5_000_000).contains(items) else { throw ValidationError("--items must be between 1 and 5000000") }
+        if !demo && (items != 5_000 || seed != 42) { throw ValidationError("--items and --seed need --demo") }
+    }
+
+    func run() async throws {
+        let path = global.storePath
+        let store = demo ? try await buildDemoStore(path: path, admin: admin, items: items, seed: seed)
+            : try await Store.create(path: path, admin: admin, currency: currency)
+        await store.close()
+        Output.line("created store \(path) with admin user \(admin)" + (demo ? " and the demo company (\(items) items)" : ""))
+    }
+}
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recompute every balance from the journal, check the audit chain and SQLite's integrity.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let report = try await global.withSession { try await $0.store.verify(by: $0.actor) }
+        if output.json {
+            try Output.json(report)
+        } else {
+            Output.line("integrity check: \(report.integrity)")
+            Output.line("balances checked: \(report.balancesChecked), differences: \(report.balanceDifferences.count)")
+            for difference in report.balanceDifferences { Output.line("  \(Output.safe(difference))") }
+            Output.line("audit entries checked: \(report.auditEntriesChecked), problems: \(report.auditProblems.count)")
+            for problem in report.auditProblems + report.otherProblems { Output.line("  \(problem)") }
+            Output.line(report.ok ? "OK" : "NOT OK")
+        }
+        if !report.ok { throw ExitCode(ExitCodes.differencesFound) }
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a consistent copy of the store while others keep working.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The new backup file.") var path: String
+
+    func run() async throws {
+        try await global.withSession { try await $0.store.backup(to: path, by: $0.actor) }
+        Output.line("backed up \(global.storePath) to \(path)")
+    }
+}
+
+struct Doctor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the SQLite version, the pragmas in force and counts of everything.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let store = try await Store.open(path: global.storePath)
+        let diagnosis: Store.Diagnosis
+        do { diagnosis = try await store.diagnose() } catch { await store.close(); throw error }
+        await store.close()
+        if output.json { try Output.json(diagnosis); return }
+        Output.line("store           \(diagnosis.path)")
+        Output.line("sqlite          \(diagnosis.sqliteVersion)")
+        Output.line("schema version  \(diagnosis.schemaVersion)")
+        Output.line("file size       \(diagnosis.fileBytes) bytes (+ \(diagnosis.walBytes) in the WAL)")
+        Output.line("\npragmas:")
+        for (key, value) in diagnosis.pragmas.sorted(by: { $0.key < $1.key }) { Output.line("  \(key) = \(value)") }
+        Output.line("\ncounts:")
+        for (key, value) in diagnosis.counts.sorted(by: { $0.key < $1.key }) { Output.line("  \(key): \(value)") }
+    }
+}
+
+struct AuditLog: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Show the most recent audit entries.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "How many entries.") var limit = 30
+
+    func run() async throws {
+        let entries = try await global.withSession { session in
+            try session.actor.require(.administer)
+            return try await session.store.auditLog(limit: limit)
+        }
+        if output.json { try Output.json(entries); return }
+        Output.table(["SEQ", "AT", "WHO", "FROM", "ACTION", "ENTITY", "BEFORE", "AFTER"], entries.map {
+            [String($0.sequence), Output.time($0.at), $0.actor, $0.source, $0.action, $0.entity, $0.before ?? "", $0.after ?? ""]
+        }, right: [0])
+    }
+}
