@@ -51,6 +51,7 @@ public struct Day: Hashable, Sendable, Comparable, Codable, CustomStringConverti
     public static func parse(_ text: String, field: String = "date") throws(Failure) -> Day {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
               (1...12).contains(m), (1...31).contains(d) else {
             throw Failure.invalid(field, text, "not a date; write it as YYYY-MM-DD")

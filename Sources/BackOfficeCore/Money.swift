@@ -125,8 +125,10 @@ public struct Percent: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public static func parse(_ text: String, field: String = "percent", range: ClosedRange<Decimal> = 0...100) throws(Failure) -> Percent {
         let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
-        guard !trimmed.isEmpty,
-              trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-") }),
+        // Digits with at most one decimal point and an optional leading minus: nothing that Decimal would half-read.
+        let unsigned = trimmed.hasPrefix("-") ? trimmed.dropFirst() : Substring(trimmed)
+        let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
+        guard !unsigned.isEmpty, parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               let value = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX")) else {
             throw Failure.invalid(field, text, "not a percentage; write it like 12.5")
         }

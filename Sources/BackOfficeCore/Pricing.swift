@@ -174,6 +174,8 @@ public struct ConsideredPrice: Hashable, Sendable, Codable {
     /// The unit price it would give, when it could give one.
     public var unitPrice: Money?
     public var outcome: Outcome
+    /// A cost-plus source: its percentage and a losing price would let a reader work out the cost.
+    public var revealsCost: Bool = false
 
     public var won: Bool { outcome == .won }
     public var reason: String? {
@@ -218,6 +220,13 @@ public struct Quote: Hashable, Sendable, Codable {
         copy.cost = nil
         copy.margin = nil
         copy.adjustments = copy.adjustments.map { $0.hasPrefix("raised to") ? "raised to a minimum price" : $0 }
+        copy.considered = considered.map { source in
+            guard source.revealsCost else { return source }
+            var hidden = source
+            hidden.description = "cost-plus price"
+            if !source.won { hidden.unitPrice = nil }
+            return hidden
+        }
         return copy
     }
 }
@@ -261,6 +270,10 @@ public enum PricingEngine {
         var adjustments: [String]
         /// Why it cannot apply at all, before ranking.
         var excluded: String?
+        /// It can never apply, whatever the date: wrong currency, nothing to take a percentage of.
+        var neverApplies = false
+        /// A cost-plus rule: its figures would give the cost away to roles that may not see it.
+        var revealsCost = false
 
         func ranks(before other: Candidate) -> Bool {
             if level != other.level { return level < other.level }
@@ -293,7 +306,8 @@ public enum PricingEngine {
 
         var candidates: [Candidate] = []
 
-        for contract in context.contracts where contract.sku.lowercased() == context.item.sku.lowercased() {
+        for contract in context.contracts
+        where contract.sku.lowercased() == context.item.sku.lowercased() && contract.account.lowercased() == context.account.lowercased() {
             var c = Candidate(source: "contract #\(contract.id)", level: 0, levelName: levelNames[0],
                               description: "contract price \(Money(minorUnits: contract.unitPrice, currency: currency).formatted)"
                                 + (contract.minQuantity > 1 ? " from \(contract.minQuantity)" : ""),
@@ -327,13 +341,16 @@ public enum PricingEngine {
             c.excluded = applicability(minQuantity: rule.minQuantity, from: rule.validFrom, to: rule.validTo, quantity: quantity, date: date)
             if ruleCurrency != currency {
                 c.excluded = c.excluded ?? "in \(ruleCurrency), the account is quoted in \(currency)"
+                c.neverApplies = true
             }
+            if case .markupOnCost = rule.action { c.revealsCost = true }
             switch evaluate(rule, listPrice: listPrice, cost: cost, currency: currency) {
             case .success(let (price, adjustments)):
                 c.unitPrice = price
                 c.adjustments = adjustments
             case .failure(let problem):
                 c.excluded = c.excluded ?? problem.message
+                c.neverApplies = true
             }
             candidates.append(c)
         }
@@ -345,23 +362,31 @@ public enum PricingEngine {
                                         unitPrice: Money(minorUnits: listPrice, currency: currency), adjustments: []))
         }
 
-        let eligible = candidates.filter { $0.excluded == nil && $0.unitPrice != nil }
-        guard let winner = eligible.min(by: { $0.ranks(before: $1) }), let unit = winner.unitPrice else {
+        let ranked = candidates.indices.sorted { candidates[$0].ranks(before: candidates[$1]) }
+        guard let winnerIndex = ranked.first(where: { candidates[$0].excluded == nil && candidates[$0].unitPrice != nil }),
+              let unit = candidates[winnerIndex].unitPrice else {
             throw Failure(.notFound, NoPrice(sku: context.item.sku, priceList: context.accountList.code).message)
         }
+        let winner = candidates[winnerIndex]
+        guard case (let extended, false) = unit.minorUnits.multipliedReportingOverflow(by: Int64(quantity)),
+              extended.magnitude < 1_000_000_000_000_000 else {
+            throw Failure.invalid("quantity", String(quantity), "the extended price is too large to quote")
+        }
 
-        let considered = candidates.sorted { $0.ranks(before: $1) }.map { c -> ConsideredPrice in
+        let considered = ranked.map { index -> ConsideredPrice in
+            let c = candidates[index]
             let outcome: ConsideredPrice.Outcome
-            if c.source == winner.source { outcome = .won } else if let why = c.excluded { outcome = .lost(why) } else {
+            if index == winnerIndex { outcome = .won } else if let why = c.excluded { outcome = .lost(why) } else {
                 outcome = .lost(c.lossReason(to: winner))
             }
-            return ConsideredPrice(source: c.source, level: c.levelName, description: c.description, unitPrice: c.unitPrice, outcome: outcome)
+            return ConsideredPrice(source: c.source, level: c.levelName, description: c.description, unitPrice: c.unitPrice,
+                                   outcome: outcome, revealsCost: c.revealsCost)
         }
 
         // The quote holds until the winner ends or a source that would outrank it starts.
         var validThrough = winner.validTo
-        for c in candidates where c.validFrom.map({ $0 > date }) == true && c.ranks(before: winner)
-            && c.minQuantity <= quantity && c.validTo.map({ $0 >= date }) != false {
+        for c in candidates where !c.neverApplies && c.unitPrice != nil && c.validFrom.map({ $0 > date }) == true
+            && c.ranks(before: winner) && c.minQuantity <= quantity && c.validTo.map({ $0 >= date }) != false {
             let dayBefore = c.validFrom!.adding(days: -1)
             validThrough = min(validThrough ?? dayBefore, dayBefore)
         }
@@ -373,7 +398,7 @@ public enum PricingEngine {
         }
 
         return Quote(sku: context.item.sku, account: context.account, quantity: quantity, date: date, currency: currency,
-                     unitPrice: unit, extendedPrice: unit * quantity, rule: winner.source, adjustments: winner.adjustments,
+                     unitPrice: unit, extendedPrice: Money(minorUnits: extended, currency: currency), rule: winner.source, adjustments: winner.adjustments,
                      considered: considered, tiers: [], validThrough: validThrough, cost: cost, margin: margin)
     }
 

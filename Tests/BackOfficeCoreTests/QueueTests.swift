@@ -1,0 +1,252 @@
+import Foundation
+import Testing
+@testable import BackOfficeCore
+
+private let filedAt = Date(timeIntervalSince1970: 1_781_000_000)
+
+private func request(_ state: RequestState = .new, assignee: String? = "manager", requester: String = "alice",
+                     priority: Priority = .normal) -> Request {
+    Request(id: 42, kind: .stock, account: "ACME", sku: "FAS-000001", quantity: 10, text: "Can we ship 10 by Friday?",
+            priority: priority, state: state, requester: requester, assignee: assignee,
+            createdAt: filedAt, dueAt: Queue.dueAt(createdAt: filedAt, priority: priority), updatedAt: filedAt)
+}
+
+private func user(_ name: String, _ role: Role, away: Bool = false, active: Bool = true) -> User {
+    User(name: name, displayName: name.capitalized, role: role, away: away, active: active)
+}
+
+// MARK: - Transitions
+
+@Suite("Queue transitions")
+struct QueueTransitionTests {
+    /// Every (state, action) pair, written out from the state diagram: the state it leads to, or nil when refused.
+    static let expected: [RequestState: [RequestAction: RequestState?]] = [
+        .new: [.claim: .claimed, .answer: .answered, .wait: .waitingOnSales, .close: .closed, .reopen: nil, .reassign: .new],
+        .claimed: [.claim: .claimed, .answer: .answered, .wait: .waitingOnSales, .close: .closed, .reopen: nil, .reassign: .claimed],
+        .waitingOnSales: [.claim: .claimed, .answer: .answered, .wait: nil, .close: .closed, .reopen: nil, .reassign: .waitingOnSales],
+        .answered: [.claim: nil, .answer: nil, .wait: nil, .close: .closed, .reopen: .claimed, .reassign: nil],
+        .closed: [.claim: nil, .answer: nil, .wait: nil, .close: nil, .reopen: .claimed, .reassign: nil],
+    ]
+
+    struct Transition: Sendable, CustomTestStringConvertible {
+        var from: RequestState
+        var action: RequestAction
+        var to: RequestState
+        var testDescription: String { "\(from.rawValue) --\(action.rawValue)--> \(to.rawValue)" }
+    }
+
+    static let allowed: [Transition] = RequestState.allCases.flatMap { state in
+        RequestAction.allCases.compactMap { action in expected[state]![action]!.map { Transition(from: state, action: action, to: $0) } }
+    }
+
+    static let refused: [(RequestState, RequestAction)] = RequestState.allCases.flatMap { state in
+        RequestAction.allCases.compactMap { action in expected[state]![action]! == nil ? (state, action) : nil }
+    }
+
+    @Test func givenTheTableWhenCountingThenEveryStateAndActionPairIsCovered() {
+        #expect(Self.allowed.count + Self.refused.count == RequestState.allCases.count * RequestAction.allCases.count)
+        #expect(Self.allowed.count == 17)
+    }
+
+    @Test("Given an assigned request, when an allowed action is taken, then it moves to the right state", arguments: allowed)
+    func allowedActionMoves(_ transition: Transition) throws {
+        #expect(try Queue.next(request(transition.from), transition.action) == transition.to)
+    }
+
+    @Test("Given a request, when a disallowed action is taken, then InvalidTransition is thrown", arguments: refused)
+    func disallowedActionThrows(_ from: RequestState, _ action: RequestAction) {
+        #expect(throws: InvalidTransition(request: 42, state: from, action: action)) {
+            try Queue.next(request(from), action)
+        }
+    }
+
+    @Test("Given a state, when asking which actions it allows, then they match the table in a stable order",
+          arguments: RequestState.allCases)
+    func actionsFromState(_ state: RequestState) {
+        let expected = RequestAction.allCases.filter { Self.expected[state]![$0]! != nil }
+        #expect(Queue.actions(from: state) == expected)
+    }
+
+    @Test("Given an unassigned request, when it is reopened, then it goes back to new", arguments: [RequestState.answered, .closed])
+    func reopenWithoutAssigneeGoesToNew(_ state: RequestState) throws {
+        #expect(try Queue.next(request(state, assignee: nil), .reopen) == .new)
+    }
+
+    @Test("Given an assigned request, when it is reopened, then it goes back to claimed", arguments: [RequestState.answered, .closed])
+    func reopenWithAssigneeGoesToClaimed(_ state: RequestState) throws {
+        #expect(try Queue.next(request(state, assignee: "dana"), .reopen) == .claimed)
+    }
+
+    @Test func givenAnUnassignedRequestWhenAnActionOtherThanReopenIsTakenThenTheTableStands() throws {
+        #expect(try Queue.next(request(.new, assignee: nil), .reassign) == .new)
+        #expect(try Queue.next(request(.new, assignee: nil), .answer) == .answered)
+    }
+
+    @Test func givenAnAnsweredRequestWhenClaimedThenTheRefusalNamesWhatIsAllowed() {
+        let refusal = InvalidTransition(request: 42, state: .answered, action: .claim)
+        #expect(refusal.message == "request 42 is answered: cannot claim it (can close, reopen)")
+        #expect(refusal.kind == .conflict)
+    }
+
+    @Test func givenAWaitingRequestWhenToldToWaitThenTheRefusalUsesTheStoredStateName() {
+        let refusal = InvalidTransition(request: 7, state: .waitingOnSales, action: .wait)
+        #expect(refusal.message == "request 7 is waiting: cannot wait it (can claim, answer, close, reassign)")
+    }
+}
+
+// MARK: - Routing
+
+@Suite("Queue routing")
+struct QueueRoutingTests {
+    struct Route: Sendable, CustomTestStringConvertible {
+        var name: String
+        var manager: User?
+        var backup: User?
+        var expected: String?
+        var testDescription: String { name }
+    }
+
+    static let cases: [Route] = [
+        Route(name: "a present manager gets it", manager: user("manager", .manager), backup: user("dana", .manager), expected: "manager"),
+        Route(name: "a present manager gets it even with no backup", manager: user("manager", .manager), backup: nil, expected: "manager"),
+        Route(name: "the backup gets it when the manager is away", manager: user("manager", .manager, away: true),
+              backup: user("dana", .manager), expected: "dana"),
+        Route(name: "the backup gets it when the manager is inactive", manager: user("manager", .manager, active: false),
+              backup: user("dana", .manager), expected: "dana"),
+        Route(name: "the backup gets it when there is no manager", manager: nil, backup: user("dana", .manager), expected: "dana"),
+        Route(name: "nobody gets it when both are away", manager: user("manager", .manager, away: true),
+              backup: user("dana", .manager, away: true), expected: nil),
+        Route(name: "nobody gets it when the manager is away and the backup inactive", manager: user("manager", .manager, away: true),
+              backup: user("dana", .manager, active: false), expected: nil),
+        Route(name: "nobody gets it when the manager is away and there is no backup", manager: user("manager", .manager, away: true),
+              backup: nil, expected: nil),
+        Route(name: "nobody gets it when the account has neither", manager: nil, backup: nil, expected: nil),
+    ]
+
+    @Test("Given an account's manager and backup, when routing a new request, then it goes to the right person", arguments: cases)
+    func routes(_ row: Route) {
+        #expect(Queue.route(manager: row.manager, backup: row.backup) == row.expected)
+    }
+}
+
+// MARK: - SLA
+
+@Suite("Queue SLA")
+struct QueueSLATests {
+    static let slas: [(Priority, TimeInterval)] = [(.urgent, 3_600), (.high, 4 * 3_600), (.normal, 24 * 3_600), (.low, 72 * 3_600)]
+
+    @Test("Given a priority, when a request is filed, then it is due after the priority's SLA", arguments: slas)
+    func dueAfterSLA(_ priority: Priority, _ sla: TimeInterval) {
+        #expect(Queue.dueAt(createdAt: filedAt, priority: priority) == filedAt.addingTimeInterval(sla))
+    }
+
+    @Test func givenThePrioritiesWhenSortingThenUrgentIsHighest() {
+        #expect(Priority.allCases.sorted() == [.low, .normal, .high, .urgent])
+        #expect(Priority.urgent > .high)
+    }
+
+    @Test("Given a request awaiting the manager, when its due time has passed, then it is overdue", arguments: [RequestState.new, .claimed])
+    func awaitingManagerPastDueIsOverdue(_ state: RequestState) {
+        let due = request(state, priority: .urgent)
+        #expect(due.isOverdue(at: filedAt.addingTimeInterval(3_601)))
+    }
+
+    @Test("Given a request awaiting the manager, when it is exactly due or earlier, then it is not overdue", arguments: [RequestState.new, .claimed])
+    func awaitingManagerNotYetPastDueIsNotOverdue(_ state: RequestState) {
+        let due = request(state, priority: .urgent)
+        #expect(!due.isOverdue(at: filedAt.addingTimeInterval(3_600)))
+        #expect(!due.isOverdue(at: filedAt))
+    }
+
+    @Test("Given a request not awaiting the manager, when its due time has long passed, then it is not overdue",
+          arguments: [RequestState.answered, .waitingOnSales, .closed])
+    func notAwaitingManagerIsNeverOverdue(_ state: RequestState) {
+        #expect(!request(state, priority: .urgent).isOverdue(at: filedAt.addingTimeInterval(30 * 86_400)))
+    }
+}
+
+// MARK: - Who may do what
+
+@Suite("Queue permissions")
+struct QueuePermissionTests {
+    struct Authorization: Sendable, CustomTestStringConvertible {
+        var user: User
+        var action: RequestAction
+        var allowed: Bool
+        var testDescription: String { "\(user.name) (\(user.role.rawValue)) \(allowed ? "may" : "may not") \(action.rawValue)" }
+    }
+
+    /// The request was filed by alice (sales).
+    static let cases: [Authorization] = {
+        let alice = user("alice", .sales), aliceShouting = user("ALICE", .sales), bob = user("bob", .sales)
+        let manager = user("manager", .manager), admin = user("admin", .admin), clerk = user("clerk", .clerk)
+        var rows: [Authorization] = []
+        for action in RequestAction.allCases {
+            let ownAction = action == .close || action == .reopen
+            rows.append(Authorization(user: alice, action: action, allowed: ownAction))
+            rows.append(Authorization(user: aliceShouting, action: action, allowed: ownAction))
+            rows.append(Authorization(user: bob, action: action, allowed: false))
+            rows.append(Authorization(user: clerk, action: action, allowed: false))
+            rows.append(Authorization(user: manager, action: action, allowed: true))
+            rows.append(Authorization(user: admin, action: action, allowed: true))
+        }
+        return rows
+    }()
+
+    @Test("Given a user and an action on alice's request, when authorizing, then it is allowed or denied", arguments: cases)
+    func authorize(_ row: Authorization) {
+        let filed = request(.answered, requester: "alice")
+        if row.allowed {
+            #expect(throws: Never.self) { try Queue.authorize(row.action, on: filed, by: row.user) }
+        } else {
+            #expect(throws: PermissionDenied(user: row.user.name, role: row.user.role, permission: .answerRequests)) {
+                try Queue.authorize(row.action, on: filed, by: row.user)
+            }
+        }
+    }
+
+    @Test func givenASalespersonWhenDeniedThenTheMessageSaysWhatTheyMayNotDo() {
+        let denied = PermissionDenied(user: "bob", role: .sales, permission: .answerRequests)
+        #expect(denied.message == "permission denied: bob (sales) may not answer requests")
+        #expect(denied.kind == .permissionDenied)
+    }
+
+    struct Viewing: Sendable, CustomTestStringConvertible {
+        var user: User
+        var mayView: Bool
+        var testDescription: String { "\(user.name) (\(user.role.rawValue)) \(mayView ? "sees" : "does not see") alice's request" }
+    }
+
+    static let viewers: [Viewing] = [
+        Viewing(user: user("alice", .sales), mayView: true),
+        Viewing(user: user("Alice", .sales), mayView: true),
+        Viewing(user: user("bob", .sales), mayView: false),
+        Viewing(user: user("clerk", .clerk), mayView: false),
+        Viewing(user: user("manager", .manager), mayView: true),
+        Viewing(user: user("admin", .admin), mayView: true),
+    ]
+
+    @Test("Given a request, when a user looks, then only its requester and those who see all requests see it", arguments: viewers)
+    func mayView(_ row: Viewing) {
+        #expect(Queue.mayView(request(requester: "alice"), user: row.user) == row.mayView)
+    }
+}
+
+// MARK: - Text
+
+@Suite("Queue text")
+struct QueueTextTests {
+    @Test func givenTextWithSurroundingBlanksWhenCheckingThenItIsTrimmed() throws {
+        #expect(try Queue.checkText("  Can we ship 10?\n") == "Can we ship 10?")
+    }
+
+    @Test("Given blank text, when checking, then it is refused", arguments: ["", "   ", "\n\t "])
+    func blankTextIsRefused(_ text: String) {
+        #expect(throws: Failure.self) { try Queue.checkText(text) }
+    }
+
+    @Test func givenTextOfFourThousandCharactersWhenCheckingThenItIsAcceptedButOneMoreIsRefused() throws {
+        #expect(try Queue.checkText(String(repeating: "a", count: 4_000)).count == 4_000)
+        #expect(throws: Failure.self) { try Queue.checkText(String(repeating: "a", count: 4_001)) }
+    }
+}
