@@ -46,13 +46,19 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        // Temporary stores, a settable clock and a runner for the built binary, shared by the test targets.
+        .target(
+            name: "BackOfficeTestSupport",
+            dependencies: ["BackOfficeCore"],
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "BackOfficeStoreTests",
-            dependencies: ["BackOfficeCore", "BackOfficeStore", "backoffice"]
+            dependencies: ["BackOfficeCore", "BackOfficeStore", "BackOfficeTestSupport", "backoffice"]
         ),
         .testTarget(
             name: "BackOfficeCLITests",
-            dependencies: ["BackOfficeCore", "backoffice"]
+            dependencies: ["BackOfficeCore", "BackOfficeTestSupport", "backoffice"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -88,6 +88,13 @@ public actor Store {
         try? await connection.close()
     }
 
+    /// A store dropped without `close()` still closes its connection (on SQLite's thread, without waiting).
+    deinit {
+        if !connection.isClosed {
+            let _: EventLoopFuture<Void> = connection.close()
+        }
+    }
+
     private func configure() async throws {
         // busy_timeout replaces sqlite-nio's spin-forever busy handler with a bounded wait.
         _ = try await connection.query("PRAGMA busy_timeout = 15000")

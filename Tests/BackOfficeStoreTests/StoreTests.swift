@@ -1,0 +1,283 @@
+import BackOfficeCore
+@testable import BackOfficeStore
+import BackOfficeTestSupport
+import Foundation
+import Testing
+
+@Suite("The store on a real SQLite file")
+struct StoreTests {
+    @Test func theBundledSQLiteIsNewEnoughForSharedWAL() {
+        #expect(Store.sqliteVersion.number >= 3_051_003, "SQLite \(Store.sqliteVersion.text) has the WAL-reset bug")
+    }
+
+    @Test func migrationsBuildTheSchemaFromAnEmptyFileAndReopeningChangesNothing() async throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("empty.sqlite")
+        let store = try await Store.open(path: path, mode: .create)
+        #expect(try await store.schemaVersion() == Migrations.all.count)
+        let pragmas = try await store.diagnose().pragmas
+        #expect(pragmas["journal_mode"]?.contains("wal") == true)
+        #expect(pragmas["synchronous"] == "2")
+        #expect(pragmas["foreign_keys"] == "1")
+        await store.close()
+        let reopened = try await Store.open(path: path)
+        #expect(try await reopened.schemaVersion() == Migrations.all.count)
+        await reopened.close()
+    }
+
+    @Test func openingAMissingStoreIsANotFoundError() async throws {
+        let folder = TemporaryFolder()
+        await #expect(throws: Failure.self) { try await Store.open(path: folder.path("missing.sqlite")) }
+        #expect(!FileManager.default.fileExists(atPath: folder.path("missing.sqlite")))
+    }
+
+    @Test func openingAFileThatIsNotAStoreFailsClearly() async throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("junk.sqlite")
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try await Store.open(path: path)
+            Issue.record("opened a file of junk")
+        } catch let failure as Failure {
+            #expect(failure.kind == .storeFailure)
+            #expect(failure.message.contains(path))
+        }
+    }
+
+    @Test(arguments: ["UPDATE movements SET quantity = 999", "DELETE FROM movements", "UPDATE audit SET actor = 'mallory'", "DELETE FROM audit"])
+    func theJournalAndAuditLogRefuseUpdatesAndDeletes(statement: String) async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 5, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        await #expect(throws: (any Error).self) { try await f.store.execute(statement) }
+        #expect(try await f.onHand() == 5)
+        #expect(try await f.store.verify(by: f.admin).ok)
+    }
+
+    @Test func aReceiptUpdatesTheBalanceJournalAndAuditTogether() async throws {
+        let f = try await StoreFixture.make()
+        let auditBefore = try await f.count("audit")
+        let posted = try await f.store.post(.receipt(quantity: 12, to: "main"), sku: "bolt-1", reference: "PO-1", by: f.clerk)
+        #expect(posted.stock.lines.first { $0.location == "MAIN" }?.position.onHand == 12)
+        #expect(try await f.count("movements") == 1)
+        #expect(try await f.count("audit") == auditBefore + 1)
+        let entry = try #require(try await f.store.auditLog(limit: 1).first)
+        #expect(entry.action == "movement.receipt")
+        #expect(entry.actor == "clerk")
+        #expect(entry.before == "on hand MAIN 0")
+        #expect(entry.after == "on hand MAIN 12 ref PO-1")
+    }
+
+    @Test func aRefusedIssueWritesNothing() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 3, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        let (movements, audit) = (try await f.count("movements"), try await f.count("audit"))
+        do {
+            _ = try await f.store.post(.issue(quantity: 5, from: "MAIN"), sku: "BOLT-1", by: f.clerk)
+            Issue.record("issued more than on hand")
+        } catch let error as LedgerError {
+            #expect(error.shortBy == 2)
+        }
+        #expect(try await f.onHand() == 3)
+        #expect(try await f.count("movements") == movements)
+        #expect(try await f.count("audit") == audit)
+    }
+
+    @Test func aTransferMovesStockBetweenLocationsAndVerifyAgrees() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        _ = try await f.store.post(.transfer(quantity: 4, from: "MAIN", to: "QUAR"), sku: "BOLT-1", by: f.clerk)
+        _ = try await f.store.post(.count(counted: 7, at: "QUAR"), sku: "BOLT-1", by: f.clerk)
+        _ = try await f.store.post(.adjustment(delta: -1, at: "MAIN", reason: "damage"), sku: "BOLT-1", by: f.clerk)
+        #expect(try await f.onHand(at: "MAIN") == 5)
+        #expect(try await f.onHand(at: "QUAR") == 7)
+        let report = try await f.store.verify(by: f.admin)
+        #expect(report.ok, "\(report)")
+    }
+
+    @Test func aHoldReservesStockUntilItExpires() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        _ = try await f.store.placeHold(sku: "BOLT-1", quantity: 8, location: "MAIN", account: "ACME",
+                                        expiresAt: f.clock.now.addingTimeInterval(3_600), by: f.sales)
+        var line = try #require(try await f.store.stock(sku: "BOLT-1", by: f.clerk).lines.first)
+        #expect(line.position.reserved == 8)
+        #expect(line.position.available == 2)
+        await #expect(throws: LedgerError.insufficientAvailable(sku: "BOLT-1", location: "MAIN", requested: 3, available: 2)) {
+            _ = try await f.store.post(.issue(quantity: 3, from: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        }
+        await #expect(throws: LedgerError.self) {
+            _ = try await f.store.placeHold(sku: "BOLT-1", quantity: 3, location: "MAIN", account: "ACME", expiresAt: nil, by: f.sales)
+        }
+        f.clock.advance(3_601)
+        line = try #require(try await f.store.stock(sku: "BOLT-1", by: f.clerk).lines.first)
+        #expect(line.position.reserved == 0)
+        #expect(line.position.available == 10)
+    }
+
+    @Test func onlyTheOwnerOrAClerkMayReleaseAHold() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        let hold = try await f.store.placeHold(sku: "BOLT-1", quantity: 4, location: "MAIN", account: "ACME", expiresAt: nil, by: f.sales)
+        await #expect(throws: Failure.self) { _ = try await f.store.releaseHold(hold.id, by: f.otherSales) }
+        let released = try await f.store.releaseHold(hold.id, by: f.clerk)
+        #expect(released.releasedBy == "clerk")
+        #expect(try await f.store.holds(by: f.sales).isEmpty)
+    }
+
+    @Test func aReceiptAgainstAPurchaseOrderTakesItOffIncoming() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.expectReceipt(sku: "BOLT-1", quantity: 30, location: "MAIN", due: Day(f.clock.now).adding(days: 3),
+                                            reference: "PO-77", by: f.clerk)
+        #expect(try await f.store.stock(sku: "BOLT-1", by: f.clerk).totals.incoming == 30)
+        _ = try await f.store.post(.receipt(quantity: 20, to: "MAIN"), sku: "BOLT-1", reference: "po-77", by: f.clerk)
+        let totals = try await f.store.stock(sku: "BOLT-1", by: f.clerk).totals
+        #expect(totals.incoming == 10)
+        #expect(totals.projected == 30)
+    }
+
+    @Test func salesSeesSellableStockAndPricesWithoutCost() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 5, to: "QUAR"), sku: "BOLT-1", by: f.clerk)
+        _ = try await f.store.post(.receipt(quantity: 6, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        let seen = try await f.store.stock(sku: "BOLT-1", by: f.sales)
+        #expect(seen.lines.map(\.location) == ["MAIN"])
+        #expect(seen.item.cost == nil)
+        let quote = try await f.store.quote(sku: "BOLT-1", account: "ACME", quantity: 3, by: f.sales)
+        #expect(quote.unitPrice == Money(minorUnits: 100, currency: "USD"))
+        #expect(quote.cost == nil && quote.margin == nil)
+        let clerkQuote = try await f.store.quote(sku: "BOLT-1", account: "ACME", quantity: 3, by: f.clerk)
+        #expect(clerkQuote.margin == Percent(50))
+        await #expect(throws: PermissionDenied.self) {
+            _ = try await f.store.post(.receipt(quantity: 1, to: "MAIN"), sku: "BOLT-1", by: f.sales)
+        }
+    }
+
+    @Test func rulesAndContractsFromTheStoreDecideTheQuote() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.addRule(PriceRule(priceList: "LIST", scope: .category("Fasteners"), minQuantity: 10,
+                                                action: .percentOff(Percent(20))), by: f.manager)
+        _ = try await f.store.addContract(ContractPrice(account: "ACME", sku: "BOLT-1", unitPrice: 0, minQuantity: 50), price: "0.70", by: f.manager)
+        #expect(try await f.store.quote(sku: "BOLT-1", account: "ACME", quantity: 9, by: f.sales).unitPrice.minorUnits == 100)
+        #expect(try await f.store.quote(sku: "BOLT-1", account: "ACME", quantity: 10, by: f.sales).unitPrice.minorUnits == 80)
+        let contract = try await f.store.quote(sku: "BOLT-1", account: "ACME", quantity: 50, by: f.sales)
+        #expect(contract.unitPrice.minorUnits == 70)
+        #expect(contract.rule.hasPrefix("contract"))
+        #expect(contract.tiers.map(\.minQuantity) == [1, 10, 50])
+    }
+
+    @Test func searchFindsItemsByPrefixAndFollowsRenames() async throws {
+        let f = try await StoreFixture.make()
+        #expect(try await f.store.search("hex bo").map(\.sku) == ["BOLT-1"])
+        #expect(try await f.store.search("fasten").map(\.sku) == ["BOLT-1"])
+        _ = try await f.store.editItem(sku: "BOLT-1", Store.ItemChanges(name: "Carriage Bolt M8"), by: f.admin)
+        #expect(try await f.store.search("hex").isEmpty)
+        #expect(try await f.store.search("carr").map(\.sku) == ["BOLT-1"])
+        #expect(try await f.store.search("\"*()").isEmpty)
+    }
+
+    @Test func skusAreUniqueRegardlessOfCase() async throws {
+        let f = try await StoreFixture.make()
+        await #expect(throws: Failure.self) {
+            _ = try await f.store.addItem(Item(sku: "bolt-1", name: "Duplicate"), by: f.admin)
+        }
+    }
+
+    @Test func aRequestGoesToTheManagerOrTheBackupWhenTheManagerIsAway() async throws {
+        let f = try await StoreFixture.make()
+        let first = try await f.store.fileRequest(kind: .stock, account: "ACME", sku: "BOLT-1", quantity: 5, text: "Can we ship 5?",
+                                                  priority: .high, by: f.sales)
+        #expect(first.assignee == "morgan")
+        #expect(first.dueAt == f.clock.now.addingTimeInterval(4 * 3_600))
+        _ = try await f.store.editUser("morgan", role: nil, away: true, active: nil, by: f.manager)
+        let second = try await f.store.fileRequest(kind: .price, account: "ACME", sku: nil, quantity: nil, text: "Better price?",
+                                                   priority: .normal, by: f.sales)
+        #expect(second.assignee == "dana")
+    }
+
+    @Test func anAnswerKeepsTheStockAndPriceItWasBasedOn() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 40, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        let request = try await f.store.fileRequest(kind: .quote, account: "ACME", sku: "BOLT-1", quantity: 25, text: "Quote 25 please",
+                                                    priority: .normal, by: f.sales)
+        _ = try await f.store.act(on: request.id, .claim, by: f.manager)
+        let answered = try await f.store.act(on: request.id, .answer, text: "40 in stock at 1.00", by: f.manager)
+        #expect(answered.state == .answered)
+        let detail = try await f.store.request(request.id, by: f.sales)
+        #expect(detail.events.map(\.action) == ["file", "claim", "answer"])
+        let snapshot = try #require(detail.events.last?.snapshot)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let parsed = try decoder.decode(AnswerSnapshot.self, from: Data(snapshot.utf8))
+        #expect(parsed.stock?.totals.available == 40)
+        #expect(parsed.quote?.extendedPrice.minorUnits == 2_500)
+        #expect(parsed.quote?.cost == nil)
+        #expect(!snapshot.contains("margin"))
+    }
+
+    @Test func salespeopleSeeOnlyTheirOwnRequests() async throws {
+        let f = try await StoreFixture.make()
+        let mine = try await f.store.fileRequest(kind: .other, account: "ACME", sku: nil, quantity: nil, text: "Mine", priority: .low, by: f.sales)
+        _ = try await f.store.fileRequest(kind: .other, account: "ACME", sku: nil, quantity: nil, text: "Theirs", priority: .low, by: f.otherSales)
+        #expect(try await f.store.requests(view: .all, by: f.sales).map(\.id) == [mine.id])
+        #expect(try await f.store.requests(view: .all, by: f.manager).count == 2)
+        await #expect(throws: Failure.self) { _ = try await f.store.request(mine.id, by: f.otherSales) }
+        await #expect(throws: PermissionDenied.self) { _ = try await f.store.act(on: mine.id, .claim, by: f.sales) }
+    }
+
+    @Test func anInvalidTransitionIsRefusedAndChangesNothing() async throws {
+        let f = try await StoreFixture.make()
+        let request = try await f.store.fileRequest(kind: .other, account: "ACME", sku: nil, quantity: nil, text: "Q", priority: .low, by: f.sales)
+        _ = try await f.store.act(on: request.id, .close, by: f.sales)
+        await #expect(throws: InvalidTransition.self) { _ = try await f.store.act(on: request.id, .answer, text: "late", by: f.manager) }
+        #expect(try await f.store.request(request.id, by: f.manager).request.state == .closed)
+        let reopened = try await f.store.act(on: request.id, .reopen, by: f.sales)
+        #expect(reopened.state == .claimed)
+    }
+
+    @Test func verifyFindsABalanceThatDisagreesWithTheJournal() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 5, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        try await f.store.execute("UPDATE balances SET on_hand = 6")
+        let report = try await f.store.verify(by: f.admin)
+        #expect(!report.ok)
+        #expect(report.balanceDifferences == ["BOLT-1 at MAIN: journal says 5, balance says 6"])
+    }
+
+    @Test func verifyFindsAnAlteredAuditEntry() async throws {
+        let f = try await StoreFixture.make()
+        try await f.store.execute("DROP TRIGGER audit_no_update")
+        try await f.store.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 2")
+        let report = try await f.store.verify(by: f.admin)
+        #expect(report.auditProblems.contains("audit entry 2 was altered (hash mismatch)"))
+        #expect(report.otherProblems.contains { $0.contains("audit_no_update") })
+    }
+
+    @Test func aBackupIsAConsistentStoreOfItsOwn() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 9, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        let copy = f.folder.path("backup.sqlite")
+        try await f.store.backup(to: copy, by: f.admin)
+        await #expect(throws: Failure.self) { try await f.store.backup(to: copy, by: f.admin) }
+        let restored = try await Store.open(path: copy)
+        let admin = Actor(user: try await restored.signIn("admin"), source: .cli)
+        #expect(try await restored.stock(sku: "BOLT-1", by: admin).totals.onHand == 9)
+        #expect(try await restored.verify(by: admin).ok)
+        await restored.close()
+    }
+
+    @Test func theDemoCompanyIsConsistentAfterSeeding() async throws {
+        let folder = TemporaryFolder()
+        let clock = TestClock()
+        let store = try await Store.create(path: folder.path("demo.sqlite"), admin: "admin", clock: clock.function)
+        let admin = Actor(user: try await store.signIn("admin"), source: .cli)
+        try await store.seedDemo(DemoCompany(seed: 3, itemCount: 600, now: clock.now), chunk: 250, by: admin)
+        let report = try await store.verify(by: admin)
+        #expect(report.ok, "\(report)")
+        let counts = try await store.diagnose().counts
+        #expect(counts["items"] == 600)
+        #expect((counts["requests"] ?? 0) > 10)
+        #expect((counts["holds_active"] ?? 0) > 0)
+        #expect(try await store.users().map(\.role).contains(.sales))
+        await store.close()
+    }
+}
