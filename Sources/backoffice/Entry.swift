@@ -68,4 +68,11 @@ struct BackOffice: AsyncParsableCommand {
             Verify.self, Backup.self, Doctor.self, AuditLog.self, Bench.self,
         ]
     )
+
+    @OptionGroup var global: GlobalOptions
+
+    /// Without a subcommand: the help, until the console is there to open.
+    func run() async throws {
+        print(BackOffice.helpMessage())
+    }
 }
