@@ -41,29 +41,42 @@ public struct DemoCompany: Sendable {
         PriceList(code: "KEY", name: "Key accounts", currency: "USD"),
     ]
 
-    /// Top-level categories with their SKU prefix and the leaves below them.
-    static let categories: [(prefix: String, top: String, leaves: [String], nouns: [String], unit: String)] = [
-        ("FAS", "Fasteners", ["Bolts/Hex", "Bolts/Carriage", "Screws/Wood", "Screws/Machine", "Nuts", "Washers", "Anchors"],
-         ["Bolt", "Screw", "Nut", "Washer", "Anchor", "Rivet", "Stud"], "BOX"),
-        ("ELE", "Electrical", ["Cable", "Connectors", "Switches", "Lighting/LED", "Lighting/Fluorescent", "Fuses"],
-         ["Cable", "Connector", "Switch", "Lamp", "Fuse", "Socket", "Relay"], "EA"),
-        ("PLU", "Plumbing", ["Pipe/Copper", "Pipe/PVC", "Fittings", "Valves", "Seals"],
-         ["Pipe", "Elbow", "Tee", "Valve", "Coupling", "Seal", "Trap"], "EA"),
-        ("TOO", "Tools", ["Hand/Wrenches", "Hand/Pliers", "Power/Drills", "Power/Saws", "Measuring"],
-         ["Wrench", "Pliers", "Drill", "Saw", "Tape", "Level", "Hammer"], "EA"),
-        ("SAF", "Safety", ["Gloves", "Eyewear", "Helmets", "Hi-Vis", "First Aid"],
-         ["Gloves", "Goggles", "Helmet", "Vest", "Kit", "Mask", "Earplugs"], "PR"),
-        ("PAC", "Packaging", ["Tape", "Boxes", "Film", "Labels"],
-         ["Tape", "Carton", "Stretch Film", "Label Roll", "Mailer", "Strap", "Void Fill"], "RL"),
+    /// Top-level categories with their SKU prefix and unit, and each leaf with the things sold in it.
+    static let categories: [(prefix: String, top: String, unit: String, leaves: [(path: String, nouns: [String])])] = [
+        ("FAS", "Fasteners", "BOX", [("Bolts/Hex", ["Hex Bolt", "Hex Set Screw"]), ("Bolts/Carriage", ["Carriage Bolt", "Coach Bolt"]),
+                                     ("Screws/Wood", ["Wood Screw", "Decking Screw"]), ("Screws/Machine", ["Machine Screw", "Grub Screw"]),
+                                     ("Nuts", ["Hex Nut", "Nyloc Nut", "Wing Nut"]), ("Washers", ["Flat Washer", "Spring Washer"]),
+                                     ("Anchors", ["Wall Anchor", "Sleeve Anchor"])]),
+        ("ELE", "Electrical", "EA", [("Cable", ["Twin & Earth Cable", "Flex Cable"]), ("Connectors", ["Terminal Block", "Crimp Connector"]),
+                                     ("Switches", ["Rocker Switch", "Isolator Switch"]), ("Lighting/LED", ["LED Panel", "LED Batten"]),
+                                     ("Lighting/Fluorescent", ["T8 Tube", "Fluorescent Fitting"]), ("Fuses", ["Cartridge Fuse", "Fuse Holder"])]),
+        ("PLU", "Plumbing", "EA", [("Pipe/Copper", ["Copper Pipe", "Copper Elbow"]), ("Pipe/PVC", ["PVC Pipe", "PVC Tee"]),
+                                   ("Fittings", ["Compression Coupling", "Push-Fit Tee"]), ("Valves", ["Ball Valve", "Gate Valve"]),
+                                   ("Seals", ["O-Ring", "Fibre Washer"])]),
+        ("TOO", "Tools", "EA", [("Hand/Wrenches", ["Combination Wrench", "Adjustable Wrench"]), ("Hand/Pliers", ["Combination Pliers", "Snips"]),
+                                ("Power/Drills", ["Cordless Drill", "SDS Drill"]), ("Power/Saws", ["Circular Saw", "Jigsaw"]),
+                                ("Measuring", ["Tape Measure", "Spirit Level"])]),
+        ("SAF", "Safety", "PR", [("Gloves", ["Work Gloves", "Nitrile Gloves"]), ("Eyewear", ["Safety Glasses", "Goggles"]),
+                                 ("Helmets", ["Hard Hat", "Bump Cap"]), ("Hi-Vis", ["Hi-Vis Vest", "Hi-Vis Jacket"]),
+                                 ("First Aid", ["First Aid Kit", "Eye Wash"])]),
+        ("PAC", "Packaging", "RL", [("Tape", ["Packing Tape", "Masking Tape"]), ("Boxes", ["Carton", "Mailer Box"]),
+                                    ("Film", ["Stretch Film", "Bubble Wrap"]), ("Labels", ["Label Roll", "Fragile Label"])]),
     ]
 
     static let adjectives = ["Stainless", "Galvanised", "Heavy-Duty", "Compact", "Industrial", "Brass", "Zinc-Plated",
-                             "Insulated", "Reinforced", "Premium", "Economy", "Nylon", "Coated", "Flexible", "Precision"]
-    static let specs = ["M4", "M6", "M8", "M10", "M12", "10mm", "15mm", "22mm", "1/2\"", "3/4\"", "2m", "5m", "25m",
-                        "Small", "Medium", "Large", "XL", "12V", "24V", "230V", "Pack 10", "Pack 50", "Pack 100"]
+                             "Insulated", "Reinforced", "Premium", "Economy", "Trade", "Coated", "Pro", "Precision"]
+    /// Sizes per top-level category, so a bolt is M8 and a glove is Large.
+    static let specs: [String: [String]] = [
+        "Fasteners": ["M4", "M5", "M6", "M8", "M10", "M12", "M16", "M8x40", "M10x60", "4x40mm", "5x70mm", "Pack 100", "Pack 200"],
+        "Electrical": ["1.5mm²", "2.5mm²", "6mm²", "10A", "16A", "32A", "600x600", "1200mm", "1500mm", "230V", "24V"],
+        "Plumbing": ["15mm", "22mm", "28mm", "1/2\"", "3/4\"", "1\"", "110mm", "3m", "Pack 10"],
+        "Tools": ["8mm", "10mm", "13mm", "18V", "240V", "5m", "8m", "600mm", "165mm"],
+        "Safety": ["Small", "Medium", "Large", "XL", "Clear", "Tinted", "EN166", "Class 2"],
+        "Packaging": ["48mm x 66m", "25mm x 50m", "A4", "A3", "300x200x150", "500mm x 300m", "Roll 1000"],
+    ]
 
     /// Every leaf category path, in a fixed order.
-    public static let categoryPaths: [String] = categories.flatMap { c in c.leaves.map { "\(c.top)/\($0)" } }
+    public static let categoryPaths: [String] = categories.flatMap { c in c.leaves.map { "\(c.top)/\($0.path)" } }
 
     static let accountNames = ["Acme Building", "Northwind Traders", "Harbor Electric", "Summit Plumbing", "Riverside Mechanical",
                                "Oakridge Joinery", "Bluewater Marine", "Granite Civil", "Keystone Facilities", "Pioneer Fitouts",
@@ -101,9 +114,11 @@ public struct DemoCompany: Sendable {
         let leafIndex = Int(rng.next() % UInt64(DemoCompany.categoryPaths.count))
         let path = DemoCompany.categoryPaths[leafIndex]
         let top = DemoCompany.categories.first { path.hasPrefix($0.top + "/") }!
-        let noun = top.nouns[Int(rng.next() % UInt64(top.nouns.count))]
+        let nouns = top.leaves.first { "\(top.top)/\($0.path)" == path }!.nouns
+        let noun = nouns[Int(rng.next() % UInt64(nouns.count))]
         let adjective = DemoCompany.adjectives[Int(rng.next() % UInt64(DemoCompany.adjectives.count))]
-        let spec = DemoCompany.specs[Int(rng.next() % UInt64(DemoCompany.specs.count))]
+        let sizes = DemoCompany.specs[top.top]!
+        let spec = sizes[Int(rng.next() % UInt64(sizes.count))]
         let sku = "\(top.prefix)-\(String(format: "%06d", index + 1))"
         let costCents = Int64(20 + rng.next() % 40_000)
         let markup = 130 + Int64(rng.next() % 70)
