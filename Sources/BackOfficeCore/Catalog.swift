@@ -24,6 +24,14 @@ public struct Item: Hashable, Sendable, Codable {
         self.cost = cost
         self.reorderPoint = reorderPoint
     }
+
+    /// The item as a user may see it: no standard cost for roles that may not see cost.
+    public func visible(to user: User) -> Item {
+        guard !user.may(.seeCost) else { return self }
+        var copy = self
+        copy.cost = nil
+        return copy
+    }
 }
 
 /// A place stock lives: a warehouse, a shop floor, a quarantine cage. Only sellable locations count for sales.

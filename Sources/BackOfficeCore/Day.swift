@@ -44,7 +44,7 @@ public struct Day: Hashable, Sendable, Comparable, Codable, CustomStringConverti
 
     public var description: String {
         let c = components
-        return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+        return padded(c.year, 4) + "-" + padded(c.month, 2) + "-" + padded(c.day, 2)
     }
 
     /// Parses `YYYY-MM-DD` and refuses dates that do not exist (2026-02-30).
@@ -87,6 +87,12 @@ public enum UTC {
         let seconds = seconds(date)
         let day = Day(ordinal: Int((Double(seconds) / 86_400).rounded(.down)))
         let secondOfDay = Int(seconds - Int64(day.ordinal) * 86_400)
-        return String(format: "%@T%02d:%02d:%02dZ", day.description, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        return day.description + "T" + padded(secondOfDay / 3600, 2) + ":" + padded(secondOfDay / 60 % 60, 2) + ":" + padded(secondOfDay % 60, 2) + "Z"
     }
+}
+
+/// Zero-pads a non-negative number (String(format:) is slow on Linux, and dates are formatted on hot paths).
+func padded(_ value: Int, _ width: Int) -> String {
+    let digits = String(value)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }

@@ -88,7 +88,7 @@ public struct DemoCompany: Sendable {
     /// Customer accounts, each with a manager and a backup.
     public var accounts: [Account] {
         DemoCompany.accountNames.enumerated().map { index, name in
-            let code = index == 0 ? "ACME" : name.split(separator: " ")[0].uppercased().prefix(6) + String(format: "%02d", index)
+            let code = index == 0 ? "ACME" : name.split(separator: " ")[0].uppercased().prefix(6) + padded(index, 2)
             let managers = index % 2 == 0 ? ("manager", "dana") : ("dana", "manager")
             let list = index % 5 == 0 ? "KEY" : (index % 3 == 0 ? "LIST" : "TRADE")
             return Account(code: String(code), name: name, manager: managers.0, backupManager: managers.1, priceList: list)
@@ -119,7 +119,7 @@ public struct DemoCompany: Sendable {
         let adjective = DemoCompany.adjectives[Int(rng.next() % UInt64(DemoCompany.adjectives.count))]
         let sizes = DemoCompany.specs[top.top]!
         let spec = sizes[Int(rng.next() % UInt64(sizes.count))]
-        let sku = "\(top.prefix)-\(String(format: "%06d", index + 1))"
+        let sku = "\(top.prefix)-\(padded(index + 1, 6))"
         let costCents = Int64(20 + rng.next() % 40_000)
         let markup = 130 + Int64(rng.next() % 70)
         let listPrice = max(5, (costCents * markup / 100 + 2) / 5 * 5)

@@ -129,7 +129,7 @@ public struct Percent: Hashable, Sendable, Codable, CustomStringConvertible {
         let unsigned = trimmed.hasPrefix("-") ? trimmed.dropFirst() : Substring(trimmed)
         let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
         guard !unsigned.isEmpty, parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let value = Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX")) else {
+              let value = Decimal(string: trimmed) else {
             throw Failure.invalid(field, text, "not a percentage; write it like 12.5")
         }
         guard range.contains(value) else {

@@ -50,7 +50,7 @@ enum Migrations {
             CREATE VIRTUAL TABLE items_fts USING fts5 (
                 sku, name, category,
                 content = 'items', content_rowid = 'id',
-                tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+                tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3 4 5 6 7 8'
             )
             """,
             """
@@ -268,8 +268,10 @@ extension Store {
     }
 
     /// Applies the migrations not yet applied, each in its own immediate transaction, so two processes opening a new
-    /// store at once apply each migration exactly once.
+    /// store at once apply each migration exactly once. A store that is up to date is only read: opening it takes no
+    /// write lock.
     func migrate() async throws {
+        if try await appliedVersion() == Migrations.all.count { return }
         _ = try await connection.query("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
@@ -285,9 +287,16 @@ extension Store {
                                                [.integer(migration.version), .text(migration.name), .integer(Int(UTC.seconds(now)))])
             }
         }
-        let newest = try await connection.query("SELECT MAX(version) AS v FROM schema_migrations").first?.column("v")?.integer ?? 0
+        let newest = try await appliedVersion()
         if newest > Migrations.all.count {
             throw Failure(.storeFailure, "the store at \(path) has schema version \(newest), newer than this backoffice (\(Migrations.all.count)); upgrade backoffice")
         }
+    }
+
+    /// The newest migration applied; 0 for an empty file.
+    private func appliedVersion() async throws -> Int {
+        let exists = try await connection.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        guard !exists.isEmpty else { return 0 }
+        return try await connection.query("SELECT MAX(version) AS v FROM schema_migrations").first?.column("v")?.integer ?? 0
     }
 }

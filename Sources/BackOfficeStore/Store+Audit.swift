@@ -26,7 +26,14 @@ extension Store {
                           before: String?, after: String?, previousHash: String) -> String {
         let input = AuditEntry.chainInput(sequence: sequence, at: at, actor: actor, source: source, action: action,
                                           entity: entity, before: before, after: after, previousHash: previousHash)
-        return SHA256.hash(data: input).map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef")
+        var text = ""
+        text.reserveCapacity(64)
+        for byte in SHA256.hash(data: input) {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0f)])
+        }
+        return text
     }
 
     /// The most recent audit entries, newest first.

@@ -151,10 +151,14 @@ extension Store {
     }
 
     /// Builds an FTS5 query that matches every word of `text` as a prefix; nil when there is nothing to search for.
+    ///
+    /// The index keeps prefixes of up to 8 characters, so a prefix query answers from one stored list instead of
+    /// merging every matching term's list; longer words are cut to 8 characters to stay on that path (a slightly wider
+    /// match, never a narrower one).
     static func ftsQuery(_ text: String) -> String? {
         let words = text.lowercased().split { !($0.isLetter || $0.isNumber) }
         guard !words.isEmpty else { return nil }
-        return words.prefix(8).map { "\"\($0)\"*" }.joined(separator: " ")
+        return words.prefix(8).map { "\"\($0.prefix(8))\"*" }.joined(separator: " ")
     }
 
     /// Prefix search over SKU, name and category. An exact SKU comes first; the rest in catalogue order.
@@ -400,6 +404,11 @@ extension Store {
             throw Failure.notFound("price list", code)
         }
         return list
+    }
+
+    /// The currency of the default price list: what costs and list prices are entered in.
+    public func defaultCurrency() async throws -> String {
+        try await read { try await defaultPriceList().currency }
     }
 
     public func priceLists() async throws -> [PriceList] {

@@ -26,7 +26,7 @@ public struct StockAnswer: Sendable, Codable, Hashable {
     /// The answer as a role may see it: sales sees sellable locations only and no cost.
     public func visible(to user: User) -> StockAnswer {
         var copy = self
-        if !user.may(.seeCost) { copy.item.cost = nil }
+        copy.item = item.visible(to: user)
         if user.role == .sales { copy.lines = lines.filter(\.sellable) }
         return copy
     }

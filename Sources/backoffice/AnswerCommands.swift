@@ -42,11 +42,7 @@ struct Search: AsyncParsableCommand {
     func run() async throws {
         let items = try await global.withSession { session in
             try session.actor.require(.viewStock)
-            return try await session.store.search(text, limit: limit).map { item -> Item in
-                var visible = item
-                if !session.actor.user.may(.seeCost) { visible.cost = nil }
-                return visible
-            }
+            return try await session.store.search(text, limit: limit).map { $0.visible(to: session.actor.user) }
         }
         if output.json { try Output.json(items.map(ItemJSON.init)); return }
         if items.isEmpty { Output.line("no items match \(Output.safe(text).debugDescription)"); return }

@@ -46,31 +46,54 @@ struct Bench: AsyncParsableCommand {
         let diagnosis = try await store.diagnose()
         await store.close()
         print("store size: \(diagnosis.fileBytes / 1_048_576) MiB (+ \(diagnosis.walBytes / 1_048_576) MiB WAL)")
-        print("peak memory of this process: \(Self.peakResidentKiB(RUSAGE_SELF) / 1024) MiB")
+        print("peak memory of this process: \(Self.peakResidentKiB() / 1024) MiB")
 
         // A one-shot `backoffice stock` process, as a salesperson's script would run it.
         var walls: [Duration] = []
+        var peakKiB = 0
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).path
         for i in 0..<processRuns {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable)
             process.arguments = ["stock", skus[i % skus.count], "--db", path, "--user", "sales", "--json"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["BACKOFFICE_REPORT_MEMORY"] = "1"
+            process.environment = environment
             process.standardOutput = FileHandle.nullDevice
+            let errors = Pipe()
+            process.standardError = errors
             let started = clock.now
             try process.run()
             process.waitUntilExit()
             walls.append(clock.now - started)
-            guard process.terminationStatus == 0 else { throw Failure(.storeFailure, "the one-shot stock process failed with \(process.terminationStatus)") }
+            let report = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            guard process.terminationStatus == 0 else { throw Failure(.storeFailure, "the one-shot stock process failed: \(report)") }
+            if let kib = report.split(separator: "\n").first(where: { $0.hasPrefix("peak-resident-kib ") }).flatMap({ Int($0.split(separator: " ")[1]) }) {
+                peakKiB = max(peakKiB, kib)
+            }
         }
         print(Self.line("one-shot `backoffice stock` process (wall)", walls))
-        print("peak memory of one `backoffice stock` process: \(Self.peakResidentKiB(RUSAGE_CHILDREN) / 1024) MiB")
+        print("peak memory of one `backoffice stock` process: \(peakKiB / 1024) MiB")
+        // For scale: the same binary doing nothing but print its help.
+        var idle: [Duration] = []
+        for _ in 0..<processRuns {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable)
+            process.arguments = ["--help"]
+            process.standardOutput = FileHandle.nullDevice
+            let started = clock.now
+            try process.run()
+            process.waitUntilExit()
+            idle.append(clock.now - started)
+        }
+        print(Self.line("`backoffice --help` process, for scale (wall)", idle))
     }
 
     private func sampleSKUs(_ store: Store, count: Int, total: Int, rng: inout SeededRandom) async throws -> [String] {
         var skus: [String] = []
         for _ in 0..<count {
             let page = try await store.search("\(["FAS", "ELE", "PLU", "TOO", "SAF", "PAC"][Int(rng.next() % 6)]) \(String(format: "%06d", 1 + Int(rng.next() % UInt64(max(1, total)))).prefix(4))", limit: 1)
-            if let sku = page.first?.sku { skus.append(sku) }
+            if let item = page.first, item.active { skus.append(item.sku) }
         }
         if skus.isEmpty { skus = try await store.items(limit: 10).map(\.sku) }
         return skus
@@ -100,9 +123,9 @@ struct Bench: AsyncParsableCommand {
         return ms >= 1_000 ? String(format: "%.2f s", ms / 1_000) : String(format: "%.3f ms", ms)
     }
 
-    static func peakResidentKiB(_ who: __rusage_who) -> Int {
+    static func peakResidentKiB() -> Int {
         var usage = rusage()
-        getrusage(__rusage_who_t(who.rawValue), &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss
     }
 }

@@ -34,6 +34,15 @@ enum ExitCodes {
 enum Entry {
     static func main() async {
         let arguments = GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst()))
+        if ProcessInfo.processInfo.environment["BACKOFFICE_REPORT_MEMORY"] == "1" {
+            // For `bench`: the peak resident memory of this process, read by the parent (a child's rusage would
+            // include the parent's pages from before exec).
+            atexit {
+                var usage = rusage()
+                getrusage(RUSAGE_SELF.rawValue, &usage)
+                FileHandle.standardError.write(Data("peak-resident-kib \(usage.ru_maxrss)\n".utf8))
+            }
+        }
         do {
             var command = try BackOffice.parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand {

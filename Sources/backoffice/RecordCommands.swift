@@ -19,7 +19,7 @@ struct Items: AsyncParsableCommand {
 
         func run() async throws {
             let item = try await global.withSession { session in
-                let currency = try await session.store.priceLists().first(where: \.isDefault)?.currency ?? "USD"
+                let currency = try await session.store.defaultCurrency()
                 let cost = try cost.map { try parseMoney($0, currency: currency, field: "cost") }
                 if let cost, cost.minorUnits < 0 { throw Failure.invalid("cost", cost.decimalString, "must not be negative") }
                 let price = try listPrice.map { try parseMoney($0, currency: currency, field: "list-price") }
@@ -44,7 +44,7 @@ struct Items: AsyncParsableCommand {
 
         func run() async throws {
             let item = try await global.withSession { session in
-                let currency = try await session.store.priceLists().first(where: \.isDefault)?.currency ?? "USD"
+                let currency = try await session.store.defaultCurrency()
                 var costChange: Money??
                 if let cost { costChange = cost == "none" ? .some(nil) : .some(try parseMoney(cost, currency: currency, field: "cost")) }
                 let price = try listPrice.map { try parseMoney($0, currency: currency, field: "list-price") }
@@ -67,11 +67,7 @@ struct Items: AsyncParsableCommand {
         func run() async throws {
             let items = try await global.withSession { session in
                 try session.actor.require(.viewStock)
-                return try await session.store.items(after: after, limit: limit, category: category).map { item -> Item in
-                    var visible = item
-                    if !session.actor.user.may(.seeCost) { visible.cost = nil }
-                    return visible
-                }
+                return try await session.store.items(after: after, limit: limit, category: category).map { $0.visible(to: session.actor.user) }
             }
             if output.json { try Output.json(items.map(ItemJSON.init)) } else { Render.items(items) }
         }
