@@ -148,6 +148,11 @@ extension Store {
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw Failure(.alreadyExists, "backup: \(destination) already exists; choose a new file name")
         }
+        let folder = (destination as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard folder.isEmpty || (FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) else {
+            throw Failure(.notFound, "backup: the folder \(folder) does not exist")
+        }
         try await read {
             _ = try await connection.query("VACUUM INTO ?", [.text(destination)])
         }

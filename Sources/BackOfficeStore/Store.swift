@@ -42,7 +42,11 @@ public actor Store {
     /// Opens (or creates) the store at `path`, sets the pragmas and applies any pending migrations.
     public static func open(path: String, mode: OpenMode = .existing,
                             clock: @escaping @Sendable () -> Date = { Date() }) async throws -> Store {
-        let exists = FileManager.default.fileExists(atPath: path)
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if exists && isFolder.boolValue {
+            throw Failure(.usage, "\(path) is a folder; name the store file, such as \(path)/backoffice.sqlite")
+        }
         switch mode {
         case .existing where !exists:
             throw Failure(.notFound, "no store at \(path); create one with `backoffice init` or pass --db")
