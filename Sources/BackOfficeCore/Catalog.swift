@@ -129,6 +129,26 @@ public enum Validate {
         return value
     }
 
+    /// A standard cost or a price: never negative.
+    public static func amount(_ money: Money?, field: String) throws(Failure) -> Money? {
+        if let money, money.minorUnits < 0 { throw Failure.invalid(field, money.decimalString, "must not be negative") }
+        return money
+    }
+
+    /// A movement's reference (purchase order, sales order, ticket): at most 100 characters, no control characters.
+    public static func reference(_ value: String?) throws(Failure) -> String? {
+        guard let trimmed = value?.trimmingCharacters(in: .whitespaces), !trimmed.isEmpty else { return nil }
+        guard trimmed.count <= 100 else { throw Failure.invalid("ref", String(trimmed.prefix(20)) + "…", "longer than 100 characters") }
+        return try name(trimmed, field: "ref")
+    }
+
+    /// An account's manager or backup must be an active user who answers requests.
+    public static func accountManager(_ user: User, field: String) throws(Failure) {
+        guard user.may(.answerRequests), user.active else {
+            throw Failure.invalid(field, user.name, "is \(user.active ? "a \(user.role.rawValue)" : "deactivated"), not someone who answers requests")
+        }
+    }
+
     /// Whether `category` is `ancestor` or lies below it in the tree.
     public static func category(_ category: String, isWithin ancestor: String) -> Bool {
         let c = category.lowercased(), a = ancestor.lowercased()

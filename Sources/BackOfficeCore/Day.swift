@@ -79,7 +79,11 @@ public struct Day: Hashable, Sendable, Comparable, Codable, CustomStringConverti
 
 /// A moment as stored: whole seconds since 1970 in UTC.
 public enum UTC {
-    public static func seconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
+    /// Whole seconds, clamped to ±10,000 years so that no date a user types can overflow.
+    public static func seconds(_ date: Date) -> Int64 {
+        let limit = 315_576_000_000.0
+        return Int64(min(max(date.timeIntervalSince1970.rounded(.down), -limit), limit))
+    }
     public static func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
 
     /// `2026-11-29T14:03:00Z`

@@ -153,6 +153,13 @@ public enum Ledger {
         }
     }
 
+    /// An inactive item takes no new receipts, issues or transfers; counts and adjustments still correct its books.
+    public static func checkItemAccepts(_ kind: MovementKind, item: Item) throws(Failure) {
+        guard item.active || kind == .count || kind == .adjustment else {
+            throw Failure(.conflict, "item \(item.sku) is inactive; only counts and adjustments may be posted to it")
+        }
+    }
+
     /// Checks a new hold against the position it reserves from.
     public static func checkHold(quantity: Int, sku: String, location: String, position: StockPosition) throws(LedgerError) {
         try positive(quantity)
@@ -240,6 +247,11 @@ public struct ExpectedReceipt: Hashable, Sendable, Codable {
 }
 
 extension ExpectedReceipt {
+    /// An expected receipt is due today or later.
+    public static func checkDue(_ due: Day, today: Day) throws(Failure) {
+        guard due >= today else { throw Failure.invalid("due", due.description, "is in the past") }
+    }
+
     /// What a receipt does to the expected receipts of its item and location: when its reference names one (a
     /// purchase order), the received quantity is taken off what is still expected, earliest due first.
     /// Returns the new remaining quantity of each expected receipt it touched.

@@ -104,9 +104,6 @@ public struct Money: Hashable, Sendable, Comparable, Codable {
         return Money(minorUnits: units, currency: currency)
     }
 
-    public static func * (lhs: Money, rhs: Int) -> Money {
-        Money(minorUnits: lhs.minorUnits * Int64(rhs), currency: lhs.currency)
-    }
 }
 
 /// Rounds a decimal to an integer, half away from zero.

@@ -120,6 +120,18 @@ public struct ContractPrice: Hashable, Sendable, Codable {
     }
 }
 
+extension ContractPrice {
+    /// Checks a contract price before it is stored.
+    public func validated() throws(Failure) -> ContractPrice {
+        _ = try Validate.quantity(minQuantity, field: "min-qty")
+        guard unitPrice >= 0 else { throw Failure.invalid("price", String(unitPrice), "must not be negative") }
+        if let validFrom, let validTo, validTo < validFrom {
+            throw Failure.invalid("valid-to", validTo.description, "is before valid-from \(validFrom)")
+        }
+        return self
+    }
+}
+
 /// What the engine needs to know about the item.
 public struct PricingItem: Hashable, Sendable {
     public var sku: String
@@ -225,6 +237,7 @@ public struct Quote: Hashable, Sendable, Codable {
             var hidden = source
             hidden.description = "cost-plus price"
             if !source.won { hidden.unitPrice = nil }
+            hidden.outcome = source.won ? .won : .lost("outranked")
             return hidden
         }
         return copy
@@ -348,6 +361,8 @@ public enum PricingEngine {
             case .success(let (price, adjustments)):
                 c.unitPrice = price
                 c.adjustments = adjustments
+                // A price raised to a margin floor is cost ÷ (1 − floor): it gives the cost away.
+                if adjustments.contains(where: { $0.hasPrefix("raised to") }) { c.revealsCost = true }
             case .failure(let problem):
                 c.excluded = c.excluded ?? problem.message
                 c.neverApplies = true

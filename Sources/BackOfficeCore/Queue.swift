@@ -49,6 +49,8 @@ public enum RequestAction: String, Sendable, Codable, CaseIterable {
     case close
     case reopen
     case reassign
+    /// The salesperson answers the manager's question back; the request returns to the manager.
+    case reply
 }
 
 /// A question from a salesperson about a customer, routed to that customer's account manager.
@@ -129,7 +131,7 @@ public struct InvalidTransition: BackOfficeFailure, Equatable {
 /// ```
 /// new ──claim──▶ claimed ──answer──▶ answered ──close──▶ closed
 ///  │               │  ▲                 │                   │
-///  │             wait claim           reopen ◀──────────────┘
+///  │             wait claim/reply     reopen ◀──────────────┘
 ///  │               ▼  │                 ▼
 ///  └──answer──▶  waiting ──answer──▶ answered      (reopen leads back to claimed, or to new when unassigned)
 /// ```
@@ -138,7 +140,7 @@ public enum Queue {
     static let table: [RequestState: [RequestAction: RequestState]] = [
         .new: [.claim: .claimed, .answer: .answered, .wait: .waitingOnSales, .close: .closed, .reassign: .new],
         .claimed: [.claim: .claimed, .answer: .answered, .wait: .waitingOnSales, .close: .closed, .reassign: .claimed],
-        .waitingOnSales: [.claim: .claimed, .answer: .answered, .close: .closed, .reassign: .waitingOnSales],
+        .waitingOnSales: [.claim: .claimed, .answer: .answered, .close: .closed, .reassign: .waitingOnSales, .reply: .claimed],
         .answered: [.close: .closed, .reopen: .claimed],
         .closed: [.reopen: .claimed],
     ]
@@ -153,17 +155,21 @@ public enum Queue {
         guard var next = table[request.state]?[action] else {
             throw InvalidTransition(request: request.id, state: request.state, action: action)
         }
-        if action == .reopen && request.assignee == nil { next = .new }
+        if (action == .reopen || action == .reply) && request.assignee == nil { next = .new }
         return next
     }
 
     /// Who may take an action on a request: managers act on the queue, the requester may close or reopen their own.
-    public static func authorize(_ action: RequestAction, on request: Request, by user: User) throws(PermissionDenied) {
+    public static func authorize(_ action: RequestAction, on request: Request, by user: User) throws {
         let isRequester = request.requester.lowercased() == user.name.lowercased()
         switch action {
         case .close, .reopen:
             if isRequester { return }
             try Permissions.require(.answerRequests, of: user)
+        case .reply:
+            guard isRequester else {
+                throw Failure(.permissionDenied, "permission denied: only \(request.requester), who filed request \(request.id), may reply to it")
+            }
         case .claim, .answer, .wait, .reassign:
             try Permissions.require(.answerRequests, of: user)
         }
@@ -207,4 +213,9 @@ public enum QueueView: String, Sendable, Codable, CaseIterable {
     case all
     /// Requests I filed.
     case filed
+}
+
+extension RequestAction {
+    /// Whether the action must carry text: an answer, a question back, a reply.
+    public var needsText: Bool { self == .answer || self == .wait || self == .reply }
 }

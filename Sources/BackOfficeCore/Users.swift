@@ -11,6 +11,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
 /// Something a user might be allowed to do.
 public enum Permission: String, Sendable, Codable, CaseIterable {
     case viewStock
+    /// Stock at locations that are not sellable (quarantine, returns) and holds placed there.
+    case viewUnsellableStock
     case viewPrices
     case seeCost
     case postMovements
@@ -28,6 +30,7 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     public var phrase: String {
         switch self {
         case .viewStock: "view stock"
+        case .viewUnsellableStock: "see or hold stock at locations that are not sellable"
         case .viewPrices: "view prices"
         case .seeCost: "see cost or margin"
         case .postMovements: "post stock movements"
@@ -79,8 +82,8 @@ public struct PermissionDenied: BackOfficeFailure, Equatable {
 public enum Permissions {
     public static let table: [Role: Set<Permission>] = [
         .admin: Set(Permission.allCases),
-        .clerk: [.viewStock, .viewPrices, .seeCost, .postMovements, .placeHolds, .releaseAnyHold, .fileRequests, .editItems],
-        .manager: [.viewStock, .viewPrices, .seeCost, .placeHolds, .releaseAnyHold, .fileRequests, .answerRequests,
+        .clerk: [.viewStock, .viewUnsellableStock, .viewPrices, .seeCost, .postMovements, .placeHolds, .releaseAnyHold, .fileRequests, .editItems],
+        .manager: [.viewStock, .viewUnsellableStock, .viewPrices, .seeCost, .placeHolds, .releaseAnyHold, .fileRequests, .answerRequests,
                    .viewAllRequests, .editPrices, .editAccounts],
         .sales: [.viewStock, .viewPrices, .placeHolds, .fileRequests],
     ]
@@ -117,6 +120,12 @@ public struct Actor: Sendable, Hashable {
 
     public func require(_ permission: Permission) throws(PermissionDenied) {
         try Permissions.require(permission, of: user)
+    }
+
+    /// Who may change a user: admins anything; anyone may mark only themselves away or back.
+    public func requireMayEdit(_ target: String, changesOnlyAway: Bool) throws(PermissionDenied) {
+        if changesOnlyAway && target.lowercased() == user.name.lowercased() { return }
+        try require(.administer)
     }
 
     /// How the actor is named in the audit log: `alice@ssh SHA256:…`.

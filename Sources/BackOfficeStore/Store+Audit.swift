@@ -37,8 +37,9 @@ extension Store {
     }
 
     /// The most recent audit entries, newest first.
-    public func auditLog(limit: Int = 50, before sequence: Int64? = nil) async throws -> [AuditEntry] {
-        try await read {
+    public func auditLog(limit: Int = 50, before sequence: Int64? = nil, by actor: Actor) async throws -> [AuditEntry] {
+        try actor.require(.administer)
+        return try await read {
             try await rows("""
                 SELECT * FROM audit WHERE seq < \(bind: sequence ?? Int64.max) ORDER BY seq DESC LIMIT \(bind: limit)
                 """).map(Store.auditEntry)

@@ -39,9 +39,14 @@ extension Store {
         try await read { try await rows("SELECT * FROM users ORDER BY name").map(Store.user) }
     }
 
-    /// Adds a user. `actor` is nil only while the store is being created (the first admin).
-    public func addUser(_ user: User, by actor: Actor?) async throws -> User {
-        if let actor { try actor.require(.administer) }
+    /// Adds a user.
+    public func addUser(_ user: User, by actor: Actor) async throws -> User {
+        try actor.require(.administer)
+        return try await insertUser(user, by: actor)
+    }
+
+    /// Adds a user; `actor` is nil only while the store is being created (the first admin).
+    func insertUser(_ user: User, by actor: Actor?) async throws -> User {
         let name = try Validate.code(user.name, field: "name")
         let display = try Validate.name(user.displayName.isEmpty ? name : user.displayName, field: "display-name")
         return try await write {
@@ -57,11 +62,9 @@ extension Store {
 
     /// Changes a user's role, away flag or active flag.
     public func editUser(_ name: String, role: Role?, away: Bool?, active: Bool?, by actor: Actor) async throws -> User {
-        try await write {
+        try actor.requireMayEdit(name, changesOnlyAway: role == nil && active == nil)
+        return try await write {
             let before = try await requireUser(name)
-            // A manager may mark themselves away; everything else is for admins.
-            let selfAwayOnly = role == nil && active == nil && before.name.lowercased() == actor.user.name.lowercased()
-            if !selfAwayOnly { try actor.require(.administer) }
             var after = before
             if let role { after.role = role }
             if let away { after.away = away }
@@ -135,19 +138,23 @@ extension Store {
         return item
     }
 
-    public func item(sku: String) async throws -> Item? {
-        try await read { try await findItem(sku: sku) }
+    /// The item with this SKU, as the acting user may see it.
+    public func item(sku: String, by actor: Actor) async throws -> Item? {
+        try actor.require(.viewStock)
+        return try await read { try await findItem(sku: sku)?.visible(to: actor.user) }
     }
 
-    /// The item a query names: its SKU exactly (any case), else the best search match.
-    public func resolveItem(_ query: String) async throws -> Item {
-        try await read {
-            if let item = try await findItem(sku: query) { return item }
-            guard let match = try await searchItems(query, limit: 1).first else {
-                throw Failure(.notFound, "no item matches \(query.debugDescription)")
-            }
-            return match
+    /// The item a query names: its SKU exactly (any case), else the best-ranked of the first search matches.
+    func bestMatch(_ query: String) async throws -> Item {
+        if let item = try await findItem(sku: query.trimmingCharacters(in: .whitespaces)) { return item }
+        guard let fts = Store.ftsQuery(query),
+              let id = try await connection.query("""
+                  SELECT rowid FROM (SELECT rowid, rank FROM items_fts WHERE items_fts MATCH ? LIMIT 200) ORDER BY rank, rowid LIMIT 1
+                  """, [.text(fts)]).first?.column("rowid")?.integer,
+              let item = try await row("SELECT \(unsafeRaw: Store.itemColumns) FROM items i WHERE i.id = \(bind: id)").map(Store.item) else {
+            throw Failure(.notFound, "no item matches \(query.debugDescription)")
         }
+        return item
     }
 
     /// Builds an FTS5 query that matches every word of `text` as a prefix; nil when there is nothing to search for.
@@ -162,8 +169,9 @@ extension Store {
     }
 
     /// Prefix search over SKU, name and category. An exact SKU comes first; the rest in catalogue order.
-    public func search(_ text: String, limit: Int = 20, offset: Int = 0) async throws -> [Item] {
-        try await read { try await searchItems(text, limit: limit, offset: offset) }
+    public func search(_ text: String, limit: Int = 20, offset: Int = 0, by actor: Actor) async throws -> [Item] {
+        try actor.require(.viewStock)
+        return try await read { try await searchItems(text, limit: limit, offset: offset).map { $0.visible(to: actor.user) } }
     }
 
     func searchItems(_ text: String, limit: Int, offset: Int = 0) async throws -> [Item] {
@@ -181,19 +189,20 @@ extension Store {
     }
 
     /// One page of the catalogue in SKU order, after `afterSKU`.
-    public func items(after afterSKU: String = "", limit: Int = 50, category: String? = nil) async throws -> [Item] {
-        try await read {
+    public func items(after afterSKU: String = "", limit: Int = 50, category: String? = nil, by actor: Actor) async throws -> [Item] {
+        try actor.require(.viewStock)
+        return try await read {
             let limit = max(1, min(limit, 1_000))
             if let category, !category.isEmpty {
                 return try await rows("""
                     SELECT \(unsafeRaw: Store.itemColumns) FROM items i
                     WHERE i.sku > \(bind: afterSKU) AND (i.category = \(bind: category) OR i.category LIKE \(bind: category + "/%"))
                     ORDER BY i.sku LIMIT \(bind: limit)
-                    """).map(Store.item)
+                    """).map { try Store.item($0).visible(to: actor.user) }
             }
             return try await rows("""
                 SELECT \(unsafeRaw: Store.itemColumns) FROM items i WHERE i.sku > \(bind: afterSKU) ORDER BY i.sku LIMIT \(bind: limit)
-                """).map(Store.item)
+                """).map { try Store.item($0).visible(to: actor.user) }
         }
     }
 
@@ -205,6 +214,7 @@ extension Store {
         let name = try Validate.name(item.name, field: "name")
         let unit = try Validate.code(item.unit, field: "uom").uppercased()
         let category = try Validate.category(item.category)
+        _ = try Validate.amount(item.cost, field: "cost")
         _ = try Validate.quantity(item.reorderPoint, field: "reorder-point", allowZero: true)
         return try await write {
             if let existing = try await findItem(sku: sku) {
@@ -252,6 +262,7 @@ extension Store {
         if let unit = changes.unit { validated.unit = try Validate.code(unit, field: "uom").uppercased() }
         if let category = changes.category { validated.category = try Validate.category(category) }
         if let reorder = changes.reorderPoint { _ = try Validate.quantity(reorder, field: "reorder-point", allowZero: true) }
+        if let cost = changes.cost { _ = try Validate.amount(cost, field: "cost") }
         return try await write {
             let before = try await requireItem(sku: sku)
             var after = before
@@ -314,8 +325,9 @@ extension Store {
     }
 
     /// One page of accounts in code order; `search` matches code or name.
-    public func accounts(after code: String = "", limit: Int = 100, search: String? = nil) async throws -> [Account] {
-        try await read {
+    public func accounts(after code: String = "", limit: Int = 100, search: String? = nil, by actor: Actor) async throws -> [Account] {
+        try actor.require(.viewPrices)
+        return try await read {
             let pattern = "%" + (search ?? "") + "%"
             return try await rows("""
                 \(unsafeRaw: Store.accountSelect) WHERE a.code > \(bind: code) AND (a.code LIKE \(bind: pattern) OR a.name LIKE \(bind: pattern))
@@ -327,9 +339,7 @@ extension Store {
     private func accountManagerID(_ name: String?, field: String) async throws -> Int64? {
         guard let name, !name.isEmpty else { return nil }
         let user = try await requireUser(name, field: field)
-        guard user.may(.answerRequests) else {
-            throw Failure.invalid(field, name, "is a \(user.role.rawValue), not someone who answers requests")
-        }
+        try Validate.accountManager(user, field: field)
         return user.id
     }
 
@@ -406,6 +416,14 @@ extension Store {
         return list
     }
 
+    /// The currency amounts of a rule are written in: its price list's, or the account's price list's.
+    public func ruleCurrency(priceList: String?, account: String?) async throws -> String {
+        try await read {
+            if let priceList { return try await requirePriceList(priceList).currency }
+            return try await requirePriceList(try await requireAccount(account ?? "").priceList).currency
+        }
+    }
+
     /// The currency of the default price list: what costs and list prices are entered in.
     public func defaultCurrency() async throws -> String {
         try await read { try await defaultPriceList().currency }
@@ -416,8 +434,13 @@ extension Store {
     }
 
     /// Adds a price list. The first list of a store becomes its default.
-    public func addPriceList(_ list: PriceList, by actor: Actor?) async throws -> PriceList {
-        if let actor { try actor.require(.editPrices) }
+    public func addPriceList(_ list: PriceList, by actor: Actor) async throws -> PriceList {
+        try actor.require(.editPrices)
+        return try await insertPriceList(list, by: actor)
+    }
+
+    /// Adds a price list; `actor` is nil only while the store is being created.
+    func insertPriceList(_ list: PriceList, by actor: Actor?) async throws -> PriceList {
         let code = try Validate.code(list.code, field: "code").uppercased()
         let name = try Validate.name(list.name.isEmpty ? code : list.name, field: "name")
         guard Money.isCurrencyCode(list.currency) else { throw Failure.invalid("currency", list.currency, "not a three-letter ISO code") }
@@ -438,7 +461,7 @@ extension Store {
 
     /// Sets an item's list price on a list (inside a write transaction).
     func setListPrice(_ item: Item, list: PriceList, price: Money, actor: Actor) async throws {
-        guard price.minorUnits >= 0 else { throw Failure.invalid("list-price", price.decimalString, "must not be negative") }
+        _ = try Validate.amount(price, field: "list-price")
         let old = try await row("SELECT price FROM list_prices WHERE price_list_id = \(bind: list.id) AND item_id = \(bind: item.id)")
         try await run("""
             INSERT INTO list_prices (price_list_id, item_id, price) VALUES (\(bind: list.id), \(bind: item.id), \(bind: price.minorUnits))

@@ -27,7 +27,7 @@ public struct StockAnswer: Sendable, Codable, Hashable {
     public func visible(to user: User) -> StockAnswer {
         var copy = self
         copy.item = item.visible(to: user)
-        if user.role == .sales { copy.lines = lines.filter(\.sellable) }
+        if !user.may(.viewUnsellableStock) { copy.lines = lines.filter(\.sellable) }
         return copy
     }
 }
@@ -60,21 +60,13 @@ extension Store {
 
     public func stock(sku: String, by actor: Actor) async throws -> StockAnswer {
         try actor.require(.viewStock)
-        return try await read {
-            let item = try await requireItem(sku: sku)
-            return try await stockAnswer(item).visible(to: actor.user)
-        }
+        return try await snapshot { try await stockAnswer(try await requireItem(sku: sku)).visible(to: actor.user) }
     }
 
     /// The item a query names (SKU or best match) with its stock.
     public func stock(query: String, by actor: Actor) async throws -> StockAnswer {
         try actor.require(.viewStock)
-        return try await read {
-            var item = try await findItem(sku: query)
-            if item == nil { item = try await searchItems(query, limit: 1).first }
-            guard let item else { throw Failure(.notFound, "no item matches \(query.debugDescription)") }
-            return try await stockAnswer(item).visible(to: actor.user)
-        }
+        return try await snapshot { try await stockAnswer(try await bestMatch(query)).visible(to: actor.user) }
     }
 
     func stockAnswer(_ item: Item) async throws -> StockAnswer {
@@ -122,13 +114,10 @@ extension Store {
     /// a matching purchase order off what is expected, and writes the audit entry — in one transaction.
     public func post(_ movement: Movement, sku: String, reference: String? = nil, by actor: Actor) async throws -> PostedMovement {
         try actor.require(.postMovements)
-        let reference = reference?.trimmingCharacters(in: .whitespaces)
-        if let reference, reference.count > 100 { throw Failure.invalid("ref", String(reference.prefix(20)) + "…", "longer than 100 characters") }
+        let reference = try Validate.reference(reference)
         return try await write {
             let item = try await requireItem(sku: sku)
-            if !item.active, movement.kind == .receipt || movement.kind == .issue || movement.kind == .transfer {
-                throw Failure(.conflict, "item \(item.sku) is inactive; only counts and adjustments may be posted to it")
-            }
+            try Ledger.checkItemAccepts(movement.kind, item: item)
             var locations: [String: Location] = [:]
             var positions: [String: StockPosition] = [:]
             for code in movement.locations {
@@ -282,9 +271,7 @@ extension Store {
             let item = try await requireItem(sku: sku)
             let location = try await requireLocation(code)
             let account = try await requireAccount(accountCode)
-            if actor.user.role == .sales && !location.sellable {
-                throw Failure(.permissionDenied, "permission denied: \(location.code) is not a sellable location")
-            }
+            if !location.sellable { try actor.require(.viewUnsellableStock) }
             let expiry = expiresAt ?? now.addingTimeInterval(Hold.defaultDuration)
             try Hold.checkExpiry(expiry, now: now)
             let position = try await position(itemID: item.id, locationID: location.id)
@@ -344,7 +331,7 @@ extension Store {
         try actor.require(.postMovements)
         _ = try Validate.quantity(quantity)
         let reference = try Validate.code(reference, field: "ref")
-        guard due >= Day(now) else { throw Failure.invalid("due", due.description, "is in the past") }
+        try ExpectedReceipt.checkDue(due, today: Day(now))
         return try await write {
             let item = try await requireItem(sku: sku)
             let location = try await requireLocation(code)

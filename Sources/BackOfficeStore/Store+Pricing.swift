@@ -7,7 +7,7 @@ extension Store {
     /// A quote with its explanation, as the acting user may see it (no cost or margin for sales).
     public func quote(sku: String, account: String, quantity: Int, on date: Day? = nil, by actor: Actor) async throws -> Quote {
         try actor.require(.viewPrices)
-        return try await read {
+        return try await snapshot {
             try await makeQuote(sku: sku, account: account, quantity: quantity, on: date ?? Day(now)).visible(to: actor.user)
         }
     }
@@ -45,9 +45,7 @@ extension Store {
             LEFT JOIN accounts a ON a.id = r.account_id
             LEFT JOIN items i ON i.id = r.scope_item_id
             WHERE (r.account_id = \(bind: account.id) OR r.price_list_id IN (\(bind: accountList.id), \(bind: defaultList.id)))
-              AND (r.scope = 'all' OR (r.scope = 'item' AND r.scope_item_id = \(bind: item.id))
-                   OR (r.scope = 'category' AND (\(bind: item.category) = r.scope_category
-                                                  OR \(bind: item.category) LIKE r.scope_category || '/%')))
+              AND (r.scope <> 'item' OR r.scope_item_id = \(bind: item.id))
             """).map(Store.rule)
         return PricingContext(item: PricingItem(sku: item.sku, category: item.category, cost: item.cost), account: account.code,
                               accountList: accountList, defaultList: defaultList, listPrices: listPrices,
@@ -117,8 +115,9 @@ extension Store {
     }
 
     /// Rules of a price list or an account, a page at a time.
+    /// Rules carry markups on cost and margin floors, so only roles that may see cost may list them.
     public func rules(priceList: String? = nil, account: String? = nil, limit: Int = 200, by actor: Actor) async throws -> [PriceRule] {
-        try actor.require(.viewPrices)
+        try actor.require(.seeCost)
         return try await read {
             var query: SQLQueryString = """
                 SELECT r.*, p.code AS list_code, a.code AS account_code, i.sku AS scope_sku FROM price_rules r
@@ -135,10 +134,7 @@ extension Store {
     /// Adds a contract price for an account and item.
     public func addContract(_ contract: ContractPrice, price text: String, by actor: Actor) async throws -> ContractPrice {
         try actor.require(.editPrices)
-        _ = try Validate.quantity(contract.minQuantity, field: "min-qty")
-        if let from = contract.validFrom, let to = contract.validTo, to < from {
-            throw Failure.invalid("valid-to", to.description, "is before valid-from \(from)")
-        }
+        _ = try contract.validated()
         return try await write { try await insertContract(contract, price: text, actor: actor) }
     }
 
@@ -148,7 +144,7 @@ extension Store {
         let list = try await requirePriceList(account.priceList)
         var stored = contract
         if let text { stored.unitPrice = try Money.parse(text, currency: list.currency, field: "price").minorUnits }
-        guard stored.unitPrice >= 0 else { throw Failure.invalid("price", String(stored.unitPrice), "must not be negative") }
+        stored = try stored.validated()
         try await run("""
             INSERT INTO contract_prices (account_id, item_id, price, min_qty, valid_from, valid_to)
             VALUES (\(bind: account.id), \(bind: item.id), \(bind: stored.unitPrice), \(bind: stored.minQuantity),

@@ -84,7 +84,7 @@ extension Store {
     /// account and quantity, as the salesperson may see them.
     public func act(on id: Int64, _ action: RequestAction, text: String = "", assignTo: String? = nil,
                     by actor: Actor) async throws -> Request {
-        let text = action == .answer || action == .wait ? try Queue.checkText(text) : text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = action.needsText ? try Queue.checkText(text) : text.trimmingCharacters(in: .whitespacesAndNewlines)
         return try await write {
             let request = try await requireRequest(id)
             guard Queue.mayView(request, user: actor.user) else { throw Failure.notFound("request", String(id)) }
@@ -101,7 +101,7 @@ extension Store {
                     throw Failure.invalid("to", target, "is not an active user who answers requests")
                 }
                 assignee = user.name
-            case .close, .reopen: break
+            case .close, .reopen, .reply: break
             }
             var snapshot: String?
             if action == .answer { snapshot = try await answerSnapshot(for: request) }
@@ -121,15 +121,12 @@ extension Store {
         }
     }
 
-    /// The stock and quote an answer is based on, without cost or margin (a salesperson reads it).
+    /// The stock and quote an answer is based on, as the requester may see them (a salesperson: no cost or margin).
     func answerSnapshot(for request: Request) async throws -> String? {
         guard let sku = request.sku, let item = try await findItem(sku: sku) else { return nil }
-        var stock = try await stockAnswer(item)
-        stock.item.cost = nil
-        stock.lines = stock.lines.filter(\.sellable)
-        var quote = try? await makeQuote(sku: sku, account: request.account, quantity: request.quantity ?? 1, on: Day(now))
-        quote?.cost = nil
-        quote?.margin = nil
+        let reader = try await requireUser(request.requester)
+        let stock = try await stockAnswer(item).visible(to: reader)
+        let quote = (try? await makeQuote(sku: sku, account: request.account, quantity: request.quantity ?? 1, on: Day(now)))?.visible(to: reader)
         let snapshot = AnswerSnapshot(takenAt: now, stock: stock, quote: quote)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -139,7 +136,7 @@ extension Store {
 
     /// A request and its thread, if the acting user may see it.
     public func request(_ id: Int64, by actor: Actor) async throws -> RequestDetail {
-        try await read {
+        try await snapshot {
             let request = try await requireRequest(id)
             guard Queue.mayView(request, user: actor.user) else { throw Failure.notFound("request", String(id)) }
             let events = try await rows("""

@@ -11,8 +11,8 @@ extension Store {
         guard Money.isCurrencyCode(currency) else { throw Failure.invalid("currency", currency, "not a three-letter ISO code") }
         let store = try await Store.open(path: path, mode: .create, clock: clock)
         do {
-            _ = try await store.addUser(User(name: name, displayName: name, role: .admin), by: nil)
-            _ = try await store.addPriceList(PriceList(code: "LIST", name: "Standard list", currency: currency.uppercased(), isDefault: true), by: nil)
+            _ = try await store.insertUser(User(name: name, displayName: name, role: .admin), by: nil)
+            _ = try await store.insertPriceList(PriceList(code: "LIST", name: "Standard list", currency: currency.uppercased(), isDefault: true), by: nil)
         } catch {
             await store.close()
             throw error
@@ -92,7 +92,7 @@ extension Store {
             for rule in company.rules { _ = try await insertRule(rule, actor: actor) }
             for contract in company.contracts { _ = try await insertContract(contract, price: nil, actor: actor) }
         }
-        let accountIDs = Dictionary(uniqueKeysWithValues: try await accounts(limit: 1_000).map { ($0.code, $0.id) })
+        let accountIDs = Dictionary(uniqueKeysWithValues: try await accounts(limit: 1_000, by: actor).map { ($0.code, $0.id) })
         try await write {
             let holds = company.holds { index, location in finalOnHand[index]?[location] ?? 0 }
             try await bulkInsert("holds", ["item_id", "location_id", "account_id", "quantity", "owner", "created_at", "expires_at"],

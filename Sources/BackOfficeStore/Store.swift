@@ -79,6 +79,7 @@ public actor Store {
         }
         let store = Store(path: path, connection: connection, clock: clock)
         do {
+            if exists { try await store.checkIsStore() }
             try await store.configure()
             try await store.migrate()
         } catch {
@@ -96,6 +97,14 @@ public actor Store {
     deinit {
         if !connection.isClosed {
             let _: EventLoopFuture<Void> = connection.close()
+        }
+    }
+
+    /// Refuses to touch an existing SQLite file that is not a BackOffice store (before any pragma changes it).
+    private func checkIsStore() async throws {
+        let marker = try await connection.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        guard !marker.isEmpty else {
+            throw Failure(.storeFailure, "\(path) is not a BackOffice store; create one with `backoffice init`")
         }
     }
 
@@ -145,9 +154,24 @@ public actor Store {
         }
     }
 
-    /// A read: serialised like a write, without a transaction of its own unless asked.
+    /// A read: serialised like a write, without a transaction of its own.
     func read<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await exclusive(body)
+    }
+
+    /// A read that spans several queries and must see one snapshot: a deferred transaction takes no write lock.
+    func snapshot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await exclusive {
+            try await execute("BEGIN")
+            do {
+                let result = try await body()
+                try await execute("COMMIT")
+                return result
+            } catch {
+                try? await execute("ROLLBACK")
+                throw error
+            }
+        }
     }
 
     // MARK: - SQL helpers

@@ -40,10 +40,7 @@ struct Search: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let items = try await global.withSession { session in
-            try session.actor.require(.viewStock)
-            return try await session.store.search(text, limit: limit).map { $0.visible(to: session.actor.user) }
-        }
+        let items = try await global.withSession { try await $0.store.search(text, limit: limit, by: $0.actor) }
         if output.json { try Output.json(items.map(ItemJSON.init)); return }
         if items.isEmpty { Output.line("no items match \(Output.safe(text).debugDescription)"); return }
         Render.items(items)

@@ -6,7 +6,10 @@ import Foundation
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build or open a store of N items and print latency figures, store size and peak memory.",
-        discussion: "The store is --db, else bench-N.sqlite in the data directory; it is built with the demo company when missing.")
+        discussion: """
+            The store is --db, else bench-N.sqlite in the data directory; it is built with the demo company when missing.
+            bench posts movements, so it only runs on a store it built itself (one with a `bench` user).
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Items in the store.") var items = 100_000
@@ -16,26 +19,32 @@ struct Bench: AsyncParsableCommand {
     func validate() throws {
         guard (1...5_000_000).contains(items) else { throw ValidationError("--items must be between 1 and 5000000") }
         guard (10...100_000).contains(samples) else { throw ValidationError("--samples must be between 10 and 100000") }
+        guard (1...1_000).contains(processRuns) else { throw ValidationError("--process-runs must be between 1 and 1000") }
     }
 
     func run() async throws {
-        let path = global.db ?? GlobalOptions.dataDirectory + "/bench-\(items).sqlite"
+        let path = global.namedStorePath ?? GlobalOptions.dataDirectory + "/bench-\(items).sqlite"
         let clock = ContinuousClock()
         if !FileManager.default.fileExists(atPath: path) {
             let started = clock.now
-            try await buildDemoStore(path: path, admin: "admin", items: items, seed: 7).close()
+            try await buildDemoStore(path: path, admin: "bench", items: items, seed: 7).close()
             print("built demo store of \(items) items in \(Self.format(clock.now - started))")
         }
         let store = try await Store.open(path: path)
+        guard try await store.user(named: "bench") != nil else {
+            await store.close()
+            throw Failure(.usage, "bench posts movements, so it only runs on a store it built; \(path) is not one (give a new --db path)")
+        }
         let clerk = Actor(user: try await store.signIn("clerk"), source: .cli)
         let catalogue = try await store.diagnose().counts["items"] ?? items
         var rng = SeededRandom(seed: 99)
-        let skus = try await sampleSKUs(store, count: min(catalogue, 200), total: catalogue, rng: &rng)
-        let accounts = try await store.accounts(limit: 100).map(\.code)
+        let skus = try await sampleSKUs(store, count: min(catalogue, 200), total: catalogue, by: clerk, rng: &rng)
+        let accounts = try await store.accounts(limit: 100, by: clerk).map(\.code)
+        guard !accounts.isEmpty else { throw Failure(.notFound, "bench: the store has no accounts to quote for") }
         let words = ["sta", "bo", "hex", "m8", "cab", "led", "val", "gl", "tape", "drill", "pre", "saf", "fas-0001", "pipe co", "z"]
 
         print("store \(path): \(catalogue) items, SQLite \(Store.sqliteVersion.text)")
-        try await measure("search (prefix, 20 results)", samples) { i in _ = try await store.search(words[i % words.count], limit: 20) }
+        try await measure("search (prefix, 20 results)", samples) { i in _ = try await store.search(words[i % words.count], limit: 20, by: clerk) }
         try await measure("stock answer", samples) { i in _ = try await store.stock(sku: skus[i % skus.count], by: clerk) }
         try await measure("price quote", samples) { i in
             _ = try await store.quote(sku: skus[i % skus.count], account: accounts[i % accounts.count], quantity: 1 + i % 120, by: clerk)
@@ -89,13 +98,14 @@ struct Bench: AsyncParsableCommand {
         print(Self.line("`backoffice --help` process, for scale (wall)", idle))
     }
 
-    private func sampleSKUs(_ store: Store, count: Int, total: Int, rng: inout SeededRandom) async throws -> [String] {
+    private func sampleSKUs(_ store: Store, count: Int, total: Int, by clerk: Actor, rng: inout SeededRandom) async throws -> [String] {
         var skus: [String] = []
         for _ in 0..<count {
-            let page = try await store.search("\(["FAS", "ELE", "PLU", "TOO", "SAF", "PAC"][Int(rng.next() % 6)]) \(String(format: "%06d", 1 + Int(rng.next() % UInt64(max(1, total)))).prefix(4))", limit: 1)
+            let page = try await store.search("\(["FAS", "ELE", "PLU", "TOO", "SAF", "PAC"][Int(rng.next() % 6)]) \(String(format: "%06d", 1 + Int(rng.next() % UInt64(max(1, total)))).prefix(4))", limit: 1, by: clerk)
             if let item = page.first, item.active { skus.append(item.sku) }
         }
-        if skus.isEmpty { skus = try await store.items(limit: 10).map(\.sku) }
+        if skus.isEmpty { skus = try await store.items(limit: 10, by: clerk).filter(\.active).map(\.sku) }
+        guard !skus.isEmpty else { throw Failure(.notFound, "bench: the store has no active items to measure") }
         return skus
     }
 

@@ -56,6 +56,11 @@ enum Entry {
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
+            // Argument errors (usage 64, help 0) are the parser's to print; anything else is unexpected.
+            guard BackOffice.exitCode(for: error) != .failure else {
+                FileHandle.standardError.write(Data("backoffice: unexpected error: \(Sanitize.forTerminal(String(describing: error)))\n".utf8))
+                exit(ExitCodes.storeFailure)
+            }
             BackOffice.exit(withError: error)
         }
     }

@@ -61,11 +61,14 @@ struct GlobalOptions: ParsableArguments {
         return home + "/.local/share/backoffice"
     }
 
-    var storePath: String {
+    /// The store named by --db or $BACKOFFICE_DB, if any.
+    var namedStorePath: String? {
         if let db, !db.isEmpty { return db }
         if let path = ProcessInfo.processInfo.environment["BACKOFFICE_DB"], !path.isEmpty { return path }
-        return GlobalOptions.dataDirectory + "/backoffice.sqlite"
+        return nil
     }
+
+    var storePath: String { namedStorePath ?? GlobalOptions.dataDirectory + "/backoffice.sqlite" }
 
     var userName: String {
         if let user, !user.isEmpty { return user }

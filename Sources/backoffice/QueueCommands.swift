@@ -63,7 +63,7 @@ struct HoldCommand: AsyncParsableCommand {
 struct RequestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "request", abstract: "The account-manager queue.",
-        subcommands: [New.self, List.self, Show.self, Claim.self, Answer.self, Wait.self, Close.self, Reopen.self, Reassign.self])
+        subcommands: [New.self, List.self, Show.self, Claim.self, Answer.self, Wait.self, Reply.self, Close.self, Reopen.self, Reassign.self])
 
     struct New: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ask a customer's account manager a question.")
@@ -180,6 +180,14 @@ struct RequestCommand: AsyncParsableCommand {
         @Argument(help: "Request number.") var id: Int64
         @Argument(help: "The question back.") var text: String
         func run() async throws { try await RequestCommand.act(id, .wait, text: text, global: global) }
+    }
+
+    struct Reply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Answer the manager's question back (the requester only); the request returns to the manager.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Request number.") var id: Int64
+        @Argument(help: "The reply.") var text: String
+        func run() async throws { try await RequestCommand.act(id, .reply, text: text, global: global) }
     }
 
     struct Close: AsyncParsableCommand {

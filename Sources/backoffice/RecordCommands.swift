@@ -65,10 +65,7 @@ struct Items: AsyncParsableCommand {
         @Option(help: "At most this many.") var limit = 50
 
         func run() async throws {
-            let items = try await global.withSession { session in
-                try session.actor.require(.viewStock)
-                return try await session.store.items(after: after, limit: limit, category: category).map { $0.visible(to: session.actor.user) }
-            }
+            let items = try await global.withSession { try await $0.store.items(after: after, limit: limit, category: category, by: $0.actor) }
             if output.json { try Output.json(items.map(ItemJSON.init)) } else { Render.items(items) }
         }
     }
@@ -178,7 +175,7 @@ struct Accounts: AsyncParsableCommand {
         @Option(help: "At most this many.") var limit = 100
 
         func run() async throws {
-            let accounts = try await global.withSession { try await $0.store.accounts(after: after, limit: limit, search: search) }
+            let accounts = try await global.withSession { try await $0.store.accounts(after: after, limit: limit, search: search, by: $0.actor) }
             if output.json { try Output.json(accounts); return }
             Output.table(["CODE", "NAME", "MANAGER", "BACKUP", "PRICE LIST"], accounts.map {
                 [$0.code, $0.name, $0.manager ?? "-", $0.backupManager ?? "-", $0.priceList]
@@ -354,16 +351,7 @@ struct Prices: AsyncParsableCommand {
 
         func run() async throws {
             let rule = try await global.withSession { session in
-                let currency: String
-                if let list {
-                    guard let found = try await session.store.priceLists().first(where: { $0.code.lowercased() == list.lowercased() }) else {
-                        throw Failure.notFound("price list", list)
-                    }
-                    currency = found.currency
-                } else {
-                    guard let found = try await session.store.account(code: account ?? "") else { throw Failure.notFound("account", account ?? "") }
-                    currency = try await session.store.priceLists().first { $0.code == found.priceList }?.currency ?? "USD"
-                }
+                let currency = try await session.store.ruleCurrency(priceList: list, account: account)
                 let scope: RuleScope = item.map { .item($0) } ?? category.map { .category($0) } ?? .all
                 let action: RuleAction
                 if let fixed { action = .fixedPrice(try parseMoney(fixed, currency: currency, field: "fixed").minorUnits) }

@@ -39,18 +39,26 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let explicit = global.db ?? ProcessInfo.processInfo.environment["BACKOFFICE_DB"].flatMap { $0.isEmpty ? nil : $0 }
-        let path = explicit ?? GlobalOptions.dataDirectory + "/demo.sqlite"
+        let path = global.namedStorePath ?? GlobalOptions.dataDirectory + "/demo.sqlite"
         if !FileManager.default.fileExists(atPath: path) {
+            // Built under another name and moved into place when complete, so an interrupted build is never
+            // mistaken for the demo store.
             FileHandle.standardError.write(Data("creating the demo store at \(path)\n".utf8))
-            try await buildDemoStore(path: path, admin: "admin", items: items, seed: 42).close()
+            let partial = path + ".partial"
+            for leftover in [partial, partial + "-wal", partial + "-shm"] { try? FileManager.default.removeItem(atPath: leftover) }
+            try await buildDemoStore(path: partial, admin: "admin", items: items, seed: 42).close()
+            do {
+                try FileManager.default.moveItem(atPath: partial, toPath: path)
+            } catch {
+                throw Failure(.storeFailure, "cannot move the new demo store into place at \(path)")
+            }
         }
         var options = global
         options.db = path
         options.user = global.user ?? "clerk"
         try await options.withSession { session in
             let store = session.store
-            let sample = try await store.items(limit: 1).first
+            let sample = try await store.items(limit: 1, by: session.actor).first
             guard let sku = sample?.sku else { Output.line("the demo store has no items"); return }
             Output.line("BackOffice demo store: \(path), acting as \(session.actor.user.name) (\(session.actor.user.role.rawValue))\n")
             Output.line("$ backoffice stock \(sku)")
@@ -75,6 +83,7 @@ struct Init: AsyncParsableCommand {
     func validate() throws {
         guard (1...5_000_000).contains(items) else { throw ValidationError("--items must be between 1 and 5000000") }
         if !demo && (items != 5_000 || seed != 42) { throw ValidationError("--items and --seed need --demo") }
+        if demo && currency.uppercased() != "USD" { throw ValidationError("the demo company trades in USD; --currency goes without --demo") }
     }
 
     func run() async throws {
@@ -152,10 +161,7 @@ struct AuditLog: AsyncParsableCommand {
     @Option(help: "How many entries.") var limit = 30
 
     func run() async throws {
-        let entries = try await global.withSession { session in
-            try session.actor.require(.administer)
-            return try await session.store.auditLog(limit: limit)
-        }
+        let entries = try await global.withSession { try await $0.store.auditLog(limit: limit, by: $0.actor) }
         if output.json { try Output.json(entries); return }
         Output.table(["SEQ", "AT", "WHO", "FROM", "ACTION", "ENTITY", "BEFORE", "AFTER"], entries.map {
             [String($0.sequence), Output.time($0.at), $0.actor, $0.source, $0.action, $0.entity, $0.before ?? "", $0.after ?? ""]

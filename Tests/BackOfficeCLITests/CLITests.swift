@@ -246,4 +246,25 @@ struct CLITests {
         #expect(add.status == 65, "control characters in a name are refused: \(add.stderr)")
         #expect(!add.stderr.contains("\u{1b}"))
     }
+
+    @Test func benchRefusesAStoreItDidNotBuild() throws {
+        let demo = try DemoStore()
+        let before = try #require(try demo.run(["doctor", "--json"]).json as? [String: Any])
+        let result = try demo.run(["bench", "--samples", "10", "--process-runs", "1"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("only runs on a store it built"))
+        let after = try #require(try demo.run(["doctor", "--json"]).json as? [String: Any])
+        #expect((after["counts"] as? [String: Int])?["movements"] == (before["counts"] as? [String: Int])?["movements"])
+    }
+
+    @Test func benchPrintsEveryFigureOnASmallStoreOfItsOwn() throws {
+        let folder = TemporaryFolder()
+        let result = try runBackoffice(["bench", "--items", "300", "--samples", "20", "--process-runs", "2", "--db", folder.path("b.sqlite")], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        for figure in ["search", "stock answer", "price quote", "post movement", "store size", "peak memory of this process",
+                       "one-shot `backoffice stock` process", "peak memory of one `backoffice stock` process"] {
+            #expect(result.stdout.contains(figure), "missing \(figure)")
+        }
+        #expect(result.stdout.contains("p50") && result.stdout.contains("p99"))
+    }
 }

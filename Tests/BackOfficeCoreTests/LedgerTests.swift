@@ -459,9 +459,6 @@ struct MoneyTests {
         #expect(Money(minorUnits: 1_234, currency: "JPY").decimal == Decimal(1_234))
     }
 
-    @Test func givenAUnitPriceWhenMultipliedByAQuantityThenTheCurrencyIsKept() {
-        #expect(Money(minorUnits: 875, currency: "EUR") * 12 == Money(minorUnits: 10_500, currency: "EUR"))
-    }
 }
 
 // MARK: - Days

@@ -21,11 +21,11 @@ private func user(_ name: String, _ role: Role, away: Bool = false, active: Bool
 struct QueueTransitionTests {
     /// Every (state, action) pair, written out from the state diagram: the state it leads to, or nil when refused.
     static let expected: [RequestState: [RequestAction: RequestState?]] = [
-        .new: [.claim: .claimed, .answer: .answered, .wait: .waitingOnSales, .close: .closed, .reopen: nil, .reassign: .new],
-        .claimed: [.claim: .claimed, .answer: .answered, .wait: .waitingOnSales, .close: .closed, .reopen: nil, .reassign: .claimed],
-        .waitingOnSales: [.claim: .claimed, .answer: .answered, .wait: nil, .close: .closed, .reopen: nil, .reassign: .waitingOnSales],
-        .answered: [.claim: nil, .answer: nil, .wait: nil, .close: .closed, .reopen: .claimed, .reassign: nil],
-        .closed: [.claim: nil, .answer: nil, .wait: nil, .close: nil, .reopen: .claimed, .reassign: nil],
+        .new: [.claim: .claimed, .answer: .answered, .wait: .waitingOnSales, .close: .closed, .reopen: nil, .reassign: .new, .reply: nil],
+        .claimed: [.claim: .claimed, .answer: .answered, .wait: .waitingOnSales, .close: .closed, .reopen: nil, .reassign: .claimed, .reply: nil],
+        .waitingOnSales: [.claim: .claimed, .answer: .answered, .wait: nil, .close: .closed, .reopen: nil, .reassign: .waitingOnSales, .reply: .claimed],
+        .answered: [.claim: nil, .answer: nil, .wait: nil, .close: .closed, .reopen: .claimed, .reassign: nil, .reply: nil],
+        .closed: [.claim: nil, .answer: nil, .wait: nil, .close: nil, .reopen: .claimed, .reassign: nil, .reply: nil],
     ]
 
     struct Transition: Sendable, CustomTestStringConvertible {
@@ -45,7 +45,7 @@ struct QueueTransitionTests {
 
     @Test func givenTheTableWhenCountingThenEveryStateAndActionPairIsCovered() {
         #expect(Self.allowed.count + Self.refused.count == RequestState.allCases.count * RequestAction.allCases.count)
-        #expect(Self.allowed.count == 17)
+        #expect(Self.allowed.count == 18)
     }
 
     @Test("Given an assigned request, when an allowed action is taken, then it moves to the right state", arguments: allowed)
@@ -90,7 +90,7 @@ struct QueueTransitionTests {
 
     @Test func givenAWaitingRequestWhenToldToWaitThenTheRefusalUsesTheStoredStateName() {
         let refusal = InvalidTransition(request: 7, state: .waitingOnSales, action: .wait)
-        #expect(refusal.message == "request 7 is waiting: cannot wait it (can claim, answer, close, reassign)")
+        #expect(refusal.message == "request 7 is waiting: cannot wait it (can claim, answer, close, reassign, reply)")
     }
 }
 
@@ -182,13 +182,15 @@ struct QueuePermissionTests {
         let manager = user("manager", .manager), admin = user("admin", .admin), clerk = user("clerk", .clerk)
         var rows: [Authorization] = []
         for action in RequestAction.allCases {
-            let ownAction = action == .close || action == .reopen
+            // Only the requester replies; managers act on everything else; the requester may also close and reopen.
+            let ownAction = action == .close || action == .reopen || action == .reply
+            let managersAction = action != .reply
             rows.append(Authorization(user: alice, action: action, allowed: ownAction))
             rows.append(Authorization(user: aliceShouting, action: action, allowed: ownAction))
             rows.append(Authorization(user: bob, action: action, allowed: false))
             rows.append(Authorization(user: clerk, action: action, allowed: false))
-            rows.append(Authorization(user: manager, action: action, allowed: true))
-            rows.append(Authorization(user: admin, action: action, allowed: true))
+            rows.append(Authorization(user: manager, action: action, allowed: managersAction))
+            rows.append(Authorization(user: admin, action: action, allowed: managersAction))
         }
         return rows
     }()
@@ -198,6 +200,10 @@ struct QueuePermissionTests {
         let filed = request(.answered, requester: "alice")
         if row.allowed {
             #expect(throws: Never.self) { try Queue.authorize(row.action, on: filed, by: row.user) }
+        } else if row.action == .reply {
+            #expect(throws: Failure(.permissionDenied, "permission denied: only alice, who filed request \(filed.id), may reply to it")) {
+                try Queue.authorize(row.action, on: filed, by: row.user)
+            }
         } else {
             #expect(throws: PermissionDenied(user: row.user.name, role: row.user.role, permission: .answerRequests)) {
                 try Queue.authorize(row.action, on: filed, by: row.user)

@@ -60,7 +60,7 @@ struct StoreTests {
         #expect(posted.stock.lines.first { $0.location == "MAIN" }?.position.onHand == 12)
         #expect(try await f.count("movements") == 1)
         #expect(try await f.count("audit") == auditBefore + 1)
-        let entry = try #require(try await f.store.auditLog(limit: 1).first)
+        let entry = try #require(try await f.store.auditLog(limit: 1, by: f.admin).first)
         #expect(entry.action == "movement.receipt")
         #expect(entry.actor == "clerk")
         #expect(entry.before == "on hand MAIN 0")
@@ -167,12 +167,12 @@ struct StoreTests {
 
     @Test func searchFindsItemsByPrefixAndFollowsRenames() async throws {
         let f = try await StoreFixture.make()
-        #expect(try await f.store.search("hex bo").map(\.sku) == ["BOLT-1"])
-        #expect(try await f.store.search("fasten").map(\.sku) == ["BOLT-1"])
+        #expect(try await f.store.search("hex bo", by: f.clerk).map(\.sku) == ["BOLT-1"])
+        #expect(try await f.store.search("fasten", by: f.clerk).map(\.sku) == ["BOLT-1"])
         _ = try await f.store.editItem(sku: "BOLT-1", Store.ItemChanges(name: "Carriage Bolt M8"), by: f.admin)
-        #expect(try await f.store.search("hex").isEmpty)
-        #expect(try await f.store.search("carr").map(\.sku) == ["BOLT-1"])
-        #expect(try await f.store.search("\"*()").isEmpty)
+        #expect(try await f.store.search("hex", by: f.clerk).isEmpty)
+        #expect(try await f.store.search("carr", by: f.clerk).map(\.sku) == ["BOLT-1"])
+        #expect(try await f.store.search("\"*()", by: f.clerk).isEmpty)
     }
 
     @Test func skusAreUniqueRegardlessOfCase() async throws {
@@ -279,5 +279,60 @@ struct StoreTests {
         #expect((counts["holds_active"] ?? 0) > 0)
         #expect(try await store.users().map(\.role).contains(.sales))
         await store.close()
+    }
+
+    @Test func anEmptyOrForeignSQLiteFileIsRefusedAndLeftAlone() async throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("empty.sqlite")
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        await #expect(throws: Failure.self) { _ = try await Store.open(path: path) }
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == 0)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    @Test func aNegativeCostIsRefusedOnEditToo() async throws {
+        let f = try await StoreFixture.make()
+        await #expect(throws: Failure.invalid("cost", "-5.00", "must not be negative")) {
+            _ = try await f.store.editItem(sku: "BOLT-1", Store.ItemChanges(cost: .some(Money(minorUnits: -500, currency: "USD"))), by: f.admin)
+        }
+        #expect(try await f.store.item(sku: "BOLT-1", by: f.admin)?.cost == Money(minorUnits: 50, currency: "USD"))
+    }
+
+    @Test func aCategoryRuleAppliesWhateverTheCaseOfItsPath() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.addRule(PriceRule(priceList: "LIST", scope: .category("fasteners"), action: .percentOff(Percent(10))), by: f.manager)
+        #expect(try await f.store.quote(sku: "BOLT-1", account: "ACME", quantity: 1, by: f.sales).unitPrice.minorUnits == 90)
+    }
+
+    @Test func salesCannotListRulesThatWouldGiveCostAway() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.addRule(PriceRule(priceList: "LIST", scope: .all, action: .markupOnCost(Percent(60))), by: f.manager)
+        await #expect(throws: PermissionDenied.self) { _ = try await f.store.rules(by: f.sales) }
+        #expect(try await f.store.rules(by: f.manager).count == 1)
+    }
+
+    @Test func anAnswerSnapshotForSalesCarriesNoCostPlusFigures() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 40, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        _ = try await f.store.addRule(PriceRule(account: "ACME", scope: .all, minQuantity: 100, action: .markupOnCost(Percent(60))), by: f.manager)
+        let request = try await f.store.fileRequest(kind: .price, account: "ACME", sku: "BOLT-1", quantity: 10, text: "Price for 10?",
+                                                    priority: .normal, by: f.sales)
+        _ = try await f.store.act(on: request.id, .answer, text: "1.00 each", by: f.manager)
+        let snapshot = try #require(try await f.store.request(request.id, by: f.sales).events.last?.snapshot)
+        #expect(!snapshot.contains("cost + 60"))
+        #expect(!snapshot.contains("\"cost\""))
+        #expect(snapshot.contains("cost-plus price"))
+    }
+
+    @Test func theRequesterRepliesToAQuestionBackAndTheRequestReturnsToTheManager() async throws {
+        let f = try await StoreFixture.make()
+        let request = try await f.store.fileRequest(kind: .quote, account: "ACME", sku: nil, quantity: nil, text: "Quote please",
+                                                    priority: .normal, by: f.sales)
+        _ = try await f.store.act(on: request.id, .wait, text: "Which delivery date?", by: f.manager)
+        await #expect(throws: Failure.self) { _ = try await f.store.act(on: request.id, .reply, text: "Friday", by: f.otherSales) }
+        let replied = try await f.store.act(on: request.id, .reply, text: "Friday", by: f.sales)
+        #expect(replied.state == .claimed)
+        #expect(replied.assignee == "morgan")
+        #expect(try await f.store.request(request.id, by: f.manager).events.map(\.action) == ["file", "wait", "reply"])
     }
 }
