@@ -141,17 +141,7 @@ public actor Store {
     /// A write transaction: `BEGIN IMMEDIATE` takes the write lock up front, so a read-then-write never fails to
     /// upgrade under contention. Rolls back on any error.
     func write<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await exclusive {
-            try await execute("BEGIN IMMEDIATE")
-            do {
-                let result = try await body()
-                try await execute("COMMIT")
-                return result
-            } catch {
-                try? await execute("ROLLBACK")
-                throw error
-            }
-        }
+        try await transaction("BEGIN IMMEDIATE", body)
     }
 
     /// A read: serialised like a write, without a transaction of its own.
@@ -161,8 +151,12 @@ public actor Store {
 
     /// A read that spans several queries and must see one snapshot: a deferred transaction takes no write lock.
     func snapshot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await transaction("BEGIN", body)
+    }
+
+    private func transaction<T: Sendable>(_ begin: String, _ body: () async throws -> T) async throws -> T {
         try await exclusive {
-            try await execute("BEGIN")
+            try await execute(begin)
             do {
                 let result = try await body()
                 try await execute("COMMIT")

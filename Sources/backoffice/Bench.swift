@@ -95,7 +95,7 @@ struct Bench: AsyncParsableCommand {
             process.waitUntilExit()
             idle.append(clock.now - started)
         }
-        print(Self.line("`backoffice --help` process, for scale (wall)", idle))
+        print(Self.line("`backoffice --help` process (wall, for scale)", idle))
     }
 
     private func sampleSKUs(_ store: Store, count: Int, total: Int, by clerk: Actor, rng: inout SeededRandom) async throws -> [String] {
@@ -125,7 +125,7 @@ struct Bench: AsyncParsableCommand {
     static func line(_ name: String, _ durations: [Duration]) -> String {
         let sorted = durations.sorted()
         func percentile(_ p: Double) -> Duration { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        return "\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) n=\(sorted.count)  p50 \(format(percentile(0.5)))  p99 \(format(percentile(0.99)))  max \(format(sorted.last!))"
+        return "\(name.padding(toLength: 50, withPad: " ", startingAt: 0)) n=\(sorted.count)  p50 \(format(percentile(0.5)))  p99 \(format(percentile(0.99)))  max \(format(sorted.last!))"
     }
 
     static func format(_ duration: Duration) -> String {

@@ -35,12 +35,13 @@ enum Entry {
     static func main() async {
         let arguments = GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst()))
         if ProcessInfo.processInfo.environment["BACKOFFICE_REPORT_MEMORY"] == "1" {
-            // For `bench`: the peak resident memory of this process, read by the parent (a child's rusage would
-            // include the parent's pages from before exec).
+            // For `bench`: this process's peak resident memory, from the kernel's high-water mark of its own address
+            // space (getrusage would also count the parent's pages from before exec).
             atexit {
-                var usage = rusage()
-                getrusage(RUSAGE_SELF.rawValue, &usage)
-                FileHandle.standardError.write(Data("peak-resident-kib \(usage.ru_maxrss)\n".utf8))
+                let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+                let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? "VmHWM: 0 kB"
+                let kib = line.split(separator: " ").dropFirst().first.map(String.init) ?? "0"
+                FileHandle.standardError.write(Data("peak-resident-kib \(kib)\n".utf8))
             }
         }
         do {
