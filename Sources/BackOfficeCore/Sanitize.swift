@@ -1,14 +1,19 @@
 /// Makes text that came from data safe to show on a terminal.
 ///
-/// C0 and C1 control characters (ESC among them), DEL, bidi overrides and isolates, and zero-width characters become
-/// visible placeholders, so a name such as `"\u{1b}]52;c;…\u{7}"` can never reach a terminal as an escape sequence or
-/// reorder what follows it.
+/// C0 and C1 control characters (ESC among them), DEL, bidi overrides and isolates, zero-width and other invisible
+/// format characters, and tag characters become visible placeholders, so a name such as `"\u{1b}]52;c;…\u{7}"` can
+/// never reach a terminal as an escape sequence, reorder what follows it, or hide text inside a name. A zero-width
+/// joiner is kept only where it joins two emoji (👩‍💻), its one legitimate use in names.
 public enum Sanitize {
     public static func forTerminal(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
         var result = String.UnicodeScalarView()
         var changed = false
-        for scalar in text.unicodeScalars {
-            if let placeholder = placeholder(for: scalar) {
+        for (index, scalar) in scalars.enumerated() {
+            if scalar.value == 0x200D, index > 0, index + 1 < scalars.count,
+               isEmoji(scalars[index - 1]), isEmoji(scalars[index + 1]) {
+                result.append(scalar)
+            } else if let placeholder = placeholder(for: scalar) {
                 result.append(contentsOf: placeholder.unicodeScalars)
                 changed = true
             } else {
@@ -24,9 +29,14 @@ public enum Sanitize {
         case 0x00...0x1F: return String(Unicode.Scalar(0x2400 + scalar.value)!)  // ␀ … ␟ control pictures
         case 0x7F: return "\u{2421}"  // ␡
         case 0x80...0x9F: return "\u{FFFD}"
-        case 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF, 0x061C:
+        case 0x00AD, 0x061C, 0x180E, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x206F, 0xFEFF, 0xFFF9...0xFFFB,
+             0xE0000...0xE007F:
             return "\u{FFFD}"
         default: return nil
         }
+    }
+
+    private static func isEmoji(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value > 0x7F && (scalar.properties.isEmojiPresentation || scalar.properties.isEmoji)
     }
 }
