@@ -31,6 +31,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Cells, a grid, width-aware text and widgets for the console; never calls ncurses, so screens test headlessly.
+        .target(name: "TerminalUI", dependencies: ["BackOfficeCore"]),
         .executableTarget(
             name: "backoffice",
             dependencies: [
@@ -60,6 +62,7 @@ let package = Package(
             name: "BackOfficeCLITests",
             dependencies: ["BackOfficeCore", "BackOfficeTestSupport", "backoffice"]
         ),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
     ],
     swiftLanguageModes: [.v6]
 )
