@@ -63,8 +63,8 @@ public func startBackoffice(_ arguments: [String], environment: [String: String]
     process.environment = env
     let id = UUID().uuidString
     let out = folder.url.appendingPathComponent("out-\(id)"), err = folder.url.appendingPathComponent("err-\(id)")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: out)
     process.standardError = try FileHandle(forWritingTo: err)
     process.standardInput = FileHandle.nullDevice
