@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // The domain: pure Swift, Foundation only. Every business rule lives here.
@@ -32,12 +33,23 @@ let package = Package(
             ]
         ),
         // Cells, a grid, width-aware text and widgets for the console; never calls ncurses, so screens test headlessly.
-        .target(name: "TerminalUI", dependencies: ["BackOfficeCore"]),
+        .target(
+            name: "TerminalUI",
+            dependencies: ["BackOfficeCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // ncursesw from Debian's libncursesw5-dev; the shim defines the wide-character API before <curses.h>.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // The only code that calls ncurses: presents a TerminalUI grid, reads keys, follows resizes.
+        .target(name: "CursesTerminal", dependencies: ["CNcursesw", "TerminalUI"]),
+        // The console app: state, messages, update, view, the key table and the three panes.
+        .target(name: "BackOfficeConsole", dependencies: ["BackOfficeCore", "BackOfficeStore", "TerminalUI"]),
         .executableTarget(
             name: "backoffice",
             dependencies: [
                 "BackOfficeCore",
                 "BackOfficeStore",
+                "BackOfficeConsole",
+                "CursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +75,11 @@ let package = Package(
             dependencies: ["BackOfficeCore", "BackOfficeTestSupport", "backoffice"]
         ),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI"]),
+        .testTarget(
+            name: "BackOfficeConsoleTests",
+            dependencies: ["BackOfficeConsole", "BackOfficeCore", "BackOfficeStore", "TerminalUI", "BackOfficeTestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
