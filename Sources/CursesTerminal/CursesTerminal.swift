@@ -41,7 +41,7 @@ public final class CursesTerminal {
     /// The terminal's output file descriptor, asked for the window size.
     private var outputDescriptor: Int32 = STDOUT_FILENO
     /// The theme's styles, kept so they can be applied when `start` learns the colours.
-    private var styles: [StyleRole: TerminalStyle] = TerminalStyle.monochrome
+    private var styles: [StyleRole: ThemeStyle] = Theme.mono.roles
     /// Each role as ncurses draws it on this terminal.
     private var roleAttributes: [StyleRole: CursesAttributes] = [:]
     /// Whether -1 means the user's own colours (`use_default_colors` succeeded).
@@ -168,7 +168,7 @@ public final class CursesTerminal {
     /// Sets how each role looks; roles the theme leaves out follow `StyleRole.fallback`.
     ///
     /// May be called before `start` and again at any time (a theme switch); the next `present` repaints every cell.
-    public func setStyles(_ styles: [StyleRole: TerminalStyle]) {
+    public func setStyles(_ styles: [StyleRole: ThemeStyle]) {
         self.styles = styles
         applyStyles()
     }

@@ -28,7 +28,7 @@ struct StylePlan {
     ///
     /// `defaultColors` says whether `use_default_colors` succeeded, so -1 means the user's own colours; without it
     /// "default" is white on black, as ncurses defines pair 0.
-    init(styles: [StyleRole: TerminalStyle], colors: Int, pairLimit: Int, defaultColors: Bool) {
+    init(styles: [StyleRole: ThemeStyle], colors: Int, pairLimit: Int, defaultColors: Bool) {
         roles = [:]
         pairs = []
         var numbers: [ColorPair: Int16] = [:]
@@ -72,7 +72,7 @@ struct StylePlan {
     }
 
     /// The attribute bits a style asks for.
-    static func attributes(of style: TerminalStyle) -> attr_t {
+    static func attributes(of style: ThemeStyle) -> attr_t {
         var bits = backoffice_a_normal()
         if style.bold { bits |= backoffice_a_bold() }
         if style.dim { bits |= backoffice_a_dim() }
@@ -83,7 +83,7 @@ struct StylePlan {
 
     /// The ncurses number for `color` on a terminal with `colors` colours, and whether a bright colour had to give up
     /// its brightness (8-colour terminals).
-    static func colorNumber(_ color: TerminalColor, colors: Int, default defaultNumber: Int16)
+    static func colorNumber(_ color: ThemeColor, colors: Int, default defaultNumber: Int16)
         -> (number: Int16, lostBrightness: Bool)
     {
         guard let index = color.paletteIndex else { return (defaultNumber, false) }

@@ -23,13 +23,13 @@ struct CursesTerminalTests {
         return grid
     }
 
-    static let theme: [StyleRole: TerminalStyle] = [
+    static let theme: [StyleRole: ThemeStyle] = [
         .normal: .plain,
-        .header: TerminalStyle(bold: true),
-        .title: TerminalStyle(foreground: .brightWhite, bold: true),
-        .border: TerminalStyle(foreground: .blue),
-        .selection: TerminalStyle(foreground: .black, background: .cyan),
-        .statusBar: TerminalStyle(reverse: true),
+        .header: ThemeStyle(bold: true),
+        .title: ThemeStyle(foreground: .brightWhite, bold: true),
+        .border: ThemeStyle(foreground: .blue),
+        .selection: ThemeStyle(foreground: .black, background: .cyan),
+        .statusBar: ThemeStyle(reverse: true),
     ]
 
     @Test("Given ASCII, CJK, a box and a hostile name, when presented, then the text goes out and no escape from data")

@@ -10,11 +10,11 @@ struct StylePlanTests {
 
     @Test("Given two roles with the same colours, when planned, then they share one colour pair")
     func sameColoursShareAPair() {
-        let styles: [StyleRole: TerminalStyle] = [
+        let styles: [StyleRole: ThemeStyle] = [
             .normal: .plain,
-            .selection: TerminalStyle(foreground: .black, background: .cyan),
-            .tabActive: TerminalStyle(foreground: .black, background: .cyan, bold: true),
-            .error: TerminalStyle(foreground: .red),
+            .selection: ThemeStyle(foreground: .black, background: .cyan),
+            .tabActive: ThemeStyle(foreground: .black, background: .cyan, bold: true),
+            .error: ThemeStyle(foreground: .red),
         ]
         let plan = StylePlan(styles: styles, colors: 256, pairLimit: 256, defaultColors: true)
         #expect(plan.pairs == [ColorPair(foreground: 0, background: 6), ColorPair(foreground: 1, background: -1)])
@@ -25,7 +25,7 @@ struct StylePlanTests {
 
     @Test("Given the terminal's own colours, when planned, then pair 0 is used and no pair is defined")
     func defaultColoursUsePairZero() {
-        let plan = StylePlan(styles: [.normal: .plain, .title: TerminalStyle(bold: true)], colors: 8, pairLimit: 64,
+        let plan = StylePlan(styles: [.normal: .plain, .title: ThemeStyle(bold: true)], colors: 8, pairLimit: 64,
                              defaultColors: true)
         #expect(plan.pairs.isEmpty)
         #expect(plan.roles[.title] == CursesAttributes(attributes: bold, pair: 0))
@@ -33,7 +33,7 @@ struct StylePlanTests {
 
     @Test("Given a role the theme leaves out, when planned, then it is drawn as its fallback role")
     func missingRolesFollowFallbacks() {
-        let styles: [StyleRole: TerminalStyle] = [.normal: .plain, .error: TerminalStyle(foreground: .red, bold: true)]
+        let styles: [StyleRole: ThemeStyle] = [.normal: .plain, .error: ThemeStyle(foreground: .red, bold: true)]
         let plan = StylePlan(styles: styles, colors: 8, pairLimit: 64, defaultColors: true)
         #expect(plan.roles[.overdue] == plan.roles[.error])
         #expect(plan.roles[.warning] == plan.roles[.normal])
@@ -42,10 +42,10 @@ struct StylePlanTests {
 
     @Test("Given no colours, when planned, then only attributes are used and a background becomes reverse")
     func noColoursMeansAttributesOnly() {
-        let styles: [StyleRole: TerminalStyle] = [
+        let styles: [StyleRole: ThemeStyle] = [
             .normal: .plain,
-            .selection: TerminalStyle(foreground: .black, background: .cyan),
-            .error: TerminalStyle(foreground: .red, underline: true),
+            .selection: ThemeStyle(foreground: .black, background: .cyan),
+            .error: ThemeStyle(foreground: .red, underline: true),
         ]
         let plan = StylePlan(styles: styles, colors: 0, pairLimit: 0, defaultColors: false)
         #expect(plan.pairs.isEmpty)
@@ -55,11 +55,11 @@ struct StylePlanTests {
 
     @Test("Given more colour combinations than pairs, when planned, then the extra roles fall back to attributes")
     func pairsRunOut() {
-        let styles: [StyleRole: TerminalStyle] = [
+        let styles: [StyleRole: ThemeStyle] = [
             .normal: .plain,
-            .selection: TerminalStyle(background: .blue),
-            .error: TerminalStyle(background: .red),
-            .warning: TerminalStyle(background: .yellow),
+            .selection: ThemeStyle(background: .blue),
+            .error: ThemeStyle(background: .red),
+            .warning: ThemeStyle(background: .yellow),
         ]
         // Three pairs: pair 0 and two to define.
         let plan = StylePlan(styles: styles, colors: 8, pairLimit: 3, defaultColors: true)
@@ -71,7 +71,7 @@ struct StylePlanTests {
 
     @Test("Given no default colours, when planned, then default means white on black, which is pair 0")
     func withoutDefaultColours() {
-        let styles: [StyleRole: TerminalStyle] = [.normal: .plain, .error: TerminalStyle(background: .red)]
+        let styles: [StyleRole: ThemeStyle] = [.normal: .plain, .error: ThemeStyle(background: .red)]
         let plan = StylePlan(styles: styles, colors: 8, pairLimit: 64, defaultColors: false)
         #expect(plan.roles[.normal]?.pair == 0)
         #expect(plan.pairs == [ColorPair(foreground: 7, background: 1)])
@@ -79,7 +79,7 @@ struct StylePlanTests {
 
     @Test("Given a bright foreground on an 8-colour terminal, when planned, then it is the plain colour in bold")
     func brightOnEightColours() {
-        let styles: [StyleRole: TerminalStyle] = [.normal: .plain, .warning: TerminalStyle(foreground: .brightYellow)]
+        let styles: [StyleRole: ThemeStyle] = [.normal: .plain, .warning: ThemeStyle(foreground: .brightYellow)]
         let eight = StylePlan(styles: styles, colors: 8, pairLimit: 64, defaultColors: true)
         #expect(eight.pairs == [ColorPair(foreground: 3, background: -1)])
         #expect(eight.roles[.warning]?.attributes == bold)
@@ -102,40 +102,8 @@ struct StylePlanTests {
 
     @Test("Given a direct-colour terminal, when planned, then only the eight ANSI numbers are used")
     func directColour() {
-        let styles: [StyleRole: TerminalStyle] = [.normal: .plain, .error: TerminalStyle(foreground: .indexed(196))]
+        let styles: [StyleRole: ThemeStyle] = [.normal: .plain, .error: ThemeStyle(foreground: .color256(196))]
         let plan = StylePlan(styles: styles, colors: 0x1000000, pairLimit: 0x10000, defaultColors: true)
         #expect(plan.pairs == [ColorPair(foreground: 1, background: -1)])
-    }
-}
-
-@Suite("Naming colours in a theme")
-struct TerminalColorTests {
-    @Test("Given the names a theme file uses, when parsed, then each gives its colour")
-    func names() {
-        #expect(TerminalColor(name: "default") == .default)
-        #expect(TerminalColor(name: "red") == .red)
-        #expect(TerminalColor(name: "Bright-Red") == .brightRed)
-        #expect(TerminalColor(name: "brightRed") == .brightRed)
-        #expect(TerminalColor(name: "bright_cyan") == .brightCyan)
-        #expect(TerminalColor(name: "3") == .yellow)
-        #expect(TerminalColor(name: "208") == .indexed(208))
-    }
-
-    @Test("Given anything else, when parsed, then there is no colour")
-    func unknownNames() {
-        #expect(TerminalColor(name: "purple") == nil)
-        #expect(TerminalColor(name: "256") == nil)
-        #expect(TerminalColor(name: "") == nil)
-        #expect(TerminalColor(name: "bright-") == nil)
-    }
-
-    @Test("Given any colour, when numbered, then it has its xterm palette index and default has none")
-    func paletteIndexes() {
-        #expect(TerminalColor.default.paletteIndex == nil)
-        #expect(TerminalColor.black.paletteIndex == 0)
-        #expect(TerminalColor.white.paletteIndex == 7)
-        #expect(TerminalColor.brightBlack.paletteIndex == 8)
-        #expect(TerminalColor.brightWhite.paletteIndex == 15)
-        #expect(TerminalColor.indexed(123).paletteIndex == 123)
     }
 }
