@@ -35,8 +35,7 @@ struct CursesTerminalTests {
     @Test("Given ASCII, CJK, a box and a hostile name, when presented, then the text goes out and no escape from data")
     func presentsAScreen() throws {
         let pty = try PseudoTerminal(width: 80, height: 24)
-        let terminal = CursesTerminal()
-        try terminal.start(term: "xterm-256color", input: pty.input, output: pty.output, locale: "C.UTF-8")
+        let terminal = try pty.startTerminal(term: "xterm-256color", locale: "C.UTF-8")
         defer { terminal.stop() }
         terminal.setStyles(Self.theme)
         #expect(terminal.size == (80, 24))
@@ -59,8 +58,7 @@ struct CursesTerminalTests {
     @Test("Given a screen on show, when one cell changes, then fewer than 100 bytes go out, and none for no change")
     func oneCellChangeIsCheap() throws {
         let pty = try PseudoTerminal(width: 80, height: 24)
-        let terminal = CursesTerminal()
-        try terminal.start(term: "xterm-256color", input: pty.input, output: pty.output, locale: "C.UTF-8")
+        let terminal = try pty.startTerminal(term: "xterm-256color", locale: "C.UTF-8")
         defer { terminal.stop() }
         terminal.setStyles(Self.theme)
         terminal.present(Self.inventoryScreen(onHand: "12"))
@@ -80,8 +78,7 @@ struct CursesTerminalTests {
     @Test("Given keys typed before they are read, when read, then every one arrives in order, Ctrl-S included")
     func typedAheadKeys() throws {
         let pty = try PseudoTerminal(width: 80, height: 24)
-        let terminal = CursesTerminal()
-        try terminal.start(term: "xterm-256color", input: pty.input, output: pty.output, locale: "C.UTF-8")
+        let terminal = try pty.startTerminal(term: "xterm-256color", locale: "C.UTF-8")
         defer { terminal.stop() }
         terminal.present(Self.inventoryScreen())
         _ = pty.drain()
@@ -101,8 +98,7 @@ struct CursesTerminalTests {
     @Test("Given Esc alone, when read, then it arrives as Esc once the short escape delay has passed")
     func escapeAlone() throws {
         let pty = try PseudoTerminal(width: 80, height: 24)
-        let terminal = CursesTerminal()
-        try terminal.start(term: "xterm-256color", input: pty.input, output: pty.output, locale: "C.UTF-8")
+        let terminal = try pty.startTerminal(term: "xterm-256color", locale: "C.UTF-8")
         defer { terminal.stop() }
 
         #expect(terminal.readKey(timeoutMilliseconds: 0) == nil)
@@ -113,8 +109,7 @@ struct CursesTerminalTests {
     @Test("Given a resized window, when the size-change signal arrives, then readKey says resize and size is new")
     func resize() throws {
         let pty = try PseudoTerminal(width: 80, height: 24)
-        let terminal = CursesTerminal()
-        try terminal.start(term: "xterm-256color", input: pty.input, output: pty.output, locale: "C.UTF-8")
+        let terminal = try pty.startTerminal(term: "xterm-256color", locale: "C.UTF-8")
         defer { terminal.stop() }
         terminal.present(Self.inventoryScreen())
         _ = pty.drain()
@@ -135,8 +130,7 @@ struct CursesTerminalTests {
     @Test("Given a VT100 in the C locale, when a Unicode screen is presented, then only ASCII reaches the terminal")
     func asciiOnly() throws {
         let pty = try PseudoTerminal(width: 80, height: 24)
-        let terminal = CursesTerminal()
-        try terminal.start(term: "vt100", input: pty.input, output: pty.output, locale: "C")
+        let terminal = try pty.startTerminal(term: "vt100", locale: "C")
         defer { terminal.stop() }
         #expect(!terminal.capabilities.isUTF8)
         #expect(!terminal.capabilities.canDrawLines)
@@ -167,8 +161,7 @@ struct CursesTerminalTests {
     @Test("Given a started terminal, when stopped twice, then the screen is restored once and the second is a no-op")
     func stopTwice() throws {
         let pty = try PseudoTerminal(width: 80, height: 24)
-        let terminal = CursesTerminal()
-        try terminal.start(term: "xterm-256color", input: pty.input, output: pty.output, locale: "C.UTF-8")
+        let terminal = try pty.startTerminal(term: "xterm-256color", locale: "C.UTF-8")
         terminal.present(Self.inventoryScreen())
         _ = pty.drain()
 

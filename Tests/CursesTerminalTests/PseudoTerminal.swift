@@ -1,3 +1,4 @@
+@testable import CursesTerminal
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -63,5 +64,14 @@ final class PseudoTerminal {
             collected += buffer[0..<count]
         }
         return collected
+    }
+}
+
+extension PseudoTerminal {
+    /// A curses terminal started on this pseudo-terminal; the test stops it.
+    func startTerminal(term: String = "xterm-256color", locale: String = "C.UTF-8") throws -> CursesTerminal {
+        let terminal = CursesTerminal()
+        try terminal.start(term: term, input: input, output: output, locale: locale)
+        return terminal
     }
 }

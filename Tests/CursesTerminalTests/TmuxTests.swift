@@ -14,8 +14,7 @@ extension CursesTerminalTests {
     func realTerminalShowsTheGrid() throws {
         // Given: the bytes of a first frame and of an update, as ncurses writes them for tmux.
         let pty = try PseudoTerminal(width: 80, height: 24)
-        let terminal = CursesTerminal()
-        try terminal.start(term: "tmux-256color", input: pty.input, output: pty.output, locale: "C.UTF-8")
+        let terminal = try pty.startTerminal(term: "tmux-256color", locale: "C.UTF-8")
         terminal.setStyles(Self.theme)
         terminal.present(Self.inventoryScreen(onHand: "12"))
         var bytes = pty.drain()
