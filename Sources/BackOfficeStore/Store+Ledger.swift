@@ -18,8 +18,6 @@ public struct StockAnswer: Sendable, Codable, Hashable {
     public var lines: [Line]
 
     public var totals: StockPosition { lines.reduce(StockPosition()) { $0 + $1.position } }
-    /// What sales may promise: available at sellable locations.
-    public var sellableAvailable: Int { lines.filter(\.sellable).reduce(0) { $0 + max(0, $1.position.available) } }
     public var nextReceipt: Day? { lines.compactMap(\.nextReceipt).min() }
     public var belowReorderPoint: Bool { totals.onHand < item.reorderPoint }
 
@@ -144,14 +142,7 @@ extension Store {
     /// Appends one journal row and applies its effects to the balances (inside a write transaction).
     func append(_ movement: Movement, item: Item, locations: [String: Location], effects: [LedgerEffect],
                 reference: String?, actor: String, source: String, at: Int64) async throws -> JournalEntry {
-        var quantity = 0, counted: Int? = nil, reason: String? = nil
-        var from = movement.locations[0], to: String? = nil
-        switch movement {
-        case let .receipt(q, _), let .issue(q, _): quantity = q
-        case let .transfer(q, f, t): quantity = q; from = f; to = t
-        case let .adjustment(delta, _, r): quantity = delta; reason = r.uppercased()
-        case let .count(c, _): quantity = effects[0].delta; counted = c
-        }
+        let (from, to, quantity, counted, reason) = Store.journalColumns(movement, effects: effects)
         guard let fromLocation = locations[from.lowercased()] else { throw Failure.notFound("location", from) }
         let toLocation = to.flatMap { locations[$0.lowercased()] }
         _ = try await connection.query("""
@@ -179,6 +170,18 @@ extension Store {
         return JournalEntry(id: id, kind: movement.kind, sku: item.sku, location: fromLocation.code, toLocation: toLocation?.code,
                             quantity: quantity, counted: counted, reason: reason, reference: reference, actor: actor,
                             source: source, at: UTC.date(at))
+    }
+
+    /// How a movement is written in the journal: its first location, the destination of a transfer, the quantity
+    /// (moved, or the signed change an adjustment or count posted), the counted quantity and the reason code.
+    static func journalColumns(_ movement: Movement, effects: [LedgerEffect])
+        -> (from: String, to: String?, quantity: Int, counted: Int?, reason: String?) {
+        switch movement {
+        case let .receipt(q, at), let .issue(q, at): (at, nil, q, nil, nil)
+        case let .transfer(q, from, to): (from, to, q, nil, nil)
+        case let .adjustment(delta, at, reason): (at, nil, delta, nil, reason.uppercased())
+        case let .count(counted, at): (at, nil, effects.first?.delta ?? 0, counted, nil)
+        }
     }
 
     private func receiveAgainstExpected(_ quantity: Int, reference: String, item: Item, location: Location) async throws {

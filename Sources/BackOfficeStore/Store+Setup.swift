@@ -56,13 +56,7 @@ extension Store {
                     prices.append([.integer(Int(listID)), .integer(Int(id)), .integer(Int(demo.listPrice))])
                     var onHand: [String: Int] = [:]
                     for step in company.history(at: index) {
-                        var from = step.movement.locations[0], to: String? = nil, quantity = 0, counted: Int? = nil, reason: String? = nil
-                        switch step.movement {
-                        case let .receipt(q, _), let .issue(q, _): quantity = q
-                        case let .transfer(q, f, t): quantity = q; from = f; to = t
-                        case let .adjustment(d, _, r): quantity = d; reason = r
-                        case let .count(c, _): quantity = step.effects[0].delta; counted = c
-                        }
+                        let (from, to, quantity, counted, reason) = Store.journalColumns(step.movement, effects: step.effects)
                         for effect in step.effects { onHand[effect.location, default: 0] += effect.delta }
                         movements.append([.text(step.movement.kind.rawValue), .integer(Int(id)), .integer(Int(locationIDs[from]!)),
                                           to.map { .integer(Int(locationIDs[$0]!)) } ?? .null, .integer(quantity),

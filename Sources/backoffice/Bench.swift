@@ -57,45 +57,44 @@ struct Bench: AsyncParsableCommand {
         print("store size: \(diagnosis.fileBytes / 1_048_576) MiB (+ \(diagnosis.walBytes / 1_048_576) MiB WAL)")
         print("peak memory of this process: \(Self.peakResidentKiB() / 1024) MiB")
 
-        // A one-shot `backoffice stock` process, as a salesperson's script would run it.
-        var walls: [Duration] = []
+        // A one-shot `backoffice stock` process, as a salesperson's script would run it, and for scale the same
+        // binary doing nothing but print its help.
+        var walls: [Duration] = [], idle: [Duration] = []
         var peakKiB = 0
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).path
         for i in 0..<processRuns {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable)
-            process.arguments = ["stock", skus[i % skus.count], "--db", path, "--user", "sales", "--json"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["BACKOFFICE_REPORT_MEMORY"] = "1"
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            let errors = Pipe()
-            process.standardError = errors
-            let started = clock.now
-            try process.run()
-            process.waitUntilExit()
-            walls.append(clock.now - started)
-            let report = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            guard process.terminationStatus == 0 else { throw Failure(.storeFailure, "the one-shot stock process failed: \(report)") }
-            if let kib = report.split(separator: "\n").first(where: { $0.hasPrefix("peak-resident-kib ") }).flatMap({ Int($0.split(separator: " ")[1]) }) {
-                peakKiB = max(peakKiB, kib)
-            }
+            let run = try Self.runSelf(["stock", skus[i % skus.count], "--db", path, "--user", "sales", "--json"])
+            walls.append(run.wall)
+            peakKiB = max(peakKiB, run.peakKiB)
+            idle.append(try Self.runSelf(["--help"]).wall)
         }
         print(Self.line("one-shot `backoffice stock` process (wall)", walls))
         print("peak memory of one `backoffice stock` process: \(peakKiB / 1024) MiB")
-        // For scale: the same binary doing nothing but print its help.
-        var idle: [Duration] = []
-        for _ in 0..<processRuns {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable)
-            process.arguments = ["--help"]
-            process.standardOutput = FileHandle.nullDevice
-            let started = clock.now
-            try process.run()
-            process.waitUntilExit()
-            idle.append(clock.now - started)
-        }
         print(Self.line("`backoffice --help` process (wall, for scale)", idle))
+    }
+
+    /// Runs this binary once and returns its wall time and the peak memory it reports of itself.
+    private static func runSelf(_ arguments: [String]) throws -> (wall: Duration, peakKiB: Int) {
+        let executable = CommandLine.arguments[0]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["BACKOFFICE_REPORT_MEMORY"] = "1"
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        let clock = ContinuousClock()
+        let started = clock.now
+        try process.run()
+        process.waitUntilExit()
+        let wall = clock.now - started
+        let report = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw Failure(.storeFailure, "bench: `backoffice \(arguments.joined(separator: " "))` failed: \(report)")
+        }
+        let kib = report.split(separator: "\n").first { $0.hasPrefix("peak-resident-kib ") }.flatMap { Int($0.split(separator: " ")[1]) }
+        return (wall, kib ?? 0)
     }
 
     private func sampleSKUs(_ store: Store, count: Int, total: Int, by clerk: Actor, rng: inout SeededRandom) async throws -> [String] {

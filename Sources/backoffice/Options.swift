@@ -82,7 +82,7 @@ struct GlobalOptions: ParsableArguments {
         let store = try await Store.open(path: storePath)
         do {
             let user = try await store.signIn(userName)
-            return Session(store: store, actor: Actor(user: user, source: Session.source))
+            return Session(store: store, actor: Actor(user: user, source: .cli))
         } catch {
             await store.close()
             throw error
@@ -94,11 +94,6 @@ struct GlobalOptions: ParsableArguments {
 struct Session {
     let store: Store
     let actor: Actor
-
-    /// Where commands come from, for the audit log: `cli` unless a gate says otherwise.
-    static var source: Source {
-        ProcessInfo.processInfo.environment["BACKOFFICE_SOURCE"].flatMap(Source.init(rawValue:)) ?? .cli
-    }
 
     func close() async { await store.close() }
 }

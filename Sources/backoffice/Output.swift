@@ -88,7 +88,7 @@ struct StockJSON: Encodable {
     }
 }
 
-/// `price --json`: money as decimal strings, cost and margin only when the quote carries them.
+/// `price --json`: money as decimal strings; cost, margin and validThrough are left out when the quote has none.
 struct QuoteJSON: Encodable {
     struct Considered: Encodable {
         var source: String
@@ -136,28 +136,6 @@ struct QuoteJSON: Encodable {
         validThrough = quote.validThrough?.description
         cost = quote.cost?.decimalString
         margin = quote.margin?.description
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        enum Key: String, CodingKey {
-            case sku, account, quantity, date, currency, unitPrice, extendedPrice, rule, adjustments, considered, tiers,
-                 validThrough, cost, margin
-        }
-        var c = encoder.container(keyedBy: Key.self)
-        try c.encode(sku, forKey: .sku)
-        try c.encode(account, forKey: .account)
-        try c.encode(quantity, forKey: .quantity)
-        try c.encode(date, forKey: .date)
-        try c.encode(currency, forKey: .currency)
-        try c.encode(unitPrice, forKey: .unitPrice)
-        try c.encode(extendedPrice, forKey: .extendedPrice)
-        try c.encode(rule, forKey: .rule)
-        try c.encode(adjustments, forKey: .adjustments)
-        try c.encode(considered, forKey: .considered)
-        try c.encode(tiers, forKey: .tiers)
-        try c.encode(validThrough, forKey: .validThrough)
-        try c.encodeIfPresent(cost, forKey: .cost)
-        try c.encodeIfPresent(margin, forKey: .margin)
     }
 }
 

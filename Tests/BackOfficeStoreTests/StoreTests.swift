@@ -335,4 +335,14 @@ struct StoreTests {
         #expect(replied.assignee == "morgan")
         #expect(try await f.store.request(request.id, by: f.manager).events.map(\.action) == ["file", "wait", "reply"])
     }
+
+    @Test func theStockHistoryGivesOnHandAtTheEndOfEachDay() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        f.clock.advance(86_400)
+        _ = try await f.store.post(.issue(quantity: 4, from: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        _ = try await f.store.post(.transfer(quantity: 2, from: "MAIN", to: "QUAR"), sku: "BOLT-1", by: f.clerk)
+        let history = try await f.store.stockHistory(sku: "BOLT-1", days: 3, by: f.clerk)
+        #expect(history == [0, 10, 6])
+    }
 }
