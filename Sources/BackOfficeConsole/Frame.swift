@@ -16,17 +16,16 @@ public enum Frame {
         public var clock: String
         /// Shown while the store is being watched for changes from other sessions.
         public var live: Bool
-        public var message: String?
-        public var messageIsError: Bool
+        /// The message line; when empty it shows the pane's key hints instead.
+        public var message: MessageLine
 
-        public init(user: String, role: Role, store: String, clock: String, live: Bool, message: String? = nil, messageIsError: Bool = false) {
+        public init(user: String, role: Role, store: String, clock: String, live: Bool, message: MessageLine = .empty) {
             self.user = user
             self.role = role
             self.store = store
             self.clock = clock
             self.live = live
             self.message = message
-            self.messageIsError = messageIsError
         }
     }
 
@@ -62,8 +61,8 @@ public enum Frame {
         // Message line and status bar.
         let messageRow = bounds.height - 2, statusRow = bounds.height - 1
         grid.fill(Rect(x: 0, y: messageRow, width: bounds.width, height: 1), role: .messageLine)
-        if let message = status.message {
-            grid.put(message, x: 1, y: messageRow, role: status.messageIsError ? .error : .messageLine, maxWidth: bounds.width - 2)
+        if !status.message.text.isEmpty {
+            status.message.draw(into: &grid, in: Rect(x: 0, y: messageRow, width: bounds.width, height: 1))
         } else {
             grid.put(hints, x: 1, y: messageRow, role: .keyHint, maxWidth: bounds.width - 2)
         }

@@ -45,6 +45,7 @@ public enum ConsoleCommand: Hashable, Sendable {
     case count
     case hold
     case toggleBelowReorder
+    case filter
     case cycleSort
     // Pricing
     case pickAccount
@@ -104,14 +105,14 @@ public enum KeyTable {
         KeyBinding([.character("/")], .search, "Everywhere", "search"),
         KeyBinding([.character(":")], .commandLine, "Everywhere", "command line (:stock SKU, :price SKU ACCOUNT QTY, :req N)"),
         KeyBinding([.escape], .back, "Everywhere", "back"),
-        KeyBinding([.character("q")], .quit, "Everywhere", "quit"),
+        KeyBinding([.character("q"), .control("q")], .quit, "Everywhere", "quit (Ctrl-Q from a form too)"),
         KeyBinding([.character("k"), .up], .moveUp, "Moving", "up"),
         KeyBinding([.character("j"), .down], .moveDown, "Moving", "down"),
         KeyBinding([.pageUp], .pageUp, "Moving", "page up"),
         KeyBinding([.pageDown], .pageDown, "Moving", "page down"),
         KeyBinding([.home], .top, "Moving", "first"),
         KeyBinding([.end], .bottom, "Moving", "last"),
-        KeyBinding([.enter], .open, "Moving", "open"),
+        KeyBinding([.enter], .open, "Inventory", "price this item", panes: [.inventory], needs: .viewPrices),
 
         KeyBinding([.character("r")], .receipt, "Inventory", "receipt", panes: [.inventory], needs: .postMovements),
         KeyBinding([.character("i")], .issue, "Inventory", "issue", panes: [.inventory], needs: .postMovements),
@@ -119,6 +120,7 @@ public enum KeyTable {
         KeyBinding([.character("a")], .adjust, "Inventory", "adjust", panes: [.inventory], needs: .postMovements),
         KeyBinding([.character("c")], .count, "Inventory", "count", panes: [.inventory], needs: .postMovements),
         KeyBinding([.character("h")], .hold, "Inventory", "hold for an account", panes: [.inventory], needs: .placeHolds),
+        KeyBinding([.character("f")], .filter, "Inventory", "filter by location, category", panes: [.inventory]),
         KeyBinding([.character("b")], .toggleBelowReorder, "Inventory", "only items below reorder point", panes: [.inventory]),
         KeyBinding([.character("s")], .cycleSort, "Inventory", "sort", panes: [.inventory]),
 

@@ -13,7 +13,7 @@ import SQLiteNIO
 /// balances, append the audit row — all or nothing. Calls on one `Store` are serialised, so a transaction is never
 /// interleaved with another call on the same connection.
 public actor Store {
-    public let path: String
+    public nonisolated let path: String
     let connection: SQLiteConnection
     let sql: any SQLDatabase
     let clock: @Sendable () -> Date

@@ -40,6 +40,8 @@ public final class CursesTerminal {
     private var window: UnsafeMutablePointer<WINDOW>?
     /// The terminal's output file descriptor, asked for the window size.
     private var outputDescriptor: Int32 = STDOUT_FILENO
+    /// The descriptor keys come from, for a caller that waits on it together with other sources.
+    public private(set) var inputDescriptor: Int32 = STDIN_FILENO
     /// The theme's styles, kept so they can be applied when `start` learns the colours.
     private var styles: [StyleRole: ThemeStyle] = Theme.mono.roles
     /// Each role as ncurses draws it on this terminal.
@@ -116,6 +118,7 @@ public final class CursesTerminal {
         self.screen = screen
         self.window = window
         outputDescriptor = fileno(outputStream)
+        inputDescriptor = fileno(input ?? backoffice_stdin())
 
         cbreak()
         noecho()

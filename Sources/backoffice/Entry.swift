@@ -78,16 +78,17 @@ struct BackOffice: AsyncParsableCommand {
             73 already exists, 74 store failure, 75 store busy, 77 permission denied, 79 conflict (such as insufficient stock).
             """,
         subcommands: [
-            Demo.self, Init.self, Stock.self, Search.self, Price.self, Move.self, Items.self, Locations.self,
+            OpenConsole.self, Demo.self, Init.self, Stock.self, Search.self, Price.self, Move.self, Items.self, Locations.self,
             Accounts.self, Users.self, HoldCommand.self, RequestCommand.self, Incoming.self, Prices.self,
             Verify.self, Backup.self, Doctor.self, AuditLog.self, Bench.self,
         ]
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var console: ConsoleOptions
 
-    /// Without a subcommand: the help, until the console is there to open.
+    /// Without a subcommand: the console.
     func run() async throws {
-        print(BackOffice.helpMessage())
+        try await ConsoleLauncher.run(global, theme: console.theme)
     }
 }

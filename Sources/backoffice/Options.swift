@@ -78,11 +78,11 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the store and signs the acting user in.
-    func session() async throws -> Session {
+    func session(source: Source = .cli) async throws -> Session {
         let store = try await Store.open(path: storePath)
         do {
             let user = try await store.signIn(userName)
-            return Session(store: store, actor: Actor(user: user, source: .cli))
+            return Session(store: store, actor: Actor(user: user, source: source))
         } catch {
             await store.close()
             throw error
@@ -100,8 +100,8 @@ struct Session {
 
 extension GlobalOptions {
     /// Runs `body` with a session and closes the store afterwards, whatever happens.
-    func withSession<T>(_ body: (Session) async throws -> T) async throws -> T {
-        let session = try await session()
+    func withSession<T>(source: Source = .cli, _ body: (Session) async throws -> T) async throws -> T {
+        let session = try await session(source: source)
         do {
             let result = try await body(session)
             await session.close()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CursesTerminal
 import BackOfficeCore
 import BackOfficeStore
 import Foundation
@@ -28,10 +29,11 @@ func buildDemoStore(path: String, admin: String, items: Int, seed: UInt64) async
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create the demo store if it is not there yet, then show it as the clerk.",
+        abstract: "Create the demo store if it is not there yet, then open the console on it as the clerk.",
         discussion: "The demo store lives at $XDG_DATA_HOME/backoffice/demo.sqlite unless --db or $BACKOFFICE_DB names another file.")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var console: ConsoleOptions
     @Option(help: "Items in a new demo store.") var items = 5_000
 
     func validate() throws {
@@ -56,6 +58,11 @@ struct Demo: AsyncParsableCommand {
         var options = global
         options.db = path
         options.user = global.user ?? "clerk"
+        if CursesTerminal.unsupportedTerminal() == nil {
+            try await ConsoleLauncher.run(options, theme: console.theme)
+            return
+        }
+        // Not on a terminal (a pipe, a script, TERM=dumb): show what the demo store answers instead.
         try await options.withSession { session in
             let store = session.store
             let sample = try await store.items(limit: 1, by: session.actor).first
@@ -66,6 +73,7 @@ struct Demo: AsyncParsableCommand {
             Output.line("\n$ backoffice price \(sku) --account ACME --qty 25")
             Render.quote(try await store.quote(sku: sku, account: "ACME", quantity: 25, by: session.actor))
             Output.line("\nTry: backoffice --db \(path) search bolt   ·   backoffice --db \(path) request list --user manager")
+            Output.line("On a terminal, `backoffice demo` opens the full-screen console on this store.")
         }
     }
 }

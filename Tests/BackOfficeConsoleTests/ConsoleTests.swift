@@ -107,8 +107,7 @@ struct FrameTests {
     @Test func givenAnErrorMessageWhenTheFrameIsDrawnThenItReplacesTheHintsInTheErrorRole() {
         var grid = Grid(width: 80, height: 24)
         var failing = status
-        failing.message = "insufficient stock: short by 5"
-        failing.messageIsError = true
+        failing.message = .error("insufficient stock: short by 5")
         _ = Frame.draw(into: &grid, pane: .inventory, status: failing, hints: "r receipt")
         #expect(grid.text(row: 22).hasPrefix(" insufficient stock: short by 5"))
         #expect(grid.role(x: 1, y: 22) == .error)

@@ -1,0 +1,85 @@
+import BackOfficeCore
+import BackOfficeStore
+import Foundation
+import TerminalUI
+
+extension Console {
+    /// One frame: the grid to present and where the terminal cursor goes (nil hides it).
+    public struct Screen: Sendable {
+        public var grid: Grid
+        public var cursor: (x: Int, y: Int)?
+    }
+
+    /// Draws the whole screen for the state. Pure: the same state always draws the same grid.
+    public static func view(_ state: ConsoleState) -> Screen {
+        guard Frame.fits(width: state.width, height: state.height) else {
+            return Screen(grid: Frame.tooSmall(width: state.width, height: state.height), cursor: nil)
+        }
+        var grid = Grid(width: state.width, height: state.height)
+        let status = Frame.Status(user: state.user.name, role: state.user.role, store: state.storeName, clock: clock(state.now),
+                                  live: state.live, message: state.message)
+        _ = Frame.draw(into: &grid, pane: state.pane, status: status, hints: hints(state))
+        var cursor: (x: Int, y: Int)?
+        switch state.pane {
+        case .inventory: cursor = InventoryDrawing.draw(state, into: &grid)
+        case .pricing: PricingDrawing.draw(state, into: &grid)
+        case .queue: QueueDrawing.draw(state, into: &grid)
+        }
+        if let modal = state.modal {
+            cursor = drawModal(modal, state, into: &grid)
+        }
+        return Screen(grid: grid, cursor: cursor)
+    }
+
+    /// The hints on the message line: the open modal's keys, else the pane's.
+    static func hints(_ state: ConsoleState) -> String {
+        switch state.modal {
+        case .form(let form): return form.note
+        case .help: return "↑ ↓ scroll · Esc close"
+        case .commandLine: return "stock SKU · price SKU ACCOUNT QTY · req N · q · Enter run · Esc cancel"
+        case .picker: return "type to search · ↑ ↓ choose · Enter take · Esc cancel"
+        case .confirm: return "y yes · n no · Enter the selected button"
+        case nil:
+            if state.pane == .inventory && state.inventory.searching { return "type to search · ↑ ↓ move · Enter keep · Esc clear" }
+            return KeyTable.hints(in: state.pane, for: state.user) + "  ? help"
+        }
+    }
+
+    static func clock(_ now: Date) -> String {
+        String(UTC.iso(now).dropFirst(11).prefix(5)) + " UTC"
+    }
+
+    static func drawModal(_ modal: Modal, _ state: ConsoleState, into grid: inout Grid) -> (x: Int, y: Int)? {
+        let area = state.paneRect
+        switch modal {
+        case .help(let help):
+            let frame = area.inset(top: 0, left: 1, bottom: 0, right: 1)
+            grid.fill(frame, role: .dialog)
+            Box(frame, title: "Help · \(state.pane.title)", unicode: state.unicode, role: .borderFocused).draw(in: &grid)
+            help.draw(into: &grid, in: frame.inset(by: 1).inset(left: 1))
+            return nil
+        case .commandLine(let field):
+            let row = Rect(x: 0, y: state.height - 2, width: state.width, height: 1)
+            grid.fill(row, role: .messageLine)
+            grid.put(":", x: 0, y: row.y, role: .keyHint)
+            let input = Rect(x: 1, y: row.y, width: state.width - 2, height: 1)
+            field.draw(into: &grid, in: input, focused: true)
+            return field.cursorPosition(in: input)
+        case .confirm(let dialog, _):
+            dialog.draw(into: &grid, in: area, unicode: state.unicode)
+            return nil
+        case .picker(let picker):
+            return PricingDrawing.drawPicker(picker, state: state, into: &grid)
+        case .form(let form):
+            let (frame, fields) = formRects(form, state)
+            grid.fill(frame, role: .dialog)
+            Box(frame, title: form.title, unicode: state.unicode, role: .borderFocused).draw(in: &grid)
+            form.form.draw(into: &grid, in: fields, focused: form.discarding == nil)
+            if let dialog = form.discarding {
+                dialog.draw(into: &grid, in: area, unicode: state.unicode)
+                return nil
+            }
+            return form.form.cursorPosition(in: fields)
+        }
+    }
+}

@@ -1,0 +1,316 @@
+import BackOfficeCore
+import BackOfficeStore
+import Foundation
+import TerminalUI
+
+/// The console's logic: `start` and `update` change the state and return the effects to run; `view` draws it.
+/// No I/O happens here, so every screen and every key can be tested without a terminal or a store.
+public enum Console {
+    /// The effects that fill a fresh console: locations for the forms, the item list.
+    public static func start(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        layout(&state)
+        var effects: [ConsoleEffect] = [.loadLocations]
+        effects += Inventory.reload(&state)
+        return effects
+    }
+
+    public static func update(_ state: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect] {
+        let effects = dispatch(&state, message)
+        fitModal(&state)
+        return effects
+    }
+
+    /// Sizes an open form's inputs to where it is drawn, so text scrolls within what the user sees.
+    static func fitModal(_ state: inout ConsoleState) {
+        guard case .form(var form) = state.modal else { return }
+        form.form.resize(to: formRects(form, state).fields)
+        state.modal = .form(form)
+    }
+
+    /// Where a form goes: its box and, inside it, its fields (its note is on the message line).
+    static func formRects(_ form: ActionForm, _ state: ConsoleState) -> (frame: Rect, fields: Rect) {
+        let area = state.paneRect
+        let width = min(area.width - 4, 76)
+        let errors = form.form.fields.filter { $0.error != nil }.count
+        let height = min(area.height, form.form.fields.count + errors + 4)
+        let frame = Rect(x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - height) / 3), width: width, height: height)
+        let fields = frame.inset(top: 2, left: 2, bottom: 1, right: 2)
+        return (frame, fields)
+    }
+
+    static func dispatch(_ state: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect] {
+        switch message {
+        case .key(let key):
+            if key == .resize { return [] }
+            return handle(key, &state)
+        case .resized(let width, let height):
+            state.width = width
+            state.height = height
+            layout(&state)
+            return pageEffects(&state)
+        case .tick(let now):
+            state.now = now
+            return []
+        case .storeChanged:
+            return refresh(&state)
+        case .locationsLoaded(let locations):
+            state.locations = locations.filter { $0.sellable || state.user.may(.viewUnsellableStock) }
+            return []
+        case .itemsLoaded(let request, let rows):
+            guard state.inventory.list.receive(rows, for: request) else { return [] }
+            return Inventory.followSelection(&state) + (state.inventory.list.plan().map { [.loadItems(state.inventory.query, $0)] } ?? [])
+        case .itemsCounted(let generation, let count, let exact):
+            guard generation == state.inventory.list.generation else { return [] }
+            state.inventory.list.setCount(count, exact: exact)
+            return Inventory.followSelection(&state) + (state.inventory.list.plan().map { [.loadItems(state.inventory.query, $0)] } ?? [])
+        case .itemDetailLoaded(let detail):
+            if let selected = state.inventory.list.selected, selected.item.sku == detail.stock.item.sku {
+                state.inventory.detail = detail
+            }
+            return []
+        case .done(let text):
+            state.message = .success(text)
+            return refresh(&state)
+        case .quoted(let token, let quote, let stock, let problem):
+            guard token == state.pricing.token else { return [] }
+            state.pricing.quote = quote
+            state.pricing.stock = stock
+            state.pricing.problem = problem
+            return []
+        case .pricingChosen(let account, let item, let quantity):
+            if let account { state.pricing.account = account }
+            if let item { state.pricing.item = item }
+            if let quantity { state.pricing.quantity = quantity }
+            state.pane = .pricing
+            return Pricing.requote(&state)
+        case .pickerResults(let token, let choices):
+            guard case .picker(var picker) = state.modal, picker.token == token else { return [] }
+            picker.choices = choices
+            picker.selection = min(picker.selection, max(0, choices.count - 1))
+            state.modal = .picker(picker)
+            return []
+        case .requestsLoaded(let request, let rows):
+            guard state.queue.list.receive(rows, for: request) else { return [] }
+            return QueuePane.followSelection(&state)
+                + (state.queue.list.plan().map { [.loadRequests(state.queue.view, state.queue.stateFilter, $0)] } ?? [])
+        case .requestLoaded(let detail):
+            state.queue.detail = detail
+            return []
+        case .answerFacts(let text):
+            guard case .form(var form) = state.modal, case .act(_, .answer) = form.purpose else { return [] }
+            let current = form.form.values[0]
+            form.form.setValue(current.isEmpty ? text : current + " " + text, at: 0)
+            state.modal = .form(form)
+            return []
+        case .failed(let text):
+            state.message = .error(text)
+            return []
+        }
+    }
+
+    // MARK: - Keys
+
+    static func handle(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        if state.modal != nil { return Modals.handle(key, &state) }
+        if state.pane == .inventory && state.inventory.searching { return Inventory.handleSearchKey(key, &state) }
+        if key != .escape { state.message = .empty }
+        guard let command = KeyTable.command(for: key, in: state.pane, for: state.user) else {
+            // Keys the table leaves to the list: g G for first and last.
+            return moveList(key, &state)
+        }
+        switch command {
+        case .quit:
+            return quit(&state)
+        case .help:
+            var help = HelpView(sections: helpSections(for: state), width: state.paneRect.width, height: state.paneRect.height)
+            help.size = (state.paneRect.width, state.paneRect.height)
+            state.modal = .help(help)
+            return []
+        case .back:
+            if !state.message.text.isEmpty {
+                state.message = .empty
+                return []
+            }
+            if state.pane == .inventory && !state.inventory.query.search.isEmpty {
+                state.inventory.searchField.setText("")
+                state.inventory.query.search = ""
+                return Inventory.reload(&state)
+            }
+            return []
+        case .nextPane:
+            return show(state.pane.next, &state)
+        case .previousPane:
+            return show(state.pane.previous, &state)
+        case .showPane(let pane):
+            return show(pane, &state)
+        case .search:
+            switch state.pane {
+            case .inventory:
+                state.inventory.searching = true
+                return []
+            case .pricing:
+                return Pricing.openPicker(.item, &state)
+            case .queue:
+                var field = TextField(text: "req ", width: max(10, state.width - 4), maxLength: 200)
+                _ = field.handle(.end)
+                state.modal = .commandLine(field)
+                return []
+            }
+        case .commandLine:
+            state.modal = .commandLine(TextField(width: max(10, state.width - 4), maxLength: 200))
+            return []
+        case .moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom:
+            return moveList(key, &state)
+        case .open:
+            return Inventory.priceSelected(&state)
+        case .receipt: return Inventory.openMovement(.receipt, &state)
+        case .issue: return Inventory.openMovement(.issue, &state)
+        case .transfer: return Inventory.openMovement(.transfer, &state)
+        case .adjust: return Inventory.openMovement(.adjustment, &state)
+        case .count: return Inventory.openMovement(.count, &state)
+        case .hold: return Inventory.openHold(&state)
+        case .filter:
+            state.modal = .form(ActionForms.filter(state.inventory.query, locations: state.locations))
+            return []
+        case .toggleBelowReorder:
+            state.inventory.query.belowReorderOnly.toggle()
+            state.message = .info(state.inventory.query.belowReorderOnly ? "only items below their reorder point" : "all items")
+            return Inventory.reload(&state)
+        case .cycleSort:
+            let sorts = ItemListQuery.Sort.allCases
+            state.inventory.query.sort = sorts[(sorts.firstIndex(of: state.inventory.query.sort)! + 1) % sorts.count]
+            state.message = .info("sorted by \(state.inventory.query.sort.rawValue)"
+                                  + (state.inventory.query.isSearch ? " (search results stay in catalogue order)" : ""))
+            return Inventory.reload(&state)
+        case .pickAccount:
+            return Pricing.openPicker(.account, &state)
+        case .pickItem:
+            return Pricing.openPicker(.item, &state)
+        case .setQuantity:
+            state.modal = .form(ActionForms.quantity(state.pricing.quantity))
+            return []
+        case .setDate:
+            state.modal = .form(ActionForms.date(state.pricing.date))
+            return []
+        case .newRequest:
+            return openNewRequest(&state)
+        case .claim:
+            return QueuePane.act(.claim, &state)
+        case .answer:
+            return QueuePane.act(.answer, &state)
+        case .waitOnSales:
+            return QueuePane.act(.wait, &state)
+        case .reply:
+            return QueuePane.act(.reply, &state)
+        case .close:
+            return QueuePane.act(.close, &state)
+        case .reopen:
+            return QueuePane.act(.reopen, &state)
+        case .reassign:
+            return QueuePane.act(.reassign, &state)
+        case .cycleView:
+            return QueuePane.cycleView(&state)
+        case .cycleState:
+            return QueuePane.cycleState(&state)
+        }
+    }
+
+    /// `q`: quits at once, or asks first when a form holds typed input.
+    static func quit(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        if case .form(let form) = state.modal, form.form.isDirty {
+            state.modal = .confirm(ConfirmDialog(title: "Quit", message: ["Quit and lose what you typed in \(form.title)?"],
+                                                 confirmLabel: "Quit", cancelLabel: "Stay", defaultButton: .cancel), then: .quit)
+            return []
+        }
+        state.quitting = true
+        return [.quit]
+    }
+
+    static func show(_ pane: Pane, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard pane != state.pane else { return [] }
+        state.pane = pane
+        layout(&state)
+        if pane == .queue && state.queue.list.table.list.rowCount == 0 && state.queue.list.window.rows.isEmpty {
+            return QueuePane.reload(&state)
+        }
+        return pageEffects(&state)
+    }
+
+    static func moveList(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        switch state.pane {
+        case .inventory:
+            guard state.inventory.list.table.handle(key) == .moved else { return [] }
+            return pageEffects(&state) + Inventory.followSelection(&state)
+        case .queue:
+            guard state.queue.list.table.handle(key) == .moved else { return [] }
+            return pageEffects(&state) + QueuePane.followSelection(&state, moved: true)
+        case .pricing:
+            return []
+        }
+    }
+
+    /// The page fetches the lists on screen need now.
+    static func pageEffects(_ state: inout ConsoleState, refresh: Bool = false) -> [ConsoleEffect] {
+        switch state.pane {
+        case .inventory:
+            return state.inventory.list.plan(refresh: refresh).map { [.loadItems(state.inventory.query, $0)] } ?? []
+        case .queue:
+            return state.queue.list.plan(refresh: refresh).map { [.loadRequests(state.queue.view, state.queue.stateFilter, $0)] } ?? []
+        case .pricing:
+            return []
+        }
+    }
+
+    /// After a write here or a change elsewhere: fetch again what is on screen.
+    static func refresh(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        var effects: [ConsoleEffect] = []
+        switch state.pane {
+        case .inventory:
+            effects += [.countItems(state.inventory.query, generation: state.inventory.list.generation)]
+            effects += pageEffects(&state, refresh: true)
+            if let sku = state.inventory.list.selected?.item.sku { effects.append(.loadItemDetail(sku: sku)) }
+        case .queue:
+            effects += pageEffects(&state, refresh: true)
+            if let id = state.queue.detail?.request.id { effects.append(.loadRequest(id)) }
+        case .pricing:
+            effects += Pricing.requote(&state)
+        }
+        return effects
+    }
+
+    static func openNewRequest(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        let p = state.pricing
+        let fromPricing = state.pane == .pricing
+        let sku = fromPricing ? p.item?.sku ?? "" : state.pane == .inventory ? state.inventory.list.selected?.item.sku ?? "" : ""
+        let form = ActionForms.newRequest(account: fromPricing ? p.account?.code ?? "" : "", sku: sku,
+                                          quantity: fromPricing && p.item != nil ? p.quantity : nil,
+                                          kind: fromPricing ? .price : sku.isEmpty ? .other : .stock)
+        state.modal = .form(form)
+        return []
+    }
+
+    /// Sizes the lists and forms to the screen.
+    static func layout(_ state: inout ConsoleState) {
+        let listHeight = InventoryDrawing.listRect(state).height
+        state.inventory.list.table.height = listHeight
+        state.queue.list.table.height = QueueDrawing.listRect(state).height
+        state.inventory.searchField.width = 30
+    }
+
+    static func helpSections(for state: ConsoleState) -> [HelpSection] {
+        var order: [String] = []
+        var entries: [String: [HelpEntry]] = [:]
+        for binding in KeyTable.bindings(in: state.pane, for: state.user) {
+            if entries[binding.section] == nil { order.append(binding.section) }
+            entries[binding.section, default: []].append(HelpEntry(keys: binding.keys, description: binding.description))
+        }
+        var sections = order.map { HelpSection($0, entries: entries[$0]!) }
+        sections.append(HelpSection("In forms", entries: [
+            HelpEntry(keys: [.tab, .backTab], description: "next / previous field"),
+            HelpEntry(keys: [.enter], description: "next field; on the last, submit"),
+            HelpEntry(keys: [.control("s")], description: "submit from any field"),
+            HelpEntry(keys: [.escape], description: "cancel (asks when you typed something)"),
+        ]))
+        return sections
+    }
+}

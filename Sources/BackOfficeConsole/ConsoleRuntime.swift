@@ -1,0 +1,289 @@
+import BackOfficeCore
+import BackOfficeStore
+import Foundation
+import TerminalUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the runtime needs from a terminal: its size, keys, and a way to show a frame. The curses backend provides it;
+/// the console never calls ncurses itself.
+public protocol ConsoleScreen: AnyObject {
+    var size: (width: Int, height: Int) { get }
+    /// The descriptor keys arrive on, so the runtime can sleep until a key comes.
+    var inputDescriptor: Int32 { get }
+    /// The next key already typed, waiting at most `timeoutMilliseconds`; nil when none.
+    func readKey(timeoutMilliseconds: Int?) -> Key?
+    func present(_ grid: Grid, cursor: (x: Int, y: Int)?)
+}
+
+/// Runs the console: turns keys and store changes into messages, runs the effects `update` asks for against the
+/// store, and presents each frame.
+///
+/// Effects run one after another, between frames. Keys typed meanwhile wait in the terminal's input queue, never
+/// dropped; all waiting keys are handled before the next query runs, and a query made stale by a later key (the
+/// search for "bol" when "bolt" was typed too) is skipped.
+public final class ConsoleRuntime {
+    public let store: Store
+    public let actor: Actor
+    public private(set) var state: ConsoleState
+    private let clock: @Sendable () -> Date
+    private var dataVersion: Int64?
+    private var lastCheck = Date.distantPast
+
+    /// How often the store is asked whether another session changed it.
+    public static let changeCheckInterval: TimeInterval = 0.4
+
+    public init(store: Store, actor: Actor, state: ConsoleState, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.actor = actor
+        self.state = state
+        self.clock = clock
+    }
+
+    // MARK: - The loop
+
+    /// Runs until the user quits.
+    public func run(on screen: ConsoleScreen) async {
+        state.width = screen.size.width
+        state.height = screen.size.height
+        state.now = clock()
+        await run(Console.start(&state))
+        dataVersion = try? await store.dataVersion()
+        lastCheck = clock()
+        render(on: screen)
+        while !state.quitting {
+            let timeout = max(0, Int((Self.changeCheckInterval - clock().timeIntervalSince(lastCheck)) * 1000))
+            waitForInput(screen.inputDescriptor, milliseconds: min(timeout, 1000))
+            await handle(readWaitingKeys(screen), size: screen.size)
+            if state.quitting { break }
+            await checkForChanges()
+            render(on: screen)
+        }
+    }
+
+    /// Every key already typed (up to a screenful of them), without waiting.
+    func readWaitingKeys(_ screen: ConsoleScreen) -> [Key] {
+        var keys: [Key] = []
+        while keys.count < 512, let key = screen.readKey(timeoutMilliseconds: 0) {
+            keys.append(key)
+        }
+        return keys
+    }
+
+    /// Handles keys in order, then runs what they asked for.
+    public func handle(_ keys: [Key], size: (width: Int, height: Int)) async {
+        var effects: [ConsoleEffect] = []
+        for key in keys {
+            if key == .resize {
+                effects += Console.update(&state, .resized(width: size.width, height: size.height))
+            } else {
+                effects += Console.update(&state, .key(key))
+            }
+            if state.quitting { return }
+        }
+        if state.width != size.width || state.height != size.height {
+            // A resize seen only as a new size (the signal went to another thread).
+            effects += Console.update(&state, .resized(width: size.width, height: size.height))
+        }
+        await run(effects)
+    }
+
+    /// Asks the store whether another session committed since the last look; refreshes the screen when it did.
+    public func checkForChanges(force: Bool = false) async {
+        let now = clock()
+        guard force || now.timeIntervalSince(lastCheck) >= Self.changeCheckInterval else { return }
+        lastCheck = now
+        _ = Console.update(&state, .tick(now))
+        do {
+            let version = try await store.dataVersion()
+            state.live = true
+            if let dataVersion, version != dataVersion {
+                self.dataVersion = version
+                await run(Console.update(&state, .storeChanged))
+            }
+            dataVersion = version
+        } catch {
+            state.live = false
+        }
+    }
+
+    public func render(on screen: ConsoleScreen) {
+        let frame = Console.view(state)
+        screen.present(frame.grid, cursor: frame.cursor)
+    }
+
+    /// Sleeps until a key arrives or the time is up. A signal (a resize) ends the wait early too.
+    private func waitForInput(_ descriptor: Int32, milliseconds: Int) {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        _ = poll(&entry, 1, Int32(milliseconds))
+    }
+
+    // MARK: - Effects
+
+    /// Runs effects and the effects their results ask for, until none are left.
+    public func run(_ effects: [ConsoleEffect]) async {
+        var pending = Self.withoutStale(effects)
+        while !pending.isEmpty {
+            let effect = pending.removeFirst()
+            for message in await perform(effect) {
+                pending += Console.update(&state, message)
+            }
+            pending = Self.withoutStale(pending)
+        }
+    }
+
+    /// Drops reads that a later read of the same kind replaces; writes always run, in order.
+    static func withoutStale(_ effects: [ConsoleEffect]) -> [ConsoleEffect] {
+        var seen = Set<String>()
+        var kept: [ConsoleEffect] = []
+        for effect in effects.reversed() {
+            if let kind = replaceableKind(effect) {
+                guard seen.insert(kind).inserted else { continue }
+            }
+            kept.append(effect)
+        }
+        return kept.reversed()
+    }
+
+    private static func replaceableKind(_ effect: ConsoleEffect) -> String? {
+        switch effect {
+        case .loadItems: "items"
+        case .countItems: "count"
+        case .loadItemDetail: "detail"
+        case .quote: "quote"
+        case .searchPicker: "picker"
+        case .loadRequests: "requests"
+        case .loadRequest: "request"
+        case .loadLocations: "locations"
+        default: nil
+        }
+    }
+
+    /// Runs one effect against the store and says what came of it.
+    public func perform(_ effect: ConsoleEffect) async -> [ConsoleMessage] {
+        do {
+            return try await attempt(effect)
+        } catch let failure as any BackOfficeFailure {
+            return [.failed(failure.message)]
+        } catch {
+            return [.failed("unexpected: \(error)")]
+        }
+    }
+
+    private func attempt(_ effect: ConsoleEffect) async throws -> [ConsoleMessage] {
+        switch effect {
+        case .loadLocations:
+            return [.locationsLoaded(try await store.locations())]
+        case .loadItems(let query, let page):
+            let rows = try await store.itemRows(query, from: page.anchor, limit: page.count, by: actor)
+            return [.itemsLoaded(page, rows)]
+        case .countItems(let query, let generation):
+            let (count, exact) = try await store.itemCount(query, by: actor)
+            return [.itemsCounted(generation: generation, count: count, exact: exact)]
+        case .loadItemDetail(let sku):
+            let stock = try await store.stock(sku: sku, by: actor)
+            let movements = try await store.movements(sku: sku, limit: 12, by: actor)
+            let history = try await store.stockHistory(sku: sku, days: 90, by: actor)
+            return [.itemDetailLoaded(ItemDetail(stock: stock, movements: movements, history: history))]
+        case .post(let movement, let sku, let reference):
+            let posted = try await store.post(movement, sku: sku, reference: reference, by: actor)
+            return [.done(Console.describe(posted))]
+        case .placeHold(let sku, let quantity, let location, let account, let days):
+            let hold = try await store.placeHold(sku: sku, quantity: quantity, location: location, account: account,
+                                                 expiresAt: clock().addingTimeInterval(TimeInterval(days) * 86_400), by: actor)
+            return [.done("hold #\(hold.id): \(hold.quantity) × \(hold.sku) at \(hold.location) for \(hold.account) until \(Day(hold.expiresAt))")]
+        case .quote(let token, let sku, let account, let quantity, let date):
+            let stock = try? await store.stock(sku: sku, by: actor)
+            do {
+                let quote = try await store.quote(sku: sku, account: account, quantity: quantity, on: date, by: actor)
+                return [.quoted(token: token, quote, stock, problem: nil)]
+            } catch let failure as any BackOfficeFailure {
+                return [.quoted(token: token, nil, stock, problem: failure.message)]
+            }
+        case .choosePricing(let sku, let accountCode, let quantity):
+            var item: Item?
+            var account: Account?
+            if let sku { item = try await store.stock(query: sku, by: actor).item }
+            if let accountCode {
+                guard let found = try await store.account(code: accountCode) else { throw Failure.notFound("account", accountCode) }
+                account = found
+            }
+            return [.pricingChosen(account: account, item: item, quantity: quantity)]
+        case .searchPicker(let kind, let text, let token):
+            switch kind {
+            case .account:
+                let accounts = try await store.accounts(limit: 50, search: text.isEmpty ? nil : text, by: actor)
+                return [.pickerResults(token: token, accounts.map { Picker.Choice(code: $0.code, label: $0.name) })]
+            case .item:
+                let items = text.trimmingCharacters(in: .whitespaces).isEmpty
+                    ? try await store.items(limit: 50, by: actor) : try await store.search(text, limit: 50, by: actor)
+                return [.pickerResults(token: token, items.map { Picker.Choice(code: $0.sku, label: $0.name) })]
+            }
+        case .loadRequests(let view, let filter, let page):
+            let rows = try await store.requests(view: view, state: filter, limit: page.count, offset: page.start, by: actor)
+            return [.requestsLoaded(page, rows)]
+        case .loadRequest(let id):
+            return [.requestLoaded(try await store.request(id, by: actor))]
+        case .act(let id, let action, let text, let assignTo):
+            let request = try await store.act(on: id, action, text: text, assignTo: assignTo, by: actor)
+            return [.done(Console.describe(action, request))]
+        case .fileRequest(let kind, let account, let sku, let quantity, let text, let priority):
+            let request = try await store.fileRequest(kind: kind, account: account, sku: sku, quantity: quantity, text: text,
+                                                      priority: priority, by: actor)
+            return [.done("request #\(request.id) sent to \(request.assignee ?? "the unassigned queue"); due \(UTC.iso(request.dueAt))")]
+        case .answerFacts(let request):
+            guard let sku = request.sku else { return [.failed("request #\(request.id) names no item")] }
+            let stock = try await store.stock(sku: sku, by: actor)
+            let quote = try? await store.quote(sku: sku, account: request.account, quantity: request.quantity ?? 1, by: actor)
+            return [.answerFacts(Console.answerFacts(stock: stock, quote: quote, quantity: request.quantity ?? 1))]
+        case .quit:
+            return []
+        }
+    }
+}
+
+extension Console {
+    /// The message line after a posting: what moved, and where stock stands now.
+    public static func describe(_ posted: PostedMovement) -> String {
+        let e = posted.entry
+        let now = posted.stock.lines.filter { $0.location == e.location || $0.location == e.toLocation }
+            .map { "\($0.location) \($0.position.onHand)" }.joined(separator: ", ")
+        let what: String = switch e.kind {
+        case .receipt: "received \(e.quantity) × \(e.sku) into \(e.location)"
+        case .issue: "issued \(e.quantity) × \(e.sku) from \(e.location)"
+        case .transfer: "moved \(e.quantity) × \(e.sku) from \(e.location) to \(e.toLocation ?? "?")"
+        case .adjustment: "adjusted \(e.sku) at \(e.location) by \(e.quantity > 0 ? "+" : "")\(e.quantity)"
+        case .count: "counted \(e.counted ?? 0) × \(e.sku) at \(e.location) (\(e.quantity >= 0 ? "+" : "")\(e.quantity))"
+        }
+        return "movement #\(e.id): \(what); on hand now \(now)"
+    }
+
+    public static func describe(_ action: RequestAction, _ request: Request) -> String {
+        let done: String = switch action {
+        case .claim: "claimed"
+        case .answer: "answered"
+        case .wait: "sent back to \(request.requester)"
+        case .reply: "returned to \(request.assignee ?? "the queue")"
+        case .close: "closed"
+        case .reopen: "reopened"
+        case .reassign: "given to \(request.assignee ?? "?")"
+        }
+        return "request #\(request.id) \(done)"
+    }
+
+    /// The live stock and price an account manager inserts into an answer with one key.
+    public static func answerFacts(stock: StockAnswer, quote: Quote?, quantity: Int) -> String {
+        let sellable = stock.lines.filter(\.sellable)
+        var text = "Available now: " + (sellable.isEmpty ? "none" : sellable.map { "\($0.location) \($0.position.available)" }.joined(separator: ", "))
+        if let next = stock.nextReceipt { text += "; next receipt \(next)" }
+        text += "."
+        if let quote {
+            text += " Price for \(quantity): \(quote.unitPrice.formatted) each, \(quote.extendedPrice.formatted) in all"
+            if let end = quote.validThrough { text += ", valid through \(end)" }
+            text += "."
+        }
+        return text
+    }
+}

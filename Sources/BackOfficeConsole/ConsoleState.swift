@@ -1,0 +1,239 @@
+import BackOfficeCore
+import BackOfficeStore
+import Foundation
+import TerminalUI
+
+/// Everything the console shows, as plain values: `update` changes it, `view` draws it, and neither does I/O.
+public struct ConsoleState: Sendable {
+    public var user: User
+    /// The store's name on the status bar (its file name).
+    public var storeName: String
+    public var width: Int
+    public var height: Int
+    public var pane: Pane = .inventory
+    public var now: Date
+    /// Whether the store is being watched for other sessions' changes.
+    public var live = true
+    public var message: MessageLine = .empty
+    public var modal: Modal?
+    /// Whether box lines are drawn with Unicode (false: ASCII, for terminals that cannot draw them).
+    public var unicode = true
+    /// Set by `q`; the runtime ends the session.
+    public var quitting = false
+    /// Locations the user may see, for forms and filters.
+    public var locations: [Location] = []
+
+    public var inventory = InventoryState()
+    public var pricing = PricingState()
+    public var queue: QueueState
+
+    public init(user: User, storeName: String, width: Int = 80, height: Int = 24, now: Date) {
+        self.user = user
+        self.storeName = storeName
+        self.width = width
+        self.height = height
+        self.now = now
+        queue = QueueState(view: user.may(.answerRequests) ? .mine : .filed)
+    }
+
+    /// The rect panes draw in: below the tab bar, above the message line and the status bar.
+    public var paneRect: Rect { Rect(x: 0, y: 1, width: width, height: max(0, height - 3)) }
+    /// Whether the screen is wide enough to put a list and its detail side by side.
+    public var isWide: Bool { width >= 120 }
+}
+
+/// A window over the pane that takes the keys until it closes.
+public enum Modal: Sendable {
+    case help(HelpView)
+    /// The `:` command line.
+    case commandLine(TextField)
+    case form(ActionForm)
+    /// A question; `then` runs when the user says yes.
+    case confirm(ConfirmDialog, then: ConsoleEffect)
+    /// Choosing an account or an item for the pricing pane by typing part of it.
+    case picker(Picker)
+}
+
+// MARK: - Inventory
+
+public struct InventoryState: Sendable {
+    public var query = ItemListQuery()
+    /// The search box; `searching` while it has the keyboard.
+    public var searchField = TextField(placeholder: "SKU, name or category", width: 30, maxLength: 80)
+    public var searching = false
+    public var list = PagedList<ItemListRow>(table: TableView(columns: [
+        TableColumn("SKU", width: .fixed(12)),
+        TableColumn("NAME", width: .fill),
+        TableColumn("ON HAND", width: .fixed(9), alignment: .right),
+        TableColumn("AVAIL", width: .fixed(9), alignment: .right),
+    ], rowCount: 0, isRowCountExact: false, emptyMessage: "No items"))
+    /// The selected item's stock, movements and history, once loaded.
+    public var detail: ItemDetail?
+    public init() {}
+}
+
+/// What the inventory pane shows about the selected item.
+public struct ItemDetail: Sendable, Equatable {
+    public var stock: StockAnswer
+    public var movements: [JournalEntry]
+    /// End-of-day stock on hand for the last 90 days, oldest first.
+    public var history: [Int]
+
+    public init(stock: StockAnswer, movements: [JournalEntry], history: [Int]) {
+        self.stock = stock
+        self.movements = movements
+        self.history = history
+    }
+}
+
+// MARK: - Pricing
+
+public struct PricingState: Sendable {
+    public var account: Account?
+    public var item: Item?
+    public var quantity = 1
+    /// The day to price on; nil is today.
+    public var date: Day?
+    public var quote: Quote?
+    public var stock: StockAnswer?
+    /// Why there is no quote (no price, an unknown item), shown in its place.
+    public var problem: String?
+    /// Bumped for every quote asked for, so a slow answer for old inputs never overwrites a newer one.
+    public var token = 0
+    public init() {}
+
+    public var isComplete: Bool { account != nil && item != nil }
+}
+
+/// A searchable list of choices in a modal: accounts or items.
+public struct Picker: Sendable {
+    public enum Kind: Sendable, Hashable {
+        case account
+        case item
+    }
+
+    public struct Choice: Sendable, Hashable {
+        public var code: String
+        public var label: String
+        public init(code: String, label: String) {
+            self.code = code
+            self.label = label
+        }
+    }
+
+    public var kind: Kind
+    public var field: TextField
+    public var choices: [Choice] = []
+    public var selection = 0
+    public var token = 0
+
+    public init(kind: Kind) {
+        self.kind = kind
+        field = TextField(placeholder: kind == .account ? "account code or name" : "SKU, name or category", width: 40, maxLength: 80)
+    }
+
+    public var title: String { kind == .account ? "Choose an account" : "Choose an item" }
+}
+
+// MARK: - Queue
+
+public struct QueueState: Sendable {
+    public var view: QueueView
+    public var stateFilter: Store.StateFilter = .open
+    public var list = PagedList<Request>(table: TableView(columns: [
+        TableColumn("#", width: .fixed(5), alignment: .right),
+        TableColumn("STATE", width: .fixed(8)),
+        TableColumn("PRI", width: .fixed(6)),
+        TableColumn("ACCOUNT", width: .fixed(8)),
+        TableColumn("ITEM", width: .fixed(11)),
+        TableColumn("FROM", width: .fixed(8)),
+        TableColumn("SLA", width: .fixed(10), alignment: .right),
+        TableColumn("QUESTION", width: .fill),
+    ], rowCount: 0, isRowCountExact: false, emptyMessage: "No requests here"))
+    public var detail: RequestDetail?
+    /// Set by `:req N`: the detail shows that request until the selection moves.
+    public var detailPinned = false
+
+    public init(view: QueueView) {
+        self.view = view
+    }
+}
+
+// MARK: - Forms
+
+/// A form over a pane and what its values are for.
+public struct ActionForm: Sendable {
+    public enum Purpose: Sendable, Hashable {
+        case movement(MovementKind)
+        case hold
+        case filter
+        case newRequest
+        case act(Int64, RequestAction)
+        case quantity
+        case date
+    }
+
+    public var title: String
+    public var purpose: Purpose
+    public var form: Form
+    /// The item the form is about, for movements and holds.
+    public var sku: String?
+    /// Shown under the fields: what the form will do, the keys that submit it.
+    public var note: String
+    /// Set while asking whether to throw away typed input.
+    public var discarding: ConfirmDialog?
+
+    public init(title: String, purpose: Purpose, fields: [FormField], sku: String? = nil, note: String = "") {
+        self.title = title
+        self.purpose = purpose
+        form = Form(fields: fields)
+        self.sku = sku
+        self.note = note
+    }
+}
+
+// MARK: - Messages and effects
+
+/// Something that happened: a key, a resize, the clock, or the answer to an effect.
+public enum ConsoleMessage: Sendable {
+    case key(Key)
+    case resized(width: Int, height: Int)
+    case tick(Date)
+    /// Another session or the command line changed the store.
+    case storeChanged
+    case locationsLoaded([Location])
+    case itemsLoaded(PageRequest<ItemListRow>, [ItemListRow])
+    case itemsCounted(generation: Int, count: Int, exact: Bool)
+    case itemDetailLoaded(ItemDetail)
+    /// A write went through; the text says what was done.
+    case done(String)
+    case quoted(token: Int, Quote?, StockAnswer?, problem: String?)
+    case pricingChosen(account: Account?, item: Item?, quantity: Int?)
+    case pickerResults(token: Int, [Picker.Choice])
+    case requestsLoaded(PageRequest<Request>, [Request])
+    case requestLoaded(RequestDetail)
+    /// Live stock and price to insert into an answer being written.
+    case answerFacts(String)
+    /// An effect failed; the text is shown on the message line.
+    case failed(String)
+}
+
+/// Work for the runtime: queries and writes against the store. `update` returns them; it never runs them.
+public enum ConsoleEffect: Sendable {
+    case loadLocations
+    case loadItems(ItemListQuery, PageRequest<ItemListRow>)
+    case countItems(ItemListQuery, generation: Int)
+    case loadItemDetail(sku: String)
+    case post(Movement, sku: String, reference: String?)
+    case placeHold(sku: String, quantity: Int, location: String, account: String, days: Int)
+    case quote(token: Int, sku: String, account: String, quantity: Int, date: Day?)
+    /// `:price SKU ACCOUNT QTY`: find the item and account, then quote.
+    case choosePricing(sku: String?, account: String?, quantity: Int?)
+    case searchPicker(Picker.Kind, text: String, token: Int)
+    case loadRequests(QueueView, Store.StateFilter, PageRequest<Request>)
+    case loadRequest(Int64)
+    case act(Int64, RequestAction, text: String, assignTo: String?)
+    case fileRequest(kind: RequestKind, account: String, sku: String?, quantity: Int?, text: String, priority: Priority)
+    case answerFacts(Request)
+    case quit
+}

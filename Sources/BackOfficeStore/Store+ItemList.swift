@@ -1,0 +1,196 @@
+import BackOfficeCore
+import Foundation
+import SQLKit
+
+/// Which items the console's item list shows, and in what order.
+public struct ItemListQuery: Sendable, Hashable {
+    /// The orders the list offers; each has an index, so a page of a million-item list costs what a page of a hundred does.
+    public enum Sort: String, Sendable, Hashable, CaseIterable {
+        case sku
+        case name
+        case category
+    }
+
+    /// Words to search for (each as a prefix, in SKU, name and category); empty lists the whole catalogue. Search
+    /// results come in catalogue order, whatever `sort` says.
+    public var search: String
+    /// Only items whose stock on hand is below their reorder point.
+    public var belowReorderOnly: Bool
+    /// Only items with stock at this location; the quantities shown are then that location's.
+    public var location: String?
+    /// Only items in this category or below it.
+    public var category: String?
+    public var sort: Sort
+
+    public init(search: String = "", belowReorderOnly: Bool = false, location: String? = nil, category: String? = nil,
+                sort: Sort = .sku) {
+        self.search = search
+        self.belowReorderOnly = belowReorderOnly
+        self.location = location
+        self.category = category
+        self.sort = sort
+    }
+
+    /// Whether the words of `search` give the index anything to look for.
+    public var isSearch: Bool { Store.ftsQuery(search) != nil }
+    /// Whether the list is the whole catalogue, whose size is one cheap count.
+    public var isWholeCatalogue: Bool { !isSearch && !belowReorderOnly && location == nil && (category ?? "").isEmpty }
+}
+
+/// One row of the item list: the item and its stock, summed over the locations the user may see (or the filter's one).
+public struct ItemListRow: Sendable, Hashable {
+    public var item: Item
+    public var onHand: Int
+    public var reserved: Int
+    public var available: Int { onHand - reserved }
+    public var belowReorderPoint: Bool { onHand < item.reorderPoint }
+
+    public init(item: Item, onHand: Int, reserved: Int) {
+        self.item = item
+        self.onHand = onHand
+        self.reserved = reserved
+    }
+}
+
+/// Where a page of a list starts: a position, or next to a row already on screen (a keyset, which costs the same
+/// anywhere in the list), or the end.
+public enum PageAnchor<Row: Sendable>: Sendable {
+    /// Skip this many rows from the start.
+    case offset(Int)
+    /// The rows right after this one.
+    case after(Row)
+    /// The rows right before this one (returned in list order).
+    case before(Row)
+    /// The last rows of the list.
+    case tail
+}
+
+extension Store {
+    /// A page of the item list, as the acting user may see it.
+    public func itemRows(_ query: ItemListQuery, from anchor: PageAnchor<ItemListRow>, limit: Int,
+                         by actor: Actor) async throws -> [ItemListRow] {
+        try actor.require(.viewStock)
+        return try await read {
+            let seesAll = actor.user.may(.viewUnsellableStock)
+            let location = try await listLocation(query.location, for: actor)
+            let limit = max(1, min(limit, 1_000))
+            let nowSeconds = UTC.seconds(now)
+            let balanceScope: SQLQueryString = location.map { "b.location_id = \(bind: $0)" }
+                ?? (seesAll ? "1 = 1" : "b.location_id IN (SELECT id FROM locations WHERE sellable = 1)")
+            let holdScope: SQLQueryString = location.map { "h.location_id = \(bind: $0)" }
+                ?? (seesAll ? "1 = 1" : "h.location_id IN (SELECT id FROM locations WHERE sellable = 1)")
+            var sql: SQLQueryString = """
+                SELECT \(unsafeRaw: Store.itemColumns),
+                       (SELECT COALESCE(SUM(b.on_hand), 0) FROM balances b WHERE b.item_id = i.id AND \(balanceScope)) AS list_on_hand,
+                       (SELECT COALESCE(SUM(h.quantity), 0) FROM holds h
+                         WHERE h.item_id = i.id AND h.released_at IS NULL AND h.expires_at > \(bind: nowSeconds) AND \(holdScope)) AS list_reserved
+                """
+            let keys = Store.listKeys(query)
+            if let fts = Store.ftsQuery(query.search) {
+                sql += " FROM items_fts f JOIN items i ON i.id = f.rowid WHERE f.items_fts MATCH \(bind: fts)"
+            } else {
+                sql += " FROM items i WHERE 1 = 1"
+            }
+            sql += Store.listFilters(query, location: location)
+            var reversed = false
+            switch anchor {
+            case .after(let row): sql += " AND \(keys.compare(">", row))"
+            case .before(let row): sql += " AND \(keys.compare("<", row))"; reversed = true
+            case .tail: reversed = true
+            case .offset: break
+            }
+            sql += " ORDER BY \(unsafeRaw: keys.order(descending: reversed)) LIMIT \(bind: limit)"
+            if case .offset(let skip) = anchor, skip > 0 { sql += " OFFSET \(bind: skip)" }
+            let result = try await rows(sql).map { row in
+                ItemListRow(item: try Store.item(row).visible(to: actor.user), onHand: try row.integer("list_on_hand"),
+                            reserved: try row.integer("list_reserved"))
+            }
+            return reversed ? result.reversed() : result
+        }
+    }
+
+    /// How many items the list holds, counting no further than `cap`: exact for the whole catalogue or a category,
+    /// otherwise exact up to `cap` and `exact == false` beyond it (a search for "a" in a million items says "10,000+").
+    public func itemCount(_ query: ItemListQuery, cap: Int = 10_000, by actor: Actor) async throws -> (count: Int, exact: Bool) {
+        try actor.require(.viewStock)
+        return try await read {
+            let location = try await listLocation(query.location, for: actor)
+            if !query.isSearch && !query.belowReorderOnly && location == nil {
+                let count = try await row("SELECT COUNT(*) AS n FROM items i WHERE 1 = 1 \(Store.listFilters(query, location: nil))")?
+                    .integer("n") ?? 0
+                return (count, true)
+            }
+            var inner: SQLQueryString
+            if let fts = Store.ftsQuery(query.search) {
+                inner = "SELECT 1 FROM items_fts f JOIN items i ON i.id = f.rowid WHERE f.items_fts MATCH \(bind: fts)"
+            } else {
+                inner = "SELECT 1 FROM items i WHERE 1 = 1"
+            }
+            inner += Store.listFilters(query, location: location)
+            inner += " LIMIT \(bind: cap + 1)"
+            let count = try await row("SELECT COUNT(*) AS n FROM (\(inner))")?.integer("n") ?? 0
+            return (min(count, cap), count <= cap)
+        }
+    }
+
+    /// The store's change counter as this connection sees it: it moves when another connection (another console,
+    /// the command line) commits, so a console can refresh what it shows without polling every table.
+    public func dataVersion() async throws -> Int64 {
+        try await read {
+            try await connection.query("PRAGMA data_version").first?.column("data_version")?.integer.map(Int64.init) ?? 0
+        }
+    }
+
+    /// The id of the list's location filter, refusing a location the user may not see.
+    private func listLocation(_ code: String?, for actor: Actor) async throws -> Int64? {
+        guard let code, !code.isEmpty else { return nil }
+        let location = try await requireLocation(code)
+        if !location.sellable { try actor.require(.viewUnsellableStock) }
+        return location.id
+    }
+
+    private static func listFilters(_ query: ItemListQuery, location: Int64?) -> SQLQueryString {
+        var sql: SQLQueryString = ""
+        if let category = query.category, !category.isEmpty {
+            sql += " AND (i.category = \(bind: category) OR i.category LIKE \(bind: category + "/%"))"
+        }
+        if let location {
+            sql += " AND EXISTS (SELECT 1 FROM balances b WHERE b.item_id = i.id AND b.location_id = \(bind: location) AND b.on_hand > 0)"
+        }
+        if query.belowReorderOnly {
+            // The same rule as StockAnswer.belowReorderPoint: all stock on hand against the item's reorder point.
+            sql += " AND (SELECT COALESCE(SUM(b.on_hand), 0) FROM balances b WHERE b.item_id = i.id) < i.reorder_point"
+        }
+        return sql
+    }
+
+    /// The columns a list is ordered by, and how a row compares with them, for keyset paging.
+    private struct ListKeys {
+        var columns: [String]
+        var values: (ItemListRow) -> [String]
+        var byRowID: Bool
+
+        func order(descending: Bool) -> String {
+            columns.map { $0 + (descending ? " DESC" : "") }.joined(separator: ", ")
+        }
+
+        func compare(_ op: String, _ row: ItemListRow) -> SQLQueryString {
+            if byRowID { return "f.rowid \(unsafeRaw: op) \(bind: row.item.id)" }
+            var sql: SQLQueryString = "(\(unsafeRaw: columns.joined(separator: ", "))) \(unsafeRaw: op) ("
+            for (index, value) in values(row).enumerated() {
+                sql += index == 0 ? "\(bind: value)" : ", \(bind: value)"
+            }
+            sql += ")"
+            return sql
+        }
+    }
+
+    private static func listKeys(_ query: ItemListQuery) -> ListKeys {
+        if query.isSearch { return ListKeys(columns: ["f.rowid"], values: { _ in [] }, byRowID: true) }
+        switch query.sort {
+        case .sku: return ListKeys(columns: ["i.sku"], values: { [$0.item.sku] }, byRowID: false)
+        case .name: return ListKeys(columns: ["i.name COLLATE NOCASE", "i.sku"], values: { [$0.item.name, $0.item.sku] }, byRowID: false)
+        case .category: return ListKeys(columns: ["i.category", "i.sku"], values: { [$0.item.category, $0.item.sku] }, byRowID: false)
+        }
+    }
+}

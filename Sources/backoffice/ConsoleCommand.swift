@@ -1,0 +1,58 @@
+import ArgumentParser
+import BackOfficeConsole
+import BackOfficeCore
+import BackOfficeStore
+import CursesTerminal
+import Foundation
+import TerminalUI
+
+extension CursesTerminal: ConsoleScreen {}
+
+/// `--theme` for the commands that open the console.
+struct ConsoleOptions: ParsableArguments {
+    @Option(help: "Colour theme: default, light, high-contrast, mono, phosphor, or one of yours (else $BACKOFFICE_THEME).")
+    var theme: String?
+}
+
+struct OpenConsole: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the full-screen console (what `backoffice` with no subcommand does).")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var console: ConsoleOptions
+
+    func run() async throws {
+        try await ConsoleLauncher.run(global, theme: console.theme)
+    }
+}
+
+enum ConsoleLauncher {
+    /// Opens the console for the acting user on the store, and gives the terminal back however it ends.
+    static func run(_ global: GlobalOptions, theme: String?) async throws {
+        if let problem = CursesTerminal.unsupportedTerminal() {
+            throw Failure(.usage, "\(problem); for answers without it use `backoffice stock SKU`, `backoffice price SKU --account CODE`"
+                          + " or `backoffice request list` (see backoffice --help)")
+        }
+        try await global.withSession(source: .console) { session in
+            let terminal = CursesTerminal()
+            do {
+                try terminal.start()
+            } catch {
+                throw Failure(.usage, "\(error); set TERM to your terminal's type, or use the command-line answers (backoffice --help)")
+            }
+            defer { terminal.stop() }
+            let environment = ProcessInfo.processInfo.environment
+            let directories = ThemeLoader.searchDirectories(executablePath: CommandLine.arguments[0], environment: environment)
+            let (chosen, warning) = ThemeLoader.load(name: theme, directories: directories, environment: environment,
+                                                     colorsAvailable: terminal.capabilities.colors)
+            terminal.setStyles(chosen.roles)
+            var state = ConsoleState(user: session.actor.user, storeName: (session.store.path as NSString).lastPathComponent,
+                                     width: terminal.size.width, height: terminal.size.height, now: Date())
+            state.unicode = terminal.capabilities.canDrawLines
+            if let warning { state.message = .error("theme: \(warning)") }
+            let runtime = ConsoleRuntime(store: session.store, actor: session.actor, state: state)
+            await runtime.run(on: terminal)
+        }
+    }
+}
