@@ -75,10 +75,10 @@ let package = Package(
             dependencies: ["BackOfficeCore", "BackOfficeTestSupport", "backoffice"]
         ),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI"]),
+        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI", "BackOfficeTestSupport"]),
         .testTarget(
             name: "BackOfficeConsoleTests",
-            dependencies: ["BackOfficeConsole", "BackOfficeCore", "BackOfficeStore", "TerminalUI", "BackOfficeTestSupport"]
+            dependencies: ["BackOfficeConsole", "BackOfficeCore", "BackOfficeStore", "TerminalUI", "BackOfficeTestSupport", "backoffice"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -71,13 +71,14 @@ enum ActionForms {
 
     // MARK: - Building
 
-    /// The location a form starts on: the first sellable one, else the first.
-    static func defaultLocation(_ locations: [Location]) -> String {
-        (locations.first { $0.sellable } ?? locations.first)?.code ?? ""
+    /// The location a form starts on: where the item has most stock, else the first sellable one, else the first.
+    static func defaultLocation(_ locations: [Location], preferred: String? = nil) -> String {
+        if let preferred, locations.contains(where: { $0.code == preferred }) { return preferred }
+        return (locations.first { $0.sellable } ?? locations.first)?.code ?? ""
     }
 
-    static func movement(_ kind: MovementKind, item: Item, locations: [Location]) -> ActionForm {
-        let home = defaultLocation(locations)
+    static func movement(_ kind: MovementKind, item: Item, locations: [Location], preferred: String? = nil) -> ActionForm {
+        let home = defaultLocation(locations, preferred: preferred)
         let location = field("Location", home, width: 12, rule: locationRule(locations))
         let reference = field("Reference", width: 24, placeholder: "PO, order or note (optional)", rule: referenceRule)
         let fields: [FormField]
@@ -98,8 +99,8 @@ enum ActionForms {
                           note: "Enter next field · Ctrl-S post · Esc cancel")
     }
 
-    static func hold(item: Item, locations: [Location], sellableOnly: Bool) -> ActionForm {
-        let home = defaultLocation(locations)
+    static func hold(item: Item, locations: [Location], sellableOnly: Bool, preferred: String? = nil) -> ActionForm {
+        let home = defaultLocation(sellableOnly ? locations.filter(\.sellable) : locations, preferred: preferred)
         return ActionForm(title: "Hold · \(item.sku)", purpose: .hold, fields: [
             field("Location", home, width: 12, rule: locationRule(locations, sellableOnly: sellableOnly)),
             field("Quantity", width: 12, filter: .digits, rule: quantityRule()),

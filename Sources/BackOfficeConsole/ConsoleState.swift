@@ -141,13 +141,13 @@ public struct QueueState: Sendable {
     public var view: QueueView
     public var stateFilter: Store.StateFilter = .open
     public var list = PagedList<Request>(table: TableView(columns: [
-        TableColumn("#", width: .fixed(5), alignment: .right),
+        TableColumn("#", width: .fixed(4), alignment: .right),
         TableColumn("STATE", width: .fixed(8)),
         TableColumn("PRI", width: .fixed(6)),
         TableColumn("ACCOUNT", width: .fixed(8)),
-        TableColumn("ITEM", width: .fixed(11)),
-        TableColumn("FROM", width: .fixed(8)),
-        TableColumn("SLA", width: .fixed(10), alignment: .right),
+        TableColumn("ITEM", width: .fixed(10)),
+        TableColumn("FROM", width: .fixed(7)),
+        TableColumn("SLA", width: .fixed(11), alignment: .right),
         TableColumn("QUESTION", width: .fill),
     ], rowCount: 0, isRowCountExact: false, emptyMessage: "No requests here"))
     public var detail: RequestDetail?

@@ -63,15 +63,22 @@ enum Inventory {
             state.message = .error(error.message)
             return []
         }
-        state.modal = .form(ActionForms.movement(kind, item: item, locations: state.locations))
+        state.modal = .form(ActionForms.movement(kind, item: item, locations: state.locations, preferred: fullestLocation(state, item)))
         return []
     }
 
     static func openHold(_ state: inout ConsoleState) -> [ConsoleEffect] {
         guard let item = selectedItem(&state) else { return [] }
         state.modal = .form(ActionForms.hold(item: item, locations: state.locations,
-                                             sellableOnly: !state.user.may(.viewUnsellableStock)))
+                                             sellableOnly: !state.user.may(.viewUnsellableStock),
+                                             preferred: fullestLocation(state, item, sellableOnly: true)))
         return []
+    }
+
+    /// Where the item has most stock, so a form starts on the location the clerk most likely means.
+    static func fullestLocation(_ state: ConsoleState, _ item: Item, sellableOnly: Bool = false) -> String? {
+        guard let stock = state.inventory.detail?.stock, stock.item.sku == item.sku else { return nil }
+        return stock.lines.filter { !sellableOnly || $0.sellable }.max { $0.position.onHand < $1.position.onHand }?.location
     }
 
     /// Enter: the selected item into the pricing pane.
@@ -90,7 +97,7 @@ enum InventoryDrawing {
         let pane = state.paneRect
         let (search, rest) = pane.dividedTop(1)
         if state.isWide {
-            let (list, detail) = rest.dividedLeft(rest.width * 55 / 100)
+            let (list, detail) = rest.dividedLeft(rest.width / 2)
             return (search, list, detail.inset(left: 1))
         }
         let listHeight = max(4, rest.height * 9 / 20)
@@ -162,11 +169,11 @@ enum InventoryDrawing {
 
         // Stock per location.
         let columns = [TableColumn("LOCATION", width: .fill), TableColumn("ON HAND", width: .fixed(8), alignment: .right),
-                       TableColumn("RESVD", width: .fixed(7), alignment: .right), TableColumn("AVAIL", width: .fixed(8), alignment: .right),
-                       TableColumn("INCOM", width: .fixed(7), alignment: .right), TableColumn("PROJ", width: .fixed(8), alignment: .right)]
+                       TableColumn("RESVD", width: .fixed(6), alignment: .right), TableColumn("AVAIL", width: .fixed(8), alignment: .right),
+                       TableColumn("INCOM", width: .fixed(6), alignment: .right), TableColumn("PROJ", width: .fixed(8), alignment: .right)]
         var rows: [TableRow] = detail.stock.lines.map { line in
             let p = line.position
-            return TableRow([TableCell(line.location + (line.sellable ? "" : " (not sellable)")), TableCell(String(p.onHand)),
+            return TableRow([TableCell(line.location + (line.sellable ? "" : " (no sale)"), role: line.sellable ? nil : .muted), TableCell(String(p.onHand)),
                              TableCell(String(p.reserved)), TableCell(String(p.available), role: p.available < 0 ? .error : nil),
                              TableCell(String(p.incoming)), TableCell(String(p.projected))])
         }
@@ -215,8 +222,9 @@ enum InventoryDrawing {
         }
     }
 
+    /// "11-29 14:03": the year is left out to leave room for what happened.
     static func shortTime(_ date: Date) -> String {
-        String(UTC.iso(date).prefix(16)).replacingOccurrences(of: "T", with: " ")
+        String(UTC.iso(date).dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ")
     }
 
     static func grouped(_ number: Int) -> String {

@@ -134,9 +134,9 @@ enum PricingDrawing {
                           TableCell(source.won ? "won" : source.reason ?? "", role: source.won ? .success : .muted)],
                          role: source.won ? .normal : .normal)
             }
-            y += StaticTable.draw(columns: [TableColumn("", width: .fixed(1)), TableColumn("SOURCE", width: .weight(2)),
-                                            TableColumn("RULE", width: .weight(3)), TableColumn("UNIT", width: .fixed(10), alignment: .right),
-                                            TableColumn("OUTCOME", width: .weight(3))],
+            y += StaticTable.draw(columns: [TableColumn("", width: .fixed(1)), TableColumn("SOURCE", width: .fixed(10)),
+                                            TableColumn("RULE", width: .weight(1)), TableColumn("UNIT", width: .fixed(10), alignment: .right),
+                                            TableColumn("OUTCOME", width: .weight(1))],
                                   rows: considered, in: Rect(x: inside.x, y: y, width: inside.width, height: max(0, inside.maxY - y)),
                                   into: &grid)
         }

@@ -120,7 +120,7 @@ enum QueueDrawing {
         let pane = state.paneRect
         let (header, rest) = pane.dividedTop(1)
         if state.isWide {
-            let (list, detail) = rest.dividedLeft(rest.width * 55 / 100)
+            let (list, detail) = rest.dividedLeft(rest.width * 60 / 100)
             return (header, list, detail.inset(left: 1))
         }
         let (list, detail) = rest.dividedTop(max(4, rest.height * 9 / 20))

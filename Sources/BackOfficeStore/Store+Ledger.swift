@@ -219,8 +219,11 @@ extension Store {
         try actor.require(.viewStock)
         return try await read {
             let item = try await requireItem(sku: sku)
+            // Sales never learns of stock where it may not sell: not even that a movement happened there.
+            let visible: SQLQueryString = actor.user.may(.viewUnsellableStock) ? ""
+                : " AND l.sellable = 1 AND (t.id IS NULL OR t.sellable = 1)"
             return try await rows("""
-                \(unsafeRaw: Store.journalSelect) WHERE m.item_id = \(bind: item.id) AND m.id < \(bind: id)
+                \(unsafeRaw: Store.journalSelect) WHERE m.item_id = \(bind: item.id) AND m.id < \(bind: id)\(visible)
                 ORDER BY m.at DESC, m.id DESC LIMIT \(bind: max(1, min(limit, 1_000)))
                 """).map(Store.journalEntry)
         }
@@ -233,11 +236,19 @@ extension Store {
             let item = try await requireItem(sku: sku)
             let today = Day(now)
             let start = today.adding(days: -(days - 1))
+            // Each location counts when the user may see it, so a salesperson's line is the sellable stock only
+            // (a transfer out of quarantine shows as stock arriving).
+            let all = actor.user.may(.viewUnsellableStock) ? 1 : 0
             let rows = try await connection.query("""
-                SELECT at / 86400 AS day,
-                       SUM(CASE kind WHEN 'issue' THEN -quantity WHEN 'transfer' THEN 0 ELSE quantity END) AS delta
-                FROM movements WHERE item_id = ? GROUP BY day ORDER BY day
-                """, [.integer(Int(item.id))])
+                SELECT m.at / 86400 AS day,
+                       SUM(CASE m.kind WHEN 'issue' THEN -m.quantity * l.shown
+                                       WHEN 'transfer' THEN m.quantity * (COALESCE(t.shown, 0) - l.shown)
+                                       ELSE m.quantity * l.shown END) AS delta
+                FROM movements m
+                JOIN (SELECT id, CASE WHEN sellable = 1 OR ?2 = 1 THEN 1 ELSE 0 END AS shown FROM locations) l ON l.id = m.location_id
+                LEFT JOIN (SELECT id, CASE WHEN sellable = 1 OR ?2 = 1 THEN 1 ELSE 0 END AS shown FROM locations) t ON t.id = m.to_location_id
+                WHERE m.item_id = ?1 GROUP BY day ORDER BY day
+                """, [.integer(Int(item.id)), .integer(all)])
             var level = 0
             var perDay = Array(repeating: 0, count: days)
             var index = 0

@@ -1,0 +1,171 @@
+@testable import BackOfficeConsole
+import BackOfficeCore
+import BackOfficeStore
+import Foundation
+import TerminalUI
+import Testing
+
+/// Whole screens, rendered headlessly from a real store, asserted as text and by the roles of key cells.
+@Suite("Console screens")
+struct ConsoleScreenTests {
+    @Test func givenAClerkAt80x24WhenTheConsoleOpensThenTheListDetailAndHintsShow() async throws {
+        let console = try await ConsoleFixture.make(user: "clerk")
+        await console.start()
+
+        #expect(console.row(0).hasPrefix(" BackOffice   1 Inventory   2 Pricing   3 Queue"))
+        #expect(console.row(1).contains("44 items"))
+        #expect(console.row(2).hasPrefix("SKU          NAME"))
+        #expect(console.row(3).hasPrefix("BOLT-1       Hex Bolt M8"))
+        // The clerk sees every location: 100 at MAIN and 5 in quarantine.
+        #expect(console.row(3).hasSuffix("105       105"))
+        #expect(console.grid.role(x: 0, y: 3) == .selection)
+        #expect(console.grid.lines.contains { $0.hasPrefix("│MAIN ") && $0.hasSuffix(" 100│") })
+        #expect(console.text.contains("QUAR (no sale)"))
+        #expect(console.messageLine.contains("r receipt"))
+        #expect(console.row(23).hasPrefix(" clerk (clerk) · store.sqlite"))
+        #expect(console.row(23).hasSuffix("● live "))
+    }
+
+    @Test func givenA120x40ScreenWhenTheConsoleOpensThenTheDetailSitsBesideTheList() async throws {
+        let console = try await ConsoleFixture.make(user: "clerk", width: 120, height: 40)
+        await console.start()
+
+        let detail = try #require(console.find("┌─ Item"))
+        #expect(detail.y == 2)
+        #expect(detail.x > 60)
+        #expect(console.row(3).hasPrefix("BOLT-1"))
+        #expect(console.row(3).contains("│BOLT-1 Hex Bolt M8"))
+        #expect(console.text.contains("Recent movements"))
+        #expect(console.text.contains("receipt      +100 MAIN PO-1 · admin"))
+        #expect(console.text.contains("QUAR (no sale)"))
+    }
+
+    @Test func givenASalespersonWhenTheConsoleOpensThenOnlySellableStockAndNoPostingKeysShow() async throws {
+        let console = try await ConsoleFixture.make(user: "sam")
+        await console.start()
+
+        #expect(console.row(3).hasSuffix("100       100"))
+        // No quarantine line, no quarantine movement, and a history of the sellable stock alone.
+        #expect(!console.text.contains("QUAR"))
+        #expect(console.text.contains("0–100"))
+        #expect(!console.messageLine.contains("receipt"))
+        #expect(console.messageLine.contains("h hold"))
+        await console.type("r")
+        #expect(console.state.modal == nil)
+    }
+
+    @Test func givenHostileItemNamesWhenTheyAreListedThenNoControlCharacterReachesTheGrid() async throws {
+        let console = try await ConsoleFixture.make(user: "clerk")
+        await console.start()
+        await console.type("/evil")
+        await console.press(.enter)
+
+        let row = try #require(console.grid.lines.first { $0.hasPrefix("EVIL-1") })
+        for scalar in row.unicodeScalars {
+            #expect(scalar.value >= 0x20 && scalar.value != 0x7f && !(0x80...0x9f).contains(scalar.value), "U+\(String(scalar.value, radix: 16))")
+            #expect(![0x202e, 0x202c, 0x200b].contains(scalar.value), "U+\(String(scalar.value, radix: 16)) reached the grid")
+        }
+        #expect(row.contains("Evil"))
+        // The detail shows the name too, sanitised the same way.
+        #expect(!console.text.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 })
+    }
+
+    @Test func givenAWideCharacterNameWhenListedThenTheQuantityColumnsStillLineUp() async throws {
+        let console = try await ConsoleFixture.make(user: "clerk")
+        await console.start()
+        await console.type("/bolt")
+
+        let lines = console.grid.lines
+        let bolt = try #require(lines.first { $0.hasPrefix("BOLT-1") })
+        let wide = try #require(lines.first { $0.hasPrefix("WIDE-1") })
+        #expect(wide.contains(ConsoleFixture.wideName))
+        #expect(TextWidth.of(bolt) == TextWidth.of(wide))
+    }
+
+    @Test func givenAFormWithABadQuantityWhenSubmittedThenTheErrorShowsUnderTheFieldInTheErrorRole() async throws {
+        let console = try await ConsoleFixture.make(user: "clerk")
+        await console.start()
+        await console.type("r")
+        await console.press(.tab)
+        await console.type("0")
+        await console.press(.control("s"))
+
+        let error = try #require(console.find("must not be zero"))
+        #expect(console.grid.role(x: error.x, y: error.y) == .error)
+        #expect(console.messageLine.contains("Receipt · BOLT-1: quantity: 0 must not be zero")
+                || console.messageLine.contains("must not be zero"))
+        #expect(try await console.onHand("BOLT-1", at: "MAIN") == 100)
+    }
+
+    @Test func givenTheHelpKeyWhenPressedThenHelpListsTheKeysOfThePaneForThisUser() async throws {
+        let console = try await ConsoleFixture.make(user: "clerk", width: 160, height: 48)
+        await console.start()
+        await console.type("?")
+
+        #expect(console.text.contains("Help · Inventory"))
+        #expect(console.text.contains("receipt"))
+        #expect(console.text.contains("Ctrl-S"))
+        await console.press(.escape)
+        #expect(!console.text.contains("Help · Inventory"))
+    }
+
+    @Test(arguments: [(60, 20), (79, 24), (1, 1), (20, 3)])
+    func givenATerminalBelow80x24WhenResizedThenTheConsoleAsksForMoreRoom(width: Int, height: Int) async throws {
+        let console = try await ConsoleFixture.make(user: "clerk")
+        await console.start()
+        await console.resize(width: width, height: height)
+
+        #expect(console.grid.width == width && console.grid.height == height)
+        if width >= 40 { #expect(console.text.contains("make the terminal at least 80x24")) }
+        await console.resize(width: 80, height: 24)
+        #expect(console.row(3).hasPrefix("BOLT-1"))
+    }
+
+    @Test func givenThePricingPaneWhenAQuoteIsAskedOnTheCommandLineThenPriceExplanationAndStockShow() async throws {
+        let console = try await ConsoleFixture.make(user: "clerk", width: 120, height: 40)
+        await console.start()
+        await console.type(":price BOLT-1 ACME 10")
+        await console.press(.enter)
+
+        #expect(console.state.pane == .pricing)
+        #expect(console.text.contains("ACME  Acme Building"))
+        #expect(console.text.contains("Unit price     1.00 USD"))
+        #expect(console.text.contains("Extended       10.00 USD for 10"))
+        #expect(console.text.contains("Cost · margin  0.50 USD"))
+        #expect(console.text.contains("list price"))
+        #expect(console.text.contains("Available to sell"))
+        #expect(console.text.contains("MAIN"))
+        #expect(!console.text.contains("QUAR"))
+    }
+
+    @Test func givenASalespersonWhenPricingThenNoCostOrMarginShows() async throws {
+        let console = try await ConsoleFixture.make(user: "sam", width: 120, height: 40)
+        await console.start()
+        await console.type(":price BOLT-1 ACME 10")
+        await console.press(.enter)
+
+        #expect(console.text.contains("Unit price     1.00 USD"))
+        #expect(!console.text.contains("Cost"))
+        #expect(!console.text.contains("margin"))
+        #expect(!console.text.contains("0.50"))
+    }
+
+    @Test func givenAManagerWhenTheQueueOpensThenTheRequestShowsWithItsSLA() async throws {
+        let console = try await ConsoleFixture.make(user: "morgan", width: 120, height: 40)
+        await console.start()
+        await console.type("3")
+
+        #expect(console.text.contains("View mine · state open"))
+        let row = try #require(console.grid.lines.first { $0.contains("Can we shi") && $0.contains("new") }, "\(console.text)")
+        #expect(row.contains("high") && row.contains("ACME") && row.contains("in 4h"))
+        #expect(console.text.contains("#1 stock · ACME · BOLT-1 × 30"))
+
+        // Four hours and a minute later the request is late, and says so in the overdue role.
+        console.clock.advance(4 * 3600 + 60)
+        await console.runtime.checkForChanges(force: true)
+        console.runtime.render(on: console.screen)
+        #expect(console.find("late 1m") != nil)
+        let late = try #require(console.find("with morgan · late 1m"))
+        #expect(console.grid.role(x: late.x, y: late.y) == .overdue)
+    }
+}
