@@ -16,6 +16,10 @@ public struct Tmux {
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     public init(path: String) {

@@ -1,0 +1,142 @@
+import BackOfficeTestSupport
+import Foundation
+import Testing
+
+/// The real `backoffice` binary in tmux: what a clerk and a manager see and do, keystroke by keystroke.
+@Suite("Console end to end in tmux", .enabled(if: tmuxPath != nil, "tmux is not installed"), .serialized)
+struct ConsoleEndToEndTests {
+    /// A demo store and a tmux server whose panes run a plain shell with a known prompt.
+    final class Session {
+        let folder = TemporaryFolder()
+        let tmux = Tmux(path: tmuxPath!)
+        var store: String { folder.path("demo.sqlite") }
+
+        init() throws {
+            let created = try runBackoffice(["init", "--demo", "--items", "300", "--db", store], in: folder)
+            guard created.status == 0 else { throw Tmux.Failure(description: "init failed: \(created.stderr)") }
+        }
+
+        deinit { tmux.killServer() }
+
+        /// Opens a shell in a new tmux window `name` of the given size and starts the console in it as `user`.
+        func openConsole(_ name: String, user: String, width: Int = 80, height: Int = 24) throws {
+            let shell = "env -i PATH=/usr/bin:/bin HOME=\(folder.path("")) TERM=tmux-256color LANG=C.UTF-8 PS1='READY$ ' /bin/sh -i"
+            if (try? tmux.run(["has-session", "-t", "e2e"])) == nil {
+                try tmux.run(["new-session", "-d", "-s", "e2e", "-n", name, "-x", "\(width)", "-y", "\(height)", shell])
+            } else {
+                try tmux.run(["new-window", "-d", "-t", "e2e", "-n", name, shell])
+            }
+            try tmux.run(["set-option", "-t", "e2e", "window-size", "manual"])
+            try tmux.run(["resize-window", "-t", "e2e:\(name)", "-x", "\(width)", "-y", "\(height)"])
+            _ = try screen(name, until: { $0.contains { $0.contains("READY$") } })
+            try type(name, "\(backofficeBinary.path) --db \(store) --user \(user)")
+            try key(name, "Enter")
+            _ = try screen(name, until: { $0.first?.contains("1 Inventory") == true && $0.contains { $0.contains("items") } })
+        }
+
+        func type(_ window: String, _ text: String) throws {
+            try tmux.run(["send-keys", "-t", "e2e:\(window)", "-l", text])
+        }
+
+        func key(_ window: String, _ names: String...) throws {
+            try tmux.run(["send-keys", "-t", "e2e:\(window)"] + names)
+        }
+
+        @discardableResult
+        func screen(_ window: String, seconds: Double = 10, until done: ([String]) -> Bool) throws -> [String] {
+            try tmux.waitForScreen(target: "e2e:\(window)", seconds: seconds, until: done)
+        }
+
+        func cli(_ arguments: [String]) throws -> CommandResult {
+            try runBackoffice(["--db", store] + arguments, in: folder)
+        }
+    }
+
+    /// The first item of the demo store and its on-hand quantity, as the command line reports them.
+    func firstItem(_ session: Session) throws -> (sku: String, onHand: Int) {
+        let items = try session.cli(["--user", "clerk", "items", "list", "--json"])
+        let sku = try #require(((items.json as? [[String: Any]])?.first?["sku"]) as? String)
+        let stock = try session.cli(["--user", "clerk", "stock", sku, "--json"])
+        let lines = try #require((stock.json as? [String: Any])?["locations"] as? [[String: Any]])
+        let onHand = lines.compactMap { $0["onHand"] as? Int }.reduce(0, +)
+        return (sku, onHand)
+    }
+
+    @Test func givenTwoConsolesWhenOneReceivesStockThroughTheFormThenBothShowTheNewQuantity() throws {
+        let session = try Session()
+        let (sku, onHand) = try firstItem(session)
+        try session.openConsole("one", user: "clerk")
+        try session.openConsole("two", user: "clerk")
+
+        // Search the item in both.
+        for window in ["one", "two"] {
+            try session.type(window, "/\(sku)")
+            try session.key(window, "Enter")
+            let screen = try session.screen(window) { $0.count > 3 && $0[3].hasPrefix(sku) }
+            #expect(screen[3].hasPrefix(sku), "\(screen.joined(separator: "\n"))")
+        }
+
+        // Receive 40 through the form in the first.
+        try session.type("one", "r")
+        try session.screen("one") { $0.contains { $0.contains("Receipt · \(sku)") } }
+        try session.key("one", "Tab")
+        try session.type("one", "40")
+        try session.key("one", "C-s")
+        try session.screen("one") { $0.contains { $0.contains("Receive 40 × \(sku)") } }
+        try session.type("one", "y")
+        let after = try session.screen("one") { $0.contains { $0.contains("received 40 × \(sku)") } }
+        #expect(after[3].hasPrefix(sku) && after[3].contains(" \(onHand + 40) "), "\(after.joined(separator: "\n"))")
+
+        // The second sees it with no key pressed.
+        let other = try session.screen("two", seconds: 5) { $0.count > 3 && $0[3].contains(" \(onHand + 40) ") }
+        #expect(other[3].contains(" \(onHand + 40) "), "\(other.joined(separator: "\n"))")
+    }
+
+    @Test func givenAManagerWhenAnsweringARequestWithLiveFactsThenTheQueueShowsItAnswered() throws {
+        let session = try Session()
+        let (sku, _) = try firstItem(session)
+        let filed = try session.cli(["--user", "sales", "request", "new", "--account", "ACME", "--sku", sku, "--qty", "12",
+                                     "--kind", "stock", "--json", "How many can we ship today?"])
+        let id = try #require((filed.json as? [String: Any])?["id"] as? Int, "\(filed.stderr)")
+        try session.openConsole("queue", user: "manager", width: 120, height: 40)
+
+        try session.type("queue", ":req \(id)")
+        try session.key("queue", "Enter")
+        try session.screen("queue") { $0.contains { $0.contains("#\(id) stock · ACME · \(sku) × 12") } }
+        try session.type("queue", "a")
+        try session.screen("queue") { $0.contains { $0.contains("Answer #\(id)") } }
+        try session.key("queue", "C-l")
+        try session.screen("queue") { $0.contains { $0.contains("Available now") || $0.contains("in all") } }
+        try session.key("queue", "C-s")
+        let screen = try session.screen("queue") { $0.contains { $0.contains("request #\(id) answered") } }
+        #expect(screen.contains { $0.contains("request #\(id) answered") }, "\(screen.joined(separator: "\n"))")
+
+        let shown = try session.cli(["--user", "manager", "request", "show", "\(id)", "--json"])
+        #expect(shown.stdout.contains("\"answered\""))
+        #expect(shown.stdout.contains("Available now"))
+    }
+
+    @Test func givenAResizeBelow80x24AndBackWhenQuittingThenTheShellPromptReturns() throws {
+        let session = try Session()
+        try session.openConsole("main", user: "clerk")
+
+        try session.tmux.run(["resize-window", "-t", "e2e:main", "-x", "60", "-y", "20"])
+        let small = try session.screen("main") { $0.contains { $0.contains("make the terminal at least 80x24") } }
+        #expect(small.contains { $0.contains("(it is 60x20 now)") }, "\(small.joined(separator: "\n"))")
+
+        try session.tmux.run(["resize-window", "-t", "e2e:main", "-x", "80", "-y", "24"])
+        let back = try session.screen("main") { $0.first?.contains("1 Inventory") == true && $0.count > 3 && $0[2].hasPrefix("SKU") }
+        #expect(back.count >= 23, "\(back.joined(separator: "\n"))")
+
+        try session.type("main", "q")
+        // A fresh prompt under the command that started the console, and nothing of the console left on screen.
+        let shell = try session.screen("main") { $0.last == "READY$" }
+        #expect(shell.last == "READY$", "\(shell.joined(separator: "\n"))")
+        #expect(!shell.contains { $0.contains("1 Inventory") })
+        // The terminal is usable again: what is typed echoes.
+        try session.type("main", "echo still-here")
+        try session.key("main", "Enter")
+        let echoed = try session.screen("main") { $0.contains("still-here") }
+        #expect(echoed.contains("still-here"))
+    }
+}
