@@ -46,13 +46,7 @@ public final class ConsoleRuntime {
 
     /// Runs until the user quits.
     public func run(on screen: ConsoleScreen) async {
-        state.width = screen.size.width
-        state.height = screen.size.height
-        state.now = clock()
-        await run(Console.start(&state))
-        dataVersion = try? await store.dataVersion()
-        lastCheck = clock()
-        render(on: screen)
+        await start(on: screen)
         while !state.quitting {
             let timeout = max(0, Int((Self.changeCheckInterval - clock().timeIntervalSince(lastCheck)) * 1000))
             waitForInput(screen.inputDescriptor, milliseconds: min(timeout, 1000))
@@ -61,6 +55,17 @@ public final class ConsoleRuntime {
             await checkForChanges()
             render(on: screen)
         }
+    }
+
+    /// Fills the first screen: the list, the first item's detail, the store's change counter.
+    public func start(on screen: ConsoleScreen) async {
+        state.width = screen.size.width
+        state.height = screen.size.height
+        state.now = clock()
+        await run(Console.start(&state))
+        dataVersion = try? await store.dataVersion()
+        lastCheck = clock()
+        render(on: screen)
     }
 
     /// Every key already typed (up to a screenful of them), without waiting.

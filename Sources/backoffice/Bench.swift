@@ -15,6 +15,8 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Items in the store.") var items = 100_000
     @Option(help: "Samples per measured operation.") var samples = 1_000
     @Option(help: "Runs of the one-shot `backoffice stock` process.") var processRuns = 30
+    @Flag(help: "Measure the console instead: keystroke to frame, bytes per frame, frame build, memory of a session.")
+    var console = false
 
     func validate() throws {
         guard (1...5_000_000).contains(items) else { throw ValidationError("--items must be between 1 and 5000000") }
@@ -34,6 +36,13 @@ struct Bench: AsyncParsableCommand {
         guard try await store.user(named: "bench") != nil else {
             await store.close()
             throw Failure(.usage, "bench posts movements, so it only runs on a store it built; \(path) is not one (give a new --db path)")
+        }
+        if console {
+            print("store \(path), SQLite \(Store.sqliteVersion.text)")
+            try await ConsoleBench.run(store: store, path: path, samples: samples)
+            await store.close()
+            try ConsoleBench.measureProcess(path: path)
+            return
         }
         let clerk = Actor(user: try await store.signIn("clerk"), source: .cli)
         let catalogue = try await store.diagnose().counts["items"] ?? items

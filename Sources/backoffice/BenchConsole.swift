@@ -1,0 +1,208 @@
+import BackOfficeConsole
+import BackOfficeCore
+import BackOfficeStore
+import CursesTerminal
+import Foundation
+import Synchronization
+import TerminalUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `bench --console`: the console's figures on a pseudo-terminal, keystroke in to frame out.
+///
+/// Each measured key is written to the terminal's input as a user's keyboard would send it; the time runs until the
+/// frame it causes has been written to the terminal by ncurses (its queries run against the store in between). Bytes
+/// are what ncurses wrote for that frame.
+enum ConsoleBench {
+    static func run(store: Store, path: String, samples: Int) async throws {
+        let clerk = try await store.signIn("clerk")
+        let actor = Actor(user: clerk, source: .console)
+
+        for (width, height) in [(80, 24), (200, 60)] {
+            let pty = try PseudoTerminalPair(width: width, height: height)
+            let terminal = CursesTerminal()
+            try terminal.start(term: "xterm-256color", input: pty.input, output: pty.output, locale: "C.UTF-8")
+            terminal.setStyles(Theme.mono.roles)
+            let state = ConsoleState(user: clerk, storeName: (path as NSString).lastPathComponent, width: width, height: height, now: Date())
+            let runtime = ConsoleRuntime(store: store, actor: actor, state: state)
+            await runtime.start(on: terminal)
+            pty.settle()
+
+            // Moving the selection: mostly single steps, a page now and then, as a clerk scrolls.
+            var moves: [Duration] = [], moveBytes: [Int] = []
+            for i in 0..<samples {
+                let key = i % 50 == 49 ? "\u{1b}[6~" : (i % 10 < 7 ? "j" : "k")
+                let (time, bytes) = await pty.keystroke(key, runtime: runtime, terminal: terminal)
+                moves.append(time)
+                if key == "j" || key == "k" { moveBytes.append(bytes) }
+            }
+            // Search as you type: words typed a character at a time, the box cleared between them.
+            var searches: [Duration] = [], searchBytes: [Int] = []
+            _ = await pty.keystroke("/", runtime: runtime, terminal: terminal)
+            let words = ["hex bolt", "cable 2.5", "led panel", "valve", "fas-00012", "glove", "pipe cop", "drill"]
+            var typed = 0
+            while typed < samples {
+                for word in words {
+                    for character in word {
+                        let (time, bytes) = await pty.keystroke(String(character), runtime: runtime, terminal: terminal)
+                        searches.append(time)
+                        searchBytes.append(bytes)
+                        typed += 1
+                    }
+                    _ = await pty.keystroke("\u{15}", runtime: runtime, terminal: terminal)  // Ctrl-U
+                }
+            }
+            _ = await pty.keystroke("\u{1b}", runtime: runtime, terminal: terminal)
+
+            // Building a frame, without the terminal: the view of the current state.
+            let clock = ContinuousClock()
+            var builds: [Duration] = []
+            for _ in 0..<samples {
+                let started = clock.now
+                _ = Console.view(runtime.state)
+                builds.append(clock.now - started)
+            }
+            terminal.stop()
+
+            print("console at \(width)x\(height):")
+            print(Bench.line("  keystroke to frame: selection move (j k PgDn)", moves))
+            print(Bench.line("  keystroke to frame: search as you type", searches))
+            print(Bench.line("  frame build (view of the state, no terminal)", builds))
+            print("  bytes written for one selection move: " + Self.summary(moveBytes))
+            print("  bytes written for one search keystroke: " + Self.summary(searchBytes))
+        }
+    }
+
+    /// A real console process on a pseudo-terminal: time to its first frame and its memory after some use.
+    static func measureProcess(path: String) throws {
+        let pty = try PseudoTerminalPair(width: 120, height: 40)
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        let clock = ContinuousClock()
+        let started = clock.now
+        let pid = try pty.spawn([executable, "console", "--db", path, "--user", "clerk"],
+                                environment: ["TERM=xterm-256color", "LANG=C.UTF-8", "PATH=/usr/bin:/bin"])
+        pty.waitForQuiet(afterBytes: 1, quietMilliseconds: 150, timeoutSeconds: 30)
+        let firstFrame = pty.lastByteAt.map { $0 - started } ?? .zero
+        for key in ["/", "h", "e", "x", " ", "b", "o", "l", "t", "\r"] + Array(repeating: "j", count: 200) + ["\u{1b}[6~", "2", "3", "1"] {
+            pty.type(key)
+            usleep(5_000)
+        }
+        pty.waitForQuiet(afterBytes: 0, quietMilliseconds: 300, timeoutSeconds: 10)
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        func kib(_ field: String) -> Int {
+            status.split(separator: "\n").first { $0.hasPrefix(field) }.flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
+        }
+        pty.type("q")
+        var exitStatus: Int32 = 0
+        while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
+        print("console process (120x40): first frame \(Bench.format(firstFrame)) after start;"
+              + " resident \(kib("VmRSS:") / 1024) MiB after a search and 200 moves (peak \(kib("VmHWM:") / 1024) MiB);"
+              + " exit status \(exitStatus)")
+    }
+
+    static func summary(_ bytes: [Int]) -> String {
+        guard !bytes.isEmpty else { return "none" }
+        let sorted = bytes.sorted()
+        return "p50 \(sorted[sorted.count / 2])  p99 \(sorted[min(sorted.count - 1, sorted.count * 99 / 100)])  max \(sorted.last!)"
+    }
+}
+
+/// A pseudo-terminal whose master side is drained by a thread that counts what the terminal wrote.
+final class PseudoTerminalPair: @unchecked Sendable {
+    let master: Int32
+    let slave: Int32
+    let input: UnsafeMutablePointer<FILE>
+    let output: UnsafeMutablePointer<FILE>
+    private let written = Mutex<(bytes: Int, last: ContinuousClock.Instant?)>((0, nil))
+    private var reader: Thread?
+
+    init(width: Int, height: Int) throws {
+        var master: Int32 = -1, slave: Int32 = -1
+        var size = winsize(ws_row: UInt16(height), ws_col: UInt16(width), ws_xpixel: 0, ws_ypixel: 0)
+        guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw Failure(.storeFailure, "bench: openpty failed (errno \(errno))") }
+        guard let input = fdopen(dup(slave), "r"), let output = fdopen(dup(slave), "w") else {
+            throw Failure(.storeFailure, "bench: fdopen failed (errno \(errno))")
+        }
+        self.master = master
+        self.slave = slave
+        self.input = input
+        self.output = output
+        let thread = Thread { [self] in self.drainForever() }
+        thread.start()
+        reader = thread
+    }
+
+    private func drainForever() {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
+            if count <= 0 { if errno == EINTR { continue } else { return } }
+            let now = ContinuousClock.now
+            written.withLock { $0 = ($0.bytes + count, now) }
+        }
+    }
+
+    var bytesWritten: Int { written.withLock { $0.bytes } }
+    var lastByteAt: ContinuousClock.Instant? { written.withLock { $0.last } }
+
+    func type(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+    }
+
+    /// Waits until the terminal's output has all been read.
+    func settle() {
+        var entry = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        var spins = 0
+        while poll(&entry, 1, 0) > 0 && spins < 10_000 {
+            usleep(50)
+            spins += 1
+        }
+        usleep(300)
+    }
+
+    /// Waits until `afterBytes` have come and then nothing for `quietMilliseconds`.
+    func waitForQuiet(afterBytes: Int, quietMilliseconds: Int, timeoutSeconds: Double) {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
+        let start = bytesWritten
+        while ContinuousClock.now < deadline {
+            usleep(10_000)
+            guard bytesWritten - start >= afterBytes, let last = lastByteAt else { continue }
+            if ContinuousClock.now - last >= .milliseconds(quietMilliseconds) { return }
+        }
+    }
+
+    /// Sends a key, lets the console handle every key waiting, runs its queries and presents the frame; returns the
+    /// time from the key leaving the keyboard to the frame's last byte written, and the frame's bytes.
+    func keystroke(_ key: String, runtime: ConsoleRuntime, terminal: CursesTerminal) async -> (Duration, Int) {
+        let before = bytesWritten
+        let clock = ContinuousClock()
+        let started = clock.now
+        type(key)
+        var keys: [Key] = []
+        if let first = terminal.readKey(timeoutMilliseconds: 100) { keys.append(first) }
+        while let more = terminal.readKey(timeoutMilliseconds: 0) { keys.append(more) }
+        await runtime.handle(keys, size: terminal.size)
+        runtime.render(on: terminal)
+        let elapsed = clock.now - started
+        settle()
+        return (elapsed, bytesWritten - before)
+    }
+
+    /// Starts `arguments` with the pseudo-terminal as its standard input, output and error.
+    func spawn(_ arguments: [String], environment: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor in Int32(0)...2 { posix_spawn_file_actions_adddup2(&actions, slave, descriptor) }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
+        guard result == 0 else { throw Failure(.storeFailure, "bench: cannot start \(arguments[0]) (error \(result))") }
+        return pid
+    }
+}
