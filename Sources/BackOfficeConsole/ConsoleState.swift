@@ -36,6 +36,14 @@ public struct ConsoleState: Sendable {
         queue = QueueState(view: user.may(.answerRequests) ? .mine : .filed)
     }
 
+    /// A list of rows still to be counted, fetching 20 rows beyond the screen each way: enough that a step or a page
+    /// rarely waits, few enough that a search keystroke on a tall screen reads only what it shows.
+    static func listTable(_ columns: [TableColumn], emptyMessage: String) -> TableView {
+        var table = TableView(columns: columns, rowCount: 0, isRowCountExact: false, emptyMessage: emptyMessage)
+        table.list.prefetch = 20
+        return table
+    }
+
     /// The rect panes draw in: below the tab bar, above the message line and the status bar.
     public var paneRect: Rect { Rect(x: 0, y: 1, width: width, height: max(0, height - 3)) }
     /// Whether the screen is wide enough to put a list and its detail side by side.
@@ -61,12 +69,12 @@ public struct InventoryState: Sendable {
     /// The search box; `searching` while it has the keyboard.
     public var searchField = TextField(placeholder: "SKU, name or category", width: 30, maxLength: 80)
     public var searching = false
-    public var list = PagedList<ItemListRow>(table: TableView(columns: [
+    public var list = PagedList<ItemListRow>(table: ConsoleState.listTable([
         TableColumn("SKU", width: .fixed(12)),
         TableColumn("NAME", width: .fill),
         TableColumn("ON HAND", width: .fixed(9), alignment: .right),
         TableColumn("AVAIL", width: .fixed(9), alignment: .right),
-    ], rowCount: 0, isRowCountExact: false, emptyMessage: "No items"))
+    ], emptyMessage: "No items"))
     /// The selected item's stock, movements and history, once loaded.
     public var detail: ItemDetail?
     public init() {}
@@ -140,7 +148,7 @@ public struct Picker: Sendable {
 public struct QueueState: Sendable {
     public var view: QueueView
     public var stateFilter: Store.StateFilter = .open
-    public var list = PagedList<Request>(table: TableView(columns: [
+    public var list = PagedList<Request>(table: ConsoleState.listTable([
         TableColumn("#", width: .fixed(4), alignment: .right),
         TableColumn("STATE", width: .fixed(8)),
         TableColumn("PRI", width: .fixed(6)),
@@ -149,7 +157,7 @@ public struct QueueState: Sendable {
         TableColumn("FROM", width: .fixed(7)),
         TableColumn("SLA", width: .fixed(11), alignment: .right),
         TableColumn("QUESTION", width: .fill),
-    ], rowCount: 0, isRowCountExact: false, emptyMessage: "No requests here"))
+    ], emptyMessage: "No requests here"))
     public var detail: RequestDetail?
     /// Set by `:req N`: the detail shows that request until the selection moves.
     public var detailPinned = false

@@ -110,8 +110,8 @@ extension Store {
     }
 
     /// How many items the list holds, counting no further than `cap`: exact for the whole catalogue or a category,
-    /// otherwise exact up to `cap` and `exact == false` beyond it (a search for "a" in a million items says "10,000+").
-    public func itemCount(_ query: ItemListQuery, cap: Int = 10_000, by actor: Actor) async throws -> (count: Int, exact: Bool) {
+    /// otherwise exact up to `cap` and `exact == false` beyond it (a search for "a" in a million items says "1,000+").
+    public func itemCount(_ query: ItemListQuery, cap: Int = 1_000, by actor: Actor) async throws -> (count: Int, exact: Bool) {
         try actor.require(.viewStock)
         return try await read {
             let location = try await listLocation(query.location, for: actor)
@@ -121,12 +121,16 @@ extension Store {
                 return (count, true)
             }
             var inner: SQLQueryString
-            if let fts = Store.ftsQuery(query.search) {
+            let filtered = query.belowReorderOnly || location != nil || !(query.category ?? "").isEmpty
+            if let fts = Store.ftsQuery(query.search), !filtered {
+                // Matches alone: the index answers without touching the items table.
+                inner = "SELECT 1 FROM items_fts WHERE items_fts MATCH \(bind: fts)"
+            } else if let fts = Store.ftsQuery(query.search) {
                 inner = "SELECT 1 FROM items_fts f JOIN items i ON i.id = f.rowid WHERE f.items_fts MATCH \(bind: fts)"
             } else {
                 inner = "SELECT 1 FROM items i WHERE 1 = 1"
             }
-            inner += Store.listFilters(query, location: location)
+            if filtered { inner += Store.listFilters(query, location: location) }
             inner += " LIMIT \(bind: cap + 1)"
             let count = try await row("SELECT COUNT(*) AS n FROM (\(inner))")?.integer("n") ?? 0
             return (min(count, cap), count <= cap)

@@ -56,6 +56,18 @@ enum ConsoleBench {
             }
             _ = await pty.keystroke("\u{1b}", runtime: runtime, terminal: terminal)
 
+            // The selection bar alone: the list's selection moved, the detail left as it was (its queries not run).
+            var barBytes: [Int] = []
+            var still = runtime.state
+            for i in 0..<min(samples, 200) {
+                _ = still.inventory.list.table.handle(i % 10 < 7 ? .down : .up)
+                let before = pty.bytesWritten
+                let frame = Console.view(still)
+                terminal.present(frame.grid, cursor: frame.cursor)
+                pty.settle()
+                barBytes.append(pty.bytesWritten - before)
+            }
+
             // Building a frame, without the terminal: the view of the current state.
             let clock = ContinuousClock()
             var builds: [Duration] = []
@@ -70,7 +82,8 @@ enum ConsoleBench {
             print(Bench.line("  keystroke to frame: selection move (j k PgDn)", moves))
             print(Bench.line("  keystroke to frame: search as you type", searches))
             print(Bench.line("  frame build (view of the state, no terminal)", builds))
-            print("  bytes written for one selection move: " + Self.summary(moveBytes))
+            print("  bytes written for one selection move (the new item's detail included): " + Self.summary(moveBytes))
+            print("  bytes written for the selection bar alone (detail unchanged): " + Self.summary(barBytes))
             print("  bytes written for one search keystroke: " + Self.summary(searchBytes))
         }
     }

@@ -1,6 +1,6 @@
 @testable import BackOfficeConsole
 import BackOfficeCore
-import BackOfficeStore
+@testable import BackOfficeStore
 import Foundation
 import TerminalUI
 import Testing
@@ -167,5 +167,41 @@ struct ConsoleScreenTests {
         #expect(console.find("late 1m") != nil)
         let late = try #require(console.find("with morgan · late 1m"))
         #expect(console.grid.role(x: late.x, y: late.y) == .overdue)
+    }
+}
+
+@Suite("Console sanitising")
+struct ConsoleSanitisingTests {
+    static let corpus = [
+        "\u{1b}[2J\u{1b}[Hclear screen", "\u{9b}31mC1 CSI", "tab\there", "new\nline\rreturn", "\u{202e}RTL override",
+        "\u{2066}isolate\u{2069}", "zero\u{200b}\u{200d}\u{feff}width", "\u{7f}DEL", "bell\u{7}",
+        "\u{1b}]8;;http://x\u{1b}\\link\u{1b}]8;;\u{1b}\\", "\u{1b}]52;c;cm0gLXJmIH4=\u{7}clipboard", "e\u{301}\u{301}\u{301} stacked",
+    ]
+
+    static func forbidden(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v < 0x20 || (0x7f...0x9f).contains(v) || (0x202a...0x202e).contains(v) || (0x2066...0x2069).contains(v)
+            || [0x200b, 0x200c, 0x200d, 0x200e, 0x200f, 0x061c, 0xfeff, 0x2060].contains(v)
+    }
+
+    @Test func givenACorpusOfHostileNamesInTheStoreWhenEveryPaneDrawsThemThenNoneReachesTheGridRaw() async throws {
+        let console = try await ConsoleFixture.make(user: "clerk", width: 160, height: 48)
+        for (index, name) in Self.corpus.enumerated() {
+            let sku = String(format: "WID-%04d", index + 1)
+            try await console.store.execute("UPDATE items SET name = '\(name.replacingOccurrences(of: "'", with: "''"))' WHERE sku = '\(sku)'")
+        }
+        await console.start()
+        await console.press(.down, .down, .down, .down)  // a hostile item in the detail too
+        var screens = [console.grid]
+        await console.type(":price WID-0001 ACME 1")
+        await console.press(.enter)
+        screens.append(console.grid)
+
+        for grid in screens {
+            let bad = grid.lines.joined().unicodeScalars.filter(Self.forbidden)
+            #expect(bad.isEmpty, "raw: \(bad.map { String($0.value, radix: 16) })")
+        }
+        #expect(screens[0].lines.contains { $0.hasPrefix("WID-0001") && $0.contains("clear screen") })
+        #expect(screens[1].lines.contains { $0.contains("WID-0001") })
     }
 }
