@@ -41,7 +41,7 @@ extension Console {
         case .confirm: return "y yes · n no · Enter the selected button"
         case nil:
             if state.pane == .inventory && state.inventory.searching { return "type to search · ↑ ↓ move · Enter keep · Esc clear" }
-            return KeyTable.hints(in: state.pane, for: state.user) + "  ? help"
+            return KeyTable.hints(in: state.pane, for: state.user)
         }
     }
 

@@ -144,8 +144,8 @@ enum InventoryDrawing {
 
     static func drawDetail(_ state: ConsoleState, in rect: Rect, into grid: inout Grid) {
         guard rect.height > 1 else { return }
-        let box = Box(rect, title: "Item", unicode: state.unicode)
-        box.draw(in: &grid)
+        let title = state.inventory.detail.map { "\($0.stock.item.sku) \($0.stock.item.name)" } ?? "Item"
+        Box(rect, title: title, unicode: state.unicode).draw(in: &grid)
         let inside = rect.inset(top: 1, left: 1, bottom: 1, right: 1)
         guard let detail = state.inventory.detail else {
             let text = state.inventory.list.selected == nil ? "" : "loading…"
@@ -159,9 +159,6 @@ enum InventoryDrawing {
             grid.put(text, x: x ?? inside.x, y: y, role: role, maxWidth: inside.maxX - (x ?? inside.x))
             y += 1
         }
-        let head = grid.put(item.sku, x: inside.x, y: y, role: .title, maxWidth: inside.width)
-        grid.put(" " + item.name, x: head, y: y, role: .normal, maxWidth: inside.maxX - head)
-        y += 1
         var facts = [item.category.isEmpty ? "no category" : item.category, "unit \(item.unit)", "reorder at \(item.reorderPoint)"]
         if !item.active { facts.append("INACTIVE") }
         if let cost = item.cost { facts.append("cost \(cost.formatted)") }

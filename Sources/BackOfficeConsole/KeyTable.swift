@@ -76,15 +76,18 @@ public struct KeyBinding: Sendable {
     public var panes: Set<Pane>
     /// The permission the command needs; users without it neither see nor get the binding.
     public var permission: Permission?
+    /// The word or two on the message line's hints, when the description is too long for it.
+    public var hint: String
 
     public init(_ keys: [Key], _ command: ConsoleCommand, _ section: String, _ description: String,
-                panes: Set<Pane> = [], needs permission: Permission? = nil) {
+                panes: Set<Pane> = [], needs permission: Permission? = nil, hint: String? = nil) {
         self.keys = keys
         self.command = command
         self.section = section
         self.description = description
         self.panes = panes
         self.permission = permission
+        self.hint = hint ?? description
     }
 
     public func applies(in pane: Pane, for user: User) -> Bool {
@@ -112,34 +115,34 @@ public enum KeyTable {
         KeyBinding([.pageDown], .pageDown, "Moving", "page down"),
         KeyBinding([.home], .top, "Moving", "first"),
         KeyBinding([.end], .bottom, "Moving", "last"),
-        KeyBinding([.enter], .open, "Inventory", "price this item", panes: [.inventory], needs: .viewPrices),
+        KeyBinding([.enter], .open, "Inventory", "price this item", panes: [.inventory], needs: .viewPrices, hint: "price"),
 
         KeyBinding([.character("r")], .receipt, "Inventory", "receipt", panes: [.inventory], needs: .postMovements),
         KeyBinding([.character("i")], .issue, "Inventory", "issue", panes: [.inventory], needs: .postMovements),
         KeyBinding([.character("t")], .transfer, "Inventory", "transfer", panes: [.inventory], needs: .postMovements),
         KeyBinding([.character("a")], .adjust, "Inventory", "adjust", panes: [.inventory], needs: .postMovements),
         KeyBinding([.character("c")], .count, "Inventory", "count", panes: [.inventory], needs: .postMovements),
-        KeyBinding([.character("h")], .hold, "Inventory", "hold for an account", panes: [.inventory], needs: .placeHolds),
-        KeyBinding([.character("f")], .filter, "Inventory", "filter by location, category", panes: [.inventory]),
-        KeyBinding([.character("b")], .toggleBelowReorder, "Inventory", "only items below reorder point", panes: [.inventory]),
+        KeyBinding([.character("h")], .hold, "Inventory", "hold for an account", panes: [.inventory], needs: .placeHolds, hint: "hold"),
+        KeyBinding([.character("f")], .filter, "Inventory", "filter by location, category", panes: [.inventory], hint: "filter"),
+        KeyBinding([.character("b")], .toggleBelowReorder, "Inventory", "only items below reorder point", panes: [.inventory], hint: "below reorder"),
         KeyBinding([.character("s")], .cycleSort, "Inventory", "sort", panes: [.inventory]),
 
         KeyBinding([.character("a")], .pickAccount, "Pricing", "account", panes: [.pricing], needs: .viewPrices),
         KeyBinding([.character("i")], .pickItem, "Pricing", "item", panes: [.pricing], needs: .viewPrices),
         KeyBinding([.character("n")], .setQuantity, "Pricing", "quantity", panes: [.pricing], needs: .viewPrices),
-        KeyBinding([.character("d")], .setDate, "Pricing", "price as of a date", panes: [.pricing], needs: .viewPrices),
+        KeyBinding([.character("d")], .setDate, "Pricing", "price as of a date", panes: [.pricing], needs: .viewPrices, hint: "date"),
 
-        KeyBinding([.character("n")], .newRequest, "Queue", "new request", panes: [.queue, .inventory], needs: .fileRequests),
-        KeyBinding([.character("R")], .newRequest, "Pricing", "ask the account manager", panes: [.pricing], needs: .fileRequests),
+        KeyBinding([.character("n")], .newRequest, "Queue", "new request", panes: [.queue, .inventory], needs: .fileRequests, hint: "ask"),
+        KeyBinding([.character("R")], .newRequest, "Pricing", "ask the account manager", panes: [.pricing], needs: .fileRequests, hint: "ask"),
         KeyBinding([.character("c")], .claim, "Queue", "claim", panes: [.queue], needs: .answerRequests),
         KeyBinding([.character("a")], .answer, "Queue", "answer", panes: [.queue], needs: .answerRequests),
-        KeyBinding([.character("w")], .waitOnSales, "Queue", "ask sales back", panes: [.queue], needs: .answerRequests),
-        KeyBinding([.character("y")], .reply, "Queue", "reply to the manager", panes: [.queue], needs: .fileRequests),
+        KeyBinding([.character("w")], .waitOnSales, "Queue", "ask sales back", panes: [.queue], needs: .answerRequests, hint: "ask back"),
+        KeyBinding([.character("y")], .reply, "Queue", "reply to the manager", panes: [.queue], needs: .fileRequests, hint: "reply"),
         KeyBinding([.character("x")], .close, "Queue", "close", panes: [.queue]),
         KeyBinding([.character("o")], .reopen, "Queue", "reopen", panes: [.queue]),
-        KeyBinding([.character("g")], .reassign, "Queue", "give to another manager", panes: [.queue], needs: .answerRequests),
-        KeyBinding([.character("v")], .cycleView, "Queue", "view: mine, my accounts, unassigned, all", panes: [.queue]),
-        KeyBinding([.character("f")], .cycleState, "Queue", "state filter", panes: [.queue]),
+        KeyBinding([.character("g")], .reassign, "Queue", "give to another manager", panes: [.queue], needs: .answerRequests, hint: "give"),
+        KeyBinding([.character("v")], .cycleView, "Queue", "view: mine, my accounts, unassigned, all", panes: [.queue], hint: "view"),
+        KeyBinding([.character("f")], .cycleState, "Queue", "state filter", panes: [.queue], hint: "state"),
     ]
 
     /// The command a key means in a pane for a user, if any.
@@ -163,8 +166,9 @@ public enum KeyTable {
         return order.map { ($0, sections[$0]!) }
     }
 
-    /// The short hints on the status bar: the pane's own actions.
+    /// The short hints on the message line: help first (so it shows on any width), then the pane's own actions.
     public static func hints(in pane: Pane, for user: User) -> String {
-        bindings(in: pane, for: user).filter { !$0.panes.isEmpty }.map { "\($0.keys[0]) \($0.description)" }.joined(separator: "  ")
+        (["? help"] + bindings(in: pane, for: user).filter { !$0.panes.isEmpty }.map { "\($0.keys[0]) \($0.hint)" })
+            .joined(separator: "  ")
     }
 }

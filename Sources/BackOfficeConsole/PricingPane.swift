@@ -66,19 +66,23 @@ enum PricingDrawing {
             grid.put("\(state.user.role.rawValue) may not view prices", x: pane.x + 1, y: pane.y + 1, role: .muted)
             return
         }
-        // The inputs, one line each with their key.
+        // The inputs with their keys: account and item on the left, quantity and day on the right.
         let inputs: [(key: String, label: String, value: String, missing: Bool)] = [
             ("a", "Account", p.account.map { "\($0.code)  \($0.name)" } ?? "none: press a to choose", p.account == nil),
+            ("n", "Qty", String(p.quantity), false),
             ("i", "Item", p.item.map { "\($0.sku)  \($0.name)" } ?? "none: press i (or /) to choose", p.item == nil),
-            ("n", "Quantity", String(p.quantity), false),
             ("d", "As of", p.date?.description ?? "today (\(Day(state.now)))", false),
         ]
+        let rightX = pane.x + max(40, pane.width - 28)
         var y = pane.y
-        for input in inputs where y < pane.maxY {
-            var x = grid.put(" \(input.key) ", x: pane.x, y: y, role: .keyHint)
-            x = grid.put(Text.padded(input.label, toWidth: 9), x: x, y: y, role: .header)
-            grid.put(input.value, x: x + 1, y: y, role: input.missing ? .muted : .normal, maxWidth: pane.maxX - x - 1)
-            y += 1
+        for (index, input) in inputs.enumerated() where y < pane.maxY {
+            let left = index % 2 == 0
+            let startX = left ? pane.x : rightX
+            let endX = left ? rightX - 1 : pane.maxX
+            var x = grid.put(" \(input.key) ", x: startX, y: y, role: .keyHint)
+            x = grid.put(Text.padded(input.label, toWidth: left ? 8 : 6), x: x, y: y, role: .header)
+            grid.put(input.value, x: x + 1, y: y, role: input.missing ? .muted : .normal, maxWidth: max(0, endX - x - 1))
+            if !left { y += 1 }
         }
         let body = Rect(x: pane.x, y: y + 1, width: pane.width, height: max(0, pane.maxY - y - 1))
         guard p.isComplete else {
@@ -91,7 +95,8 @@ enum PricingDrawing {
             let split = body.dividedLeft(body.width * 62 / 100)
             (quoteRect, stockRect) = (split.left, split.rest.inset(left: 1))
         } else {
-            let stockHeight = min(max(4, (p.stock?.lines.count ?? 1) + 3), body.height / 3)
+            // Borders, the header, each sellable location and the total.
+            let stockHeight = min(max(4, (p.stock?.lines.filter(\.sellable).count ?? 1) + 4), body.height / 2)
             let split = body.dividedBottom(stockHeight)
             (quoteRect, stockRect) = (split.rest, split.bottom)
         }
@@ -115,19 +120,18 @@ enum PricingDrawing {
             grid.put(value, x: x, y: y, role: role, maxWidth: inside.maxX - x)
             y += 1
         }
-        pair("Unit price", "\(quote.unitPrice.formatted)", role: .title)
-        pair("Extended", "\(quote.extendedPrice.formatted) for \(quote.quantity)")
+        pair("Unit price", "\(quote.unitPrice.formatted)   × \(quote.quantity) = \(quote.extendedPrice.formatted)", role: .title)
         pair("Set by", quote.rule + (quote.adjustments.isEmpty ? "" : " (\(quote.adjustments.joined(separator: "; ")))"))
         let ending = quote.validThrough.map { day -> (String, StyleRole) in
             let left = day.ordinal - Day(state.now).ordinal
             return ("\(day)" + (left <= 7 ? " (ends in \(left) day\(left == 1 ? "" : "s"))" : ""), left <= 7 ? .warning : .normal)
         } ?? ("no end date", .normal)
-        pair("Valid through", ending.0, role: ending.1)
+        var validity = ending.0
         if let cost = quote.cost {
-            pair("Cost · margin", "\(cost.formatted) · \(quote.margin.map { "\($0)%" } ?? "-")")
+            validity += "   cost \(cost.formatted) · margin \(quote.margin.map { "\($0)%" } ?? "-")"
         }
+        pair("Valid through", validity, role: ending.1)
         if y < inside.maxY - 1 {
-            y += 1
             let considered = quote.considered.map { source in
                 TableRow([TableCell(source.won ? "✓" : " ", role: source.won ? .success : nil), TableCell(source.source),
                           TableCell(source.description), TableCell(source.unitPrice?.decimalString ?? "-"),
@@ -141,7 +145,6 @@ enum PricingDrawing {
                                   into: &grid)
         }
         if y < inside.maxY - 1, !quote.tiers.isEmpty {
-            y += 1
             let ladder = quote.tiers.map { tier in
                 let current = tier.minQuantity <= quote.quantity && !quote.tiers.contains { $0.minQuantity > tier.minQuantity && $0.minQuantity <= quote.quantity }
                 return TableRow([TableCell("\(tier.minQuantity)+"), TableCell(tier.unitPrice.decimalString), TableCell(tier.source)],

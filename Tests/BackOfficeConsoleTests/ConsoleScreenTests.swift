@@ -30,11 +30,11 @@ struct ConsoleScreenTests {
         let console = try await ConsoleFixture.make(user: "clerk", width: 120, height: 40)
         await console.start()
 
-        let detail = try #require(console.find("┌─ Item"))
+        let detail = try #require(console.find("┌─ BOLT-1 Hex Bolt M8"))
         #expect(detail.y == 2)
         #expect(detail.x > 60)
         #expect(console.row(3).hasPrefix("BOLT-1"))
-        #expect(console.row(3).contains("│BOLT-1 Hex Bolt M8"))
+        #expect(console.row(3).contains("│Fasteners/Bolts · unit EA · reorder at 10 · cost 0.50 USD"))
         #expect(console.text.contains("Recent movements"))
         #expect(console.text.contains("receipt      +100 MAIN PO-1 · admin"))
         #expect(console.text.contains("QUAR (no sale)"))
@@ -129,9 +129,8 @@ struct ConsoleScreenTests {
 
         #expect(console.state.pane == .pricing)
         #expect(console.text.contains("ACME  Acme Building"))
-        #expect(console.text.contains("Unit price     1.00 USD"))
-        #expect(console.text.contains("Extended       10.00 USD for 10"))
-        #expect(console.text.contains("Cost · margin  0.50 USD"))
+        #expect(console.text.contains("Unit price     1.00 USD   × 10 = 10.00 USD"))
+        #expect(console.text.contains("cost 0.50 USD · margin 50%"))
         #expect(console.text.contains("list price"))
         #expect(console.text.contains("Available to sell"))
         #expect(console.text.contains("MAIN"))
@@ -145,7 +144,7 @@ struct ConsoleScreenTests {
         await console.press(.enter)
 
         #expect(console.text.contains("Unit price     1.00 USD"))
-        #expect(!console.text.contains("Cost"))
+        #expect(!console.text.contains("cost"))
         #expect(!console.text.contains("margin"))
         #expect(!console.text.contains("0.50"))
     }
