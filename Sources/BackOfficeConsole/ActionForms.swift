@@ -148,10 +148,8 @@ enum ActionForms {
         default: ("\(action.rawValue.capitalized) #\(request.id)", "Note", "Ctrl-S confirm")
         }
         let rule: @Sendable (String) -> String? = action == .reassign ? codeRule("manager") : requiredText
-        var form = ActionForm(title: title, purpose: .act(request.id, action), fields: [field(label, width: nil, rule: rule)],
-                              sku: request.sku, note: note)
-        if action == .answer { form.form.submitKeys = [.control("s")] }
-        return form
+        return ActionForm(title: title, purpose: .act(request.id, action), fields: [field(label, width: nil, rule: rule)],
+                          sku: request.sku, note: note)
     }
 
     static func quantity(_ current: Int) -> ActionForm {

@@ -48,8 +48,9 @@ public enum Console {
             state.height = height
             layout(&state)
             return pageEffects(&state)
-        case .tick(let now):
+        case .tick(let now, let live):
             state.now = now
+            state.live = live
             return []
         case .storeChanged:
             return refresh(&state)
@@ -294,7 +295,6 @@ public enum Console {
         let listHeight = InventoryDrawing.listRect(state).height
         state.inventory.list.table.height = listHeight
         state.queue.list.table.height = QueueDrawing.listRect(state).height
-        state.inventory.searchField.width = 30
     }
 
     static func helpSections(for state: ConsoleState) -> [HelpSection] {

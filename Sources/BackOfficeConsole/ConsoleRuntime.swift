@@ -100,18 +100,16 @@ public final class ConsoleRuntime {
         let now = clock()
         guard force || now.timeIntervalSince(lastCheck) >= Self.changeCheckInterval else { return }
         lastCheck = now
-        _ = Console.update(&state, .tick(now))
-        do {
-            let version = try await store.dataVersion()
-            state.live = true
-            if let dataVersion, version != dataVersion {
-                self.dataVersion = version
-                await run(Console.update(&state, .storeChanged))
-            }
-            dataVersion = version
-        } catch {
-            state.live = false
+        guard let version = try? await store.dataVersion() else {
+            _ = Console.update(&state, .tick(now, live: false))
+            return
         }
+        _ = Console.update(&state, .tick(now, live: true))
+        if let dataVersion, version != dataVersion {
+            self.dataVersion = version
+            await run(Console.update(&state, .storeChanged))
+        }
+        dataVersion = version
     }
 
     public func render(on screen: ConsoleScreen) {

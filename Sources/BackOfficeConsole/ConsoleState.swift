@@ -206,7 +206,8 @@ public struct ActionForm: Sendable {
 public enum ConsoleMessage: Sendable {
     case key(Key)
     case resized(width: Int, height: Int)
-    case tick(Date)
+    /// The clock moved on; `live` says whether the store answered the last look for changes.
+    case tick(Date, live: Bool)
     /// Another session or the command line changed the store.
     case storeChanged
     case locationsLoaded([Location])
