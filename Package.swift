@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
     ],
     targets: [
         // The domain: pure Swift, Foundation only. Every business rule lives here.
@@ -43,12 +45,26 @@ let package = Package(
         .target(name: "CursesTerminal", dependencies: ["CNcursesw", "TerminalUI"]),
         // The console app: state, messages, update, view, the key table and the three panes.
         .target(name: "BackOfficeConsole", dependencies: ["BackOfficeCore", "BackOfficeStore", "TerminalUI"]),
+        // The SSH server: key authentication against the store, one console or command child process per session.
+        .target(
+            name: "BackOfficeSSH",
+            dependencies: [
+                "BackOfficeCore",
+                "BackOfficeStore",
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "backoffice",
             dependencies: [
                 "BackOfficeCore",
                 "BackOfficeStore",
                 "BackOfficeConsole",
+                "BackOfficeSSH",
                 "CursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -75,6 +91,10 @@ let package = Package(
             dependencies: ["BackOfficeCore", "BackOfficeTestSupport", "backoffice"]
         ),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(
+            name: "BackOfficeSSHTests",
+            dependencies: ["BackOfficeSSH", "BackOfficeCore", "BackOfficeStore", "BackOfficeTestSupport", "backoffice"]
+        ),
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI", "BackOfficeTestSupport"]),
         .testTarget(
             name: "BackOfficeConsoleTests",

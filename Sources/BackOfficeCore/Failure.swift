@@ -11,6 +11,22 @@ public enum FailureKind: String, Sendable, Codable {
     case alreadyExists
     case storeFailure
     case busy
+
+    /// The exit code a process reports for this kind of failure (sysexits-style; see README), on the command line and
+    /// over SSH alike.
+    public var exitCode: Int32 {
+        switch self {
+        case .usage: 64
+        case .invalidInput: 65
+        case .notFound: 66
+        case .unknownUser: 67
+        case .alreadyExists: 73
+        case .storeFailure: 74
+        case .busy: 75
+        case .permissionDenied: 77
+        case .conflict: 79
+        }
+    }
 }
 
 /// An error the user can read: one line that names the problem, never a stack trace.

@@ -261,6 +261,21 @@ enum Migrations {
             "CREATE INDEX items_name_sku ON items (name COLLATE NOCASE, sku)",
             "CREATE INDEX items_category_sku ON items (category, sku)",
         ]),
+        // Public keys that let users in over SSH; a key belongs to one user.
+        Migration(version: 3, name: "user ssh keys", statements: [
+            """
+            CREATE TABLE user_keys (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users (id),
+                algorithm TEXT NOT NULL,
+                key TEXT NOT NULL UNIQUE,
+                fingerprint TEXT NOT NULL UNIQUE,
+                comment TEXT NOT NULL DEFAULT '',
+                added_at INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX user_keys_user ON user_keys (user_id)",
+        ]),
     ]
 }
 

@@ -2,32 +2,11 @@ import ArgumentParser
 import BackOfficeCore
 import Foundation
 
-/// Exit codes, kept apart so scripts can tell problems from each other (see README).
+/// Exit codes, kept apart so scripts can tell problems from each other (see README); failures map through
+/// `FailureKind.exitCode`.
 enum ExitCodes {
     static let differencesFound: Int32 = 1
-    static let usage: Int32 = 64
-    static let invalidInput: Int32 = 65
-    static let notFound: Int32 = 66
-    static let unknownUser: Int32 = 67
-    static let alreadyExists: Int32 = 73
-    static let storeFailure: Int32 = 74
-    static let busy: Int32 = 75
-    static let permissionDenied: Int32 = 77
-    static let conflict: Int32 = 79
-
-    static func code(for kind: FailureKind) -> Int32 {
-        switch kind {
-        case .usage: usage
-        case .invalidInput: invalidInput
-        case .notFound: notFound
-        case .unknownUser: unknownUser
-        case .permissionDenied: permissionDenied
-        case .conflict: conflict
-        case .alreadyExists: alreadyExists
-        case .storeFailure: storeFailure
-        case .busy: busy
-        }
-    }
+    static let storeFailure = FailureKind.storeFailure.exitCode
 }
 
 @main
@@ -53,7 +32,7 @@ enum Entry {
             }
         } catch let failure as any BackOfficeFailure {
             FileHandle.standardError.write(Data("backoffice: \(Sanitize.forTerminal(failure.message))\n".utf8))
-            exit(ExitCodes.code(for: failure.kind))
+            exit(failure.kind.exitCode)
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
@@ -80,7 +59,7 @@ struct BackOffice: AsyncParsableCommand {
         subcommands: [
             OpenConsole.self, Demo.self, Init.self, Stock.self, Search.self, Price.self, Move.self, Items.self, Locations.self,
             Accounts.self, Users.self, HoldCommand.self, RequestCommand.self, Incoming.self, Prices.self,
-            Verify.self, Backup.self, Doctor.self, AuditLog.self, Bench.self,
+            Verify.self, Backup.self, Doctor.self, AuditLog.self, ServeSSH.self, SSHGate.self, Bench.self,
         ]
     )
 

@@ -82,6 +82,10 @@ struct GlobalOptions: ParsableArguments {
         let store = try await Store.open(path: storePath)
         do {
             let user = try await store.signIn(userName)
+            // Set by the SSH server (or ssh-gate) for the sessions it starts: everything they do is audited as ssh.
+            if let key = ProcessInfo.processInfo.environment["BACKOFFICE_SSH_KEY"], !key.isEmpty {
+                return Session(store: store, actor: Actor(user: user, source: .ssh, keyFingerprint: key))
+            }
             return Session(store: store, actor: Actor(user: user, source: source))
         } catch {
             await store.close()

@@ -204,7 +204,7 @@ struct Accounts: AsyncParsableCommand {
 }
 
 struct Users: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "People and their roles.", subcommands: [Add.self, Edit.self, List.self])
+    static let configuration = CommandConfiguration(abstract: "People and their roles.", subcommands: [Add.self, Edit.self, List.self, Key.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user.")

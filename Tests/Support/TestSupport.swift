@@ -36,6 +36,12 @@ public struct CommandResult: Sendable {
     public var stderr: String
 
     public var json: Any? { try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
 }
 
 /// The built `backoffice` executable, next to the test bundle in the build folder.

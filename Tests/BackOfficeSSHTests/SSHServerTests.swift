@@ -1,0 +1,253 @@
+import BackOfficeTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private let sshPath = ["/usr/bin/ssh", "/usr/local/bin/ssh"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+/// The real OpenSSH client against `backoffice serve-ssh` on 127.0.0.1 and a random free port.
+@Suite("SSH server", .enabled(if: sshPath != nil, "the OpenSSH client is not installed"), .serialized)
+struct SSHServerTests {
+    /// A demo store, keys for a salesperson and a clerk (and one nobody registered), and the server running on it.
+    final class Server: @unchecked Sendable {
+        let folder = TemporaryFolder()
+        let process: Process
+        let log: URL
+        let port: Int
+        var store: String { folder.path("store.sqlite") }
+
+        init() throws {
+            let store = folder.path("store.sqlite")
+            let created = try runBackoffice(["init", "--demo", "--items", "300", "--db", store], in: folder)
+            guard created.status == 0 else { throw Failed("init: \(created.stderr)") }
+            for name in ["sales", "clerk", "stranger"] {
+                try Self.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "\(name)@test", "-f", folder.path("id_\(name)")])
+            }
+            for name in ["sales", "clerk"] {
+                let added = try runBackoffice(["--db", store, "--user", "admin", "users", "key", "add", name, folder.path("id_\(name).pub")],
+                                              in: folder)
+                guard added.status == 0 else { throw Failed("key add: \(added.stderr)") }
+            }
+            let (process, out, err) = try startBackoffice(["serve-ssh", "--db", store, "--listen", "127.0.0.1:0",
+                                                           "--host-key", folder.path("host_key")], in: folder)
+            self.process = process
+            log = err
+            var port: Int?
+            for _ in 0..<200 where port == nil {
+                let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+                if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }),
+                   let value = line.split(separator: " ")[2].split(separator: ":").last.flatMap({ Int($0) }) {
+                    port = value
+                }
+                usleep(50_000)
+            }
+            guard let port else {
+                process.terminate()
+                throw Failed("the server did not start: \((try? String(contentsOf: err, encoding: .utf8)) ?? "")")
+            }
+            self.port = port
+        }
+
+        deinit {
+            process.terminate()
+            process.waitUntilExit()
+        }
+
+        var serverLog: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+        func sshArguments(_ key: String, _ extra: [String] = []) -> [String] {
+            ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
+             "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10", "-i", folder.path("id_\(key)"),
+             "-p", "\(port)"] + extra + ["127.0.0.1"]
+        }
+
+        /// `ssh` with `key` running `command`, to completion.
+        func ssh(_ key: String, _ command: [String], options: [String] = []) throws -> CommandResult {
+            try Self.run(sshPath!, sshArguments(key, options) + command)
+        }
+
+        func start(_ key: String, _ command: [String], options: [String] = []) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: sshPath!)
+            process.arguments = sshArguments(key, options) + command
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+
+        /// Starts `ssh` and returns a function that waits for it and gives its output.
+        func startCapturing(_ key: String, _ command: [String]) throws -> () -> CommandResult {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: sshPath!)
+            process.arguments = sshArguments(key) + command
+            let out = folder.url.appendingPathComponent("ssh-out-\(UUID().uuidString)")
+            let err = folder.url.appendingPathComponent("ssh-err-\(UUID().uuidString)")
+            FileManager.default.createFile(atPath: out.path, contents: nil)
+            FileManager.default.createFile(atPath: err.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: out)
+            process.standardError = try FileHandle(forWritingTo: err)
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            return {
+                process.waitUntilExit()
+                return CommandResult(status: process.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                                     stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+            }
+        }
+
+        func local(_ arguments: [String]) throws -> CommandResult {
+            try runBackoffice(["--db", store] + arguments, in: folder)
+        }
+
+        @discardableResult
+        static func run(_ path: String, _ arguments: [String]) throws -> CommandResult {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let output = out.fileHandleForReading.readDataToEndOfFile()
+            let errors = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return CommandResult(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+                                 stderr: String(decoding: errors, as: UTF8.self))
+        }
+    }
+
+    struct Failed: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    func firstSKU(_ server: Server) throws -> String {
+        let items = try server.local(["--user", "clerk", "items", "list", "--json"])
+        return try #require(((items.json as? [[String: Any]])?.first?["sku"]) as? String)
+    }
+
+    @Test func givenARegisteredKeyWhenRunningStockThenTheAnswerIsTheCommandLinesAndUnknownKeysAreRefused() throws {
+        let server = try Server()
+        let sku = try firstSKU(server)
+
+        let remote = try server.ssh("sales", ["stock", sku, "--json"])
+        let local = try server.local(["--user", "sales", "stock", sku, "--json"])
+        #expect(remote.status == 0, "\(remote.stderr)")
+        #expect(remote.stdout == local.stdout)
+        #expect(remote.stdout.contains("\"sku\" : \"\(sku)\""))
+
+        let stranger = try server.ssh("stranger", ["stock", sku])
+        #expect(stranger.status == 255)
+        #expect(stranger.stderr.contains("Permission denied (publickey)"))
+        #expect(stranger.stdout.isEmpty)
+        #expect(server.serverLog.contains("refused unknown key"))
+    }
+
+    @Test func givenCommandsOverSSHWhenTheyFailOrAreNotAllowedThenTheExitCodeAndOneLineSaySo() throws {
+        let server = try Server()
+        let sku = try firstSKU(server)
+
+        let missing = try server.ssh("sales", ["stock", "NO-SUCH-ITEM"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("no item matches"))
+
+        let before = try server.local(["--user", "clerk", "stock", sku, "--json"]).stdout
+        let receipt = try server.ssh("sales", ["move", "receipt", sku, "5", "--to", "MAIN"])
+        #expect(receipt.status == 77)
+        #expect(receipt.stderr.contains("sales may not run `move receipt` over SSH"))
+        #expect(receipt.stderr.split(separator: "\n").count == 1)
+        #expect(try server.local(["--user", "clerk", "stock", sku, "--json"]).stdout == before)
+
+        let otherUser = try server.ssh("sales", ["stock", sku, "--user", "admin"])
+        #expect(otherUser.status == 77)
+        #expect(otherUser.stderr.contains("--user is fixed by the server"))
+
+        let shellWords = try server.ssh("sales", ["stock 'unbalanced"])
+        #expect(shellWords.status == 64)
+    }
+
+    @Test func givenAClerkWhenPostingOverSSHThenTheMovementIsAuditedWithSourceSSHAndTheKey() throws {
+        let server = try Server()
+        let sku = try firstSKU(server)
+        let fingerprint = try Server.run("/usr/bin/ssh-keygen", ["-l", "-f", server.folder.path("id_clerk.pub")]).stdout
+            .split(separator: " ")[1]
+
+        let receipt = try server.ssh("clerk", ["move", "receipt", sku, "3", "--to", "MAIN", "--ref", "SSH-1"])
+        #expect(receipt.status == 0, "\(receipt.stderr)")
+
+        let audit = try server.local(["--user", "admin", "audit", "--json", "--limit", "5"])
+        let entries = try #require(audit.json as? [[String: Any]])
+        let movement = try #require(entries.first { ($0["action"] as? String)?.hasPrefix("movement") == true }, "\(audit.stdout)")
+        #expect(movement["actor"] as? String == "clerk")
+        #expect(movement["source"] as? String == "ssh \(fingerprint)")
+        #expect(entries.contains { $0["action"] as? String == "ssh.session" && ($0["after"] as? String)?.contains("move receipt") == true })
+    }
+
+    @Test func givenForwardingAndSubsystemsWhenAskedForThenTheServerRefusesThem() throws {
+        let server = try Server()
+        // -W opens a direct-tcpip channel, as -L does for each connection it forwards.
+        let forward = try server.ssh("sales", [], options: ["-W", "127.0.0.1:\(server.port)"])
+        #expect(forward.status == 255)
+        #expect(server.serverLog.contains("forwarding is not offered"), "\(server.serverLog)")
+
+        let remote = try server.ssh("sales", ["stock", "X"], options: ["-R", "0:127.0.0.1:9", "-o", "ExitOnForwardFailure=yes"])
+        #expect(remote.status == 255, "\(remote.stderr)")
+
+        let sftp = try Server.run("/usr/bin/sftp", ["-b", "/dev/null", "-P", "\(server.port)", "-o", "StrictHostKeyChecking=no",
+                                                    "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+                                                    "-i", server.folder.path("id_sales"), "127.0.0.1"])
+        #expect(sftp.status != 0)
+        #expect(server.serverLog.contains("refused subsystem sftp"))
+    }
+
+    @Test func givenAShellWithoutATerminalWhenOpenedThenItGetsTheOneLineMessage() throws {
+        let server = try Server()
+        let shell = try server.ssh("sales", [], options: ["-T"])
+        #expect(shell.status == 64)
+        #expect(shell.stderr.contains("must be a terminal"))
+    }
+
+    @Test func givenTwentySessionsAtOnceWhenTheyRunThenEveryOneAnswers() throws {
+        let server = try Server()
+        let sku = try firstSKU(server)
+        let expected = try server.local(["--user", "sales", "stock", sku, "--json"]).stdout
+        // Twenty clients started together, each waited for on a thread of its own.
+        let clients = try (0..<20).map { _ in try server.startCapturing("sales", ["stock", sku, "--json"]) }
+        let answers = clients.map { $0() }
+        #expect(answers.count == 20)
+        for answer in answers {
+            #expect(answer.status == 0, "\(answer.stderr)")
+            #expect(answer.stdout == expected)
+        }
+    }
+
+    @Test func givenAConsoleSessionWhenTheClientIsKilledThenItsChildProcessEnds() throws {
+        let server = try Server()
+        let client = try server.start("sales", [], options: ["-tt"])
+        var pid: Int32?
+        for _ in 0..<100 where pid == nil {
+            if let line = server.serverLog.split(separator: "\n").last(where: { $0.contains("console in a pty (pid ") }),
+               let number = line.split(separator: "(pid ").last?.dropLast() {
+                pid = Int32(number)
+            }
+            usleep(50_000)
+        }
+        let child = try #require(pid, "\(server.serverLog)")
+        #expect(kill(child, 0) == 0)
+
+        kill(client.processIdentifier, SIGKILL)
+        client.waitUntilExit()
+        var gone = false
+        for _ in 0..<100 where !gone {
+            gone = kill(child, 0) == -1 && errno == ESRCH
+            usleep(50_000)
+        }
+        #expect(gone, "the console child \(child) outlived its client")
+    }
+}
