@@ -17,6 +17,8 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Runs of the one-shot `backoffice stock` process.") var processRuns = 30
     @Flag(help: "Measure the console instead: keystroke to frame, bytes per frame, frame build, memory of a session.")
     var console = false
+    @Flag(help: "Measure the SSH server instead, with the OpenSSH client: exec answers, first frame, memory, sessions a second.")
+    var ssh = false
 
     func validate() throws {
         guard (1...5_000_000).contains(items) else { throw ValidationError("--items must be between 1 and 5000000") }
@@ -36,6 +38,11 @@ struct Bench: AsyncParsableCommand {
         guard try await store.user(named: "bench") != nil else {
             await store.close()
             throw Failure(.usage, "bench posts movements, so it only runs on a store it built; \(path) is not one (give a new --db path)")
+        }
+        if ssh {
+            try await SSHBench.run(store: store, path: path, samples: samples)
+            await store.close()
+            return
         }
         if console {
             print("store \(path), SQLite \(Store.sqliteVersion.text)")
@@ -79,6 +86,25 @@ struct Bench: AsyncParsableCommand {
         print(Self.line("one-shot `backoffice stock` process (wall)", walls))
         print("peak memory of one `backoffice stock` process: \(peakKiB / 1024) MiB")
         print(Self.line("`backoffice --help` process (wall, for scale)", idle))
+    }
+
+    /// Runs a program to completion, its output discarded; its wall time, or a failure naming it.
+    @discardableResult
+    static func runProgram(_ path: String, _ arguments: [String]) throws -> Duration {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let clock = ContinuousClock()
+        let started = clock.now
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(.storeFailure, "bench: `\(path) \(arguments.joined(separator: " "))` exited with \(process.terminationStatus)")
+        }
+        return clock.now - started
     }
 
     /// Runs this binary once and returns its wall time and the peak memory it reports of itself.

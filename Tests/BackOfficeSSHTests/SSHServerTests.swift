@@ -251,3 +251,57 @@ struct SSHServerTests {
         #expect(gone, "the console child \(child) outlived its client")
     }
 }
+
+extension SSHServerTests {
+    @Test("Given a terminal session in tmux, when the window is resized and the user quits, then the console follows and the SSH session ends",
+          .enabled(if: tmuxPath != nil, "tmux is not installed"))
+    func consoleOverSSHInTmux() throws {
+        let server = try Server()
+        let tmux = Tmux(path: tmuxPath!)
+        defer { tmux.killServer() }
+        let command = ([sshPath!, "-t"] + server.sshArguments("sales")).map { "'\($0)'" }.joined(separator: " ")
+        try tmux.run(["new-session", "-d", "-s", "ssh", "-x", "80", "-y", "24",
+                      "env TERM=tmux-256color LANG=C.UTF-8 \(command); echo SSH-EXIT=$?; exec sleep 60"])
+        try tmux.run(["set-option", "-t", "ssh", "window-size", "manual"])
+
+        let first = try tmux.waitForScreen(target: "ssh", seconds: 15) { $0.first?.contains("1 Inventory") == true && $0.count >= 24 }
+        #expect(first.first?.contains("1 Inventory") == true, "\(first.joined(separator: "\n"))")
+        #expect(first.last?.hasPrefix(" sales (sales)") == true)
+
+        try tmux.run(["resize-window", "-t", "ssh", "-x", "120", "-y", "30"])
+        let wide = try tmux.waitForScreen(target: "ssh") { $0.count >= 30 && $0[29].hasPrefix(" sales (sales)") }
+        #expect(wide.count >= 30, "\(wide.joined(separator: "\n"))")
+        #expect(wide.contains { $0.contains("┌─") && TextWidthProbe.columns($0) > 100 })
+
+        try tmux.run(["send-keys", "-t", "ssh", "q"])
+        let after = try tmux.waitForScreen(target: "ssh") { $0.contains { $0.hasPrefix("SSH-EXIT=") } }
+        #expect(after.contains("SSH-EXIT=0"), "\(after.joined(separator: "\n"))")
+    }
+
+    @Test func givenSSHGateWhenSSHDPassesACommandThenTheRoleListAppliesAndNoCommandMeansTheConsole() throws {
+        let server = try Server()
+        let sku = try firstSKU(server)
+        let gate = { (command: String?) throws -> CommandResult in
+            var environment = ["BACKOFFICE_DB": server.store]
+            if let command { environment["SSH_ORIGINAL_COMMAND"] = command }
+            return try runBackoffice(["ssh-gate", "--user", "sales"], environment: environment, in: server.folder)
+        }
+        let answer = try gate("stock \(sku) --json")
+        #expect(answer.status == 0, "\(answer.stderr)")
+        #expect(answer.stdout == (try server.local(["--user", "sales", "stock", sku, "--json"])).stdout)
+
+        let refused = try gate("move receipt \(sku) 1 --to MAIN")
+        #expect(refused.status == 77)
+        #expect(refused.stderr.contains("may not run `move receipt` over SSH"))
+
+        // No command: the console, which needs a terminal; here there is none, so the one-line message.
+        let console = try gate(nil)
+        #expect(console.status == 64)
+        #expect(console.stderr.contains("must be a terminal"))
+    }
+}
+
+/// Display columns of a captured line (box characters are one column each).
+enum TextWidthProbe {
+    static func columns(_ line: String) -> Int { line.count }
+}
