@@ -206,6 +206,21 @@ struct SSHServerTests {
         #expect(server.serverLog.contains("refused subsystem sftp"))
     }
 
+    @Test func givenADeactivatedUserOrX11WhenConnectingThenNothingRuns() throws {
+        let server = try Server()
+        let edited = try server.local(["--user", "admin", "users", "edit", "clerk", "--no-active"])
+        #expect(edited.status == 0, "\(edited.stderr)")
+        let disabled = try server.ssh("clerk", ["search", "bolt"])
+        #expect(disabled.status == 255)
+        #expect(disabled.stdout.isEmpty)
+        #expect(server.serverLog.contains("refused key") && server.serverLog.contains("of disabled user clerk"))
+
+        // swift-nio-ssh cannot read an x11-req: the connection ends rather than the request being declined.
+        let x11 = try Server.run("/usr/bin/env", ["DISPLAY=:0", sshPath!, "-X"] + server.sshArguments("sales") + ["search", "bolt"])
+        #expect(x11.status != 0)
+        #expect(x11.stdout.isEmpty)
+    }
+
     @Test func givenAShellWithoutATerminalWhenOpenedThenItGetsTheOneLineMessage() throws {
         let server = try Server()
         let shell = try server.ssh("sales", [], options: ["-T"])
