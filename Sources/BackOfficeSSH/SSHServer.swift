@@ -81,7 +81,6 @@ public final class SSHServer: @unchecked Sendable {
         let handlers = channel.pipeline.syncOperations
         if configuration.idleTimeout > 0 {
             try handlers.addHandler(IdleStateHandler(allTimeout: .seconds(Int64(configuration.idleTimeout))))
-            try handlers.addHandler(CloseWhenIdle(log: log, address: address))
         }
         let authenticator = KeyAuthenticator(connection: connection, server: self)
         try handlers.addHandler(NIOSSHHandler(
@@ -90,7 +89,7 @@ public final class SSHServer: @unchecked Sendable {
             inboundChildChannelInitializer: { [self] child, type in
                 self.setUp(session: child, type: type, connection: connection)
             }))
-        try handlers.addHandler(ConnectionErrors(log: log, address: address))
+        try handlers.addHandler(ConnectionEnd(log: log, address: address))
     }
 
     private func setUp(session channel: Channel, type: SSHChannelType, connection: Connection) -> EventLoopFuture<Void> {
@@ -220,8 +219,8 @@ actor FailureThrottle {
     }
 }
 
-/// Closes a connection nothing has gone through for the idle timeout.
-final class CloseWhenIdle: ChannelInboundHandler, @unchecked Sendable {
+/// Ends a connection that went idle for the timeout or failed (a bad handshake, a reset), and logs why.
+final class ConnectionEnd: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = Any
     let log: @Sendable (String) -> Void
     let address: String
@@ -232,24 +231,9 @@ final class CloseWhenIdle: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            log("closed an idle connection from \(address)")
-            context.close(promise: nil)
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
-}
-
-/// Logs what ends a connection badly (a failed handshake, a reset) and closes it.
-final class ConnectionErrors: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = Any
-    let log: @Sendable (String) -> Void
-    let address: String
-
-    init(log: @escaping @Sendable (String) -> Void, address: String) {
-        self.log = log
-        self.address = address
+        guard event is IdleStateHandler.IdleStateEvent else { return context.fireUserInboundEventTriggered(event) }
+        log("closed an idle connection from \(address)")
+        context.close(promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {

@@ -19,7 +19,7 @@ struct SSHServerTests {
         let port: Int
         var store: String { folder.path("store.sqlite") }
 
-        init() throws {
+        init(serverOptions: [String] = []) throws {
             let store = folder.path("store.sqlite")
             let created = try runBackoffice(["init", "--demo", "--items", "300", "--db", store], in: folder)
             guard created.status == 0 else { throw Failed("init: \(created.stderr)") }
@@ -32,7 +32,7 @@ struct SSHServerTests {
                 guard added.status == 0 else { throw Failed("key add: \(added.stderr)") }
             }
             let (process, out, err) = try startBackoffice(["serve-ssh", "--db", store, "--listen", "127.0.0.1:0",
-                                                           "--host-key", folder.path("host_key")], in: folder)
+                                                           "--host-key", folder.path("host_key")] + serverOptions, in: folder)
             self.process = process
             log = err
             var port: Int?
@@ -219,6 +219,14 @@ struct SSHServerTests {
         let x11 = try Server.run("/usr/bin/env", ["DISPLAY=:0", sshPath!, "-X"] + server.sshArguments("sales") + ["search", "bolt"])
         #expect(x11.status != 0)
         #expect(x11.stdout.isEmpty)
+    }
+
+    @Test func givenAnIdleTimeoutWhenAConnectionSendsNothingThenTheServerClosesIt() throws {
+        let server = try Server(serverOptions: ["--idle-timeout", "1"])
+        // -N asks for no session at all: nothing crosses the connection after authentication.
+        let idle = try server.ssh("sales", [], options: ["-N"])
+        #expect(idle.status == 255)
+        #expect(server.serverLog.contains("closed an idle connection from 127.0.0.1"))
     }
 
     @Test func givenAShellWithoutATerminalWhenOpenedThenItGetsTheOneLineMessage() throws {
