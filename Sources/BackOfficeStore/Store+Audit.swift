@@ -69,7 +69,11 @@ extension Store {
     /// Recomputes every balance from the journal, walks the audit chain and runs SQLite's integrity check.
     public func verify(by actor: Actor) async throws -> VerifyReport {
         try actor.require(.administer)
-        return try await read {
+        return try await verifyReport()
+    }
+
+    func verifyReport() async throws -> VerifyReport {
+        try await read {
             let integrityRows = try await connection.query("PRAGMA integrity_check")
             let integrity = integrityRows.compactMap { $0.column("integrity_check")?.string }.joined(separator: "; ")
 
@@ -158,6 +162,84 @@ extension Store {
             _ = try await connection.query("VACUUM INTO ?", [.text(destination)])
         }
         try await write { try await audit(actor, "store.backup", "store", after: destination) }
+    }
+
+    // MARK: - Restore
+
+    /// Readies the current store to be replaced: its write-ahead log is written into the file and emptied. Refused
+    /// while another process has the store open, since replacing the file under it would lose its work.
+    public func prepareForReplacement(by actor: Actor) async throws {
+        try actor.require(.administer)
+        try await exclusive {
+            let row = try await connection.query("PRAGMA wal_checkpoint(TRUNCATE)").first
+            if (row?.column("busy")?.integer ?? 0) != 0 {
+                throw Failure(.busy, "restore: another session has \(path) open; close the consoles and servers using it first")
+            }
+        }
+    }
+
+    /// Replaces the store at `target` with the backup at `source`, only once a copy of the backup has passed SQLite's
+    /// integrity check and `verify`. The copy is checked next to the target and moved over it in one rename, so the
+    /// current store stays in place, whole, until the new one is; the old file is kept as `TARGET.before-restore-TIME`.
+    /// The backup file itself is never changed.
+    public static func restore(from source: String, to target: String, by actor: Actor,
+                               clock: @escaping @Sendable () -> Date = { Date() }) async throws -> (report: VerifyReport, previous: String?) {
+        let files = FileManager.default
+        var isFolder: ObjCBool = false
+        guard files.fileExists(atPath: source, isDirectory: &isFolder), !isFolder.boolValue else {
+            throw Failure(.notFound, "restore: no backup file at \(source)")
+        }
+        let staging = target + ".restoring"
+        func removeStaging() {
+            for suffix in ["", "-wal", "-shm"] { try? files.removeItem(atPath: staging + suffix) }
+        }
+        removeStaging()
+        do {
+            try files.copyItem(atPath: source, toPath: staging)
+        } catch {
+            throw Failure(.storeFailure, "restore: cannot copy \(source) next to \(target): \(error.localizedDescription)")
+        }
+        let report: VerifyReport
+        do {
+            let candidate = try await Store.open(path: staging, clock: clock)
+            do {
+                report = try await candidate.verifyReport()
+                if report.ok {
+                    try await candidate.write { try await candidate.audit(actor, "store.restore", "store", after: source) }
+                }
+            } catch {
+                await candidate.close()
+                throw error
+            }
+            await candidate.close()
+        } catch let failure as any BackOfficeFailure {
+            removeStaging()
+            throw Failure(.invalidInput, "restore: \(source) is not a usable store: \(failure.message)")
+        } catch {
+            removeStaging()
+            throw Failure(.invalidInput, "restore: \(source) is not a usable store: \(error)")
+        }
+        guard report.ok else {
+            removeStaging()
+            let problems = ([report.integrity == "ok" ? nil : "integrity: \(report.integrity)"] + report.balanceDifferences.prefix(3).map(Optional.some)
+                            + report.auditProblems.prefix(3).map(Optional.some) + report.otherProblems.prefix(3).map(Optional.some)).compactMap { $0 }
+            throw Failure(.invalidInput, "restore: \(source) fails verify (\(problems.joined(separator: "; "))); the current store is unchanged")
+        }
+        var previous: String?
+        if files.fileExists(atPath: target) {
+            let keep = target + ".before-restore-" + UTC.iso(clock()).replacingOccurrences(of: ":", with: "")
+            guard link(target, keep) == 0 else {
+                removeStaging()
+                throw Failure(.storeFailure, "restore: cannot keep the current store as \(keep) (errno \(errno)); nothing was changed")
+            }
+            previous = keep
+            for suffix in ["-wal", "-shm"] { try? files.removeItem(atPath: target + suffix) }
+        }
+        guard rename(staging, target) == 0 else {
+            removeStaging()
+            throw Failure(.storeFailure, "restore: cannot move the restored store into place (errno \(errno)); the current store is unchanged")
+        }
+        return (report, previous)
     }
 
     // MARK: - Doctor

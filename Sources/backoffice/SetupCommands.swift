@@ -139,6 +139,52 @@ struct Backup: AsyncParsableCommand {
     }
 }
 
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replace the store with a backup, once the backup passes SQLite's integrity check and verify.",
+        discussion: "The current store stays in place until the checked copy replaces it, and is kept as STORE.before-restore-TIME.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The backup file (from `backoffice backup`).") var path: String
+
+    func run() async throws {
+        let target = global.storePath
+        let holders = Self.processesHolding(target)
+        guard holders.isEmpty else {
+            throw Failure(.busy, "restore: \(target) is open in process \(holders.map(String.init).joined(separator: ", ")); "
+                          + "quit the consoles and stop serve-ssh using it first")
+        }
+        let actor: Actor
+        if FileManager.default.fileExists(atPath: target) {
+            actor = try await global.withSession { session in
+                try await session.store.prepareForReplacement(by: session.actor)
+                return session.actor
+            }
+        } else {
+            // Nothing to protect yet (a new machine): the acting user is recorded in the restored store's audit log.
+            actor = Actor(user: User(name: global.userName, displayName: global.userName, role: .admin), source: .cli)
+        }
+        let (report, previous) = try await Store.restore(from: path, to: target, by: actor)
+        Output.line("restored \(target) from \(path): integrity ok, \(report.balancesChecked) balances and \(report.auditEntriesChecked) audit entries verified")
+        if let previous { Output.line("the store it replaced is kept as \(previous)") }
+    }
+
+    /// Other processes with the store (or its write-ahead log) open, from /proc: replacing the file under them would
+    /// send their later writes to a file that is no longer the store.
+    static func processesHolding(_ path: String) -> [Int32] {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let names: Set<String> = [resolved, resolved + "-wal", resolved + "-shm"]
+        let me = getpid()
+        let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(Int32.init).filter { $0 != me }
+        return pids.filter { pid in
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+            return fds.contains { fd in
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")).map(names.contains) ?? false
+            }
+        }
+    }
+}
+
 struct Doctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the SQLite version, the pragmas in force and counts of everything.")
 
