@@ -1,0 +1,145 @@
+import Foundation
+
+/// CSV as spreadsheets write it (RFC 4180): read a record at a time from a byte stream, written with the quoting a
+/// spreadsheet expects and formulas defanged.
+///
+/// Written here rather than taken from yaslab/CSV.swift: importing needs the line each record starts on (a quoted
+/// field may hold newlines), a refusal of a quote left open at the end of the file (a truncated export), and strict
+/// UTF-8, so that a binary file is refused rather than read as garbage — the package gives none of the three.
+public enum CSV {
+    /// A problem in the file itself, with the line it is on.
+    public struct SyntaxError: Error, Equatable, Sendable {
+        public var line: Int
+        public var problem: String
+    }
+
+    /// Reads records from bytes handed in by `read` (which returns an empty array at the end).
+    public struct Reader {
+        private let read: () throws -> [UInt8]
+        private let delimiter: UInt8
+        private var buffer: [UInt8] = []
+        private var position = 0
+        private var finished = false
+        private var started = false
+        /// The line the next record starts on (1-based).
+        public private(set) var line = 1
+
+        public init(delimiter: Character = ",", read: @escaping () throws -> [UInt8]) {
+            self.read = read
+            self.delimiter = delimiter.asciiValue ?? UInt8(ascii: ",")
+        }
+
+        private mutating func next() throws -> UInt8? {
+            if position >= buffer.count {
+                guard !finished else { return nil }
+                buffer = try read()
+                position = 0
+                if buffer.isEmpty {
+                    finished = true
+                    return nil
+                }
+                if !started {
+                    started = true
+                    // A UTF-8 byte order mark, as spreadsheets on Windows write it.
+                    if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+                    if position >= buffer.count { return try next() }
+                }
+            }
+            defer { position += 1 }
+            return buffer[position]
+        }
+
+        private mutating func peek() throws -> UInt8? {
+            guard let byte = try next() else { return nil }
+            position -= 1
+            return byte
+        }
+
+        /// The next record and the line it starts on; nil at the end of the file. Blank lines are skipped.
+        public mutating func record() throws -> (line: Int, fields: [String])? {
+            while true {
+                guard let first = try peek() else { return nil }
+                if first == UInt8(ascii: "\n") || first == UInt8(ascii: "\r") {
+                    _ = try next()
+                    if first == UInt8(ascii: "\r"), try peek() == UInt8(ascii: "\n") { _ = try next() }
+                    line += 1
+                    continue
+                }
+                break
+            }
+            let start = line
+            var fields: [String] = []
+            var field: [UInt8] = []
+            var quoted = false
+            var afterQuote = false
+            func finish(_ bytes: [UInt8]) throws -> String {
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw SyntaxError(line: start, problem: "not UTF-8 text (a binary file, or another encoding)")
+                }
+                if text.contains("\0") { throw SyntaxError(line: start, problem: "a NUL byte (a binary file?)") }
+                return text
+            }
+            while true {
+                guard let byte = try next() else {
+                    if quoted { throw SyntaxError(line: start, problem: "a quoted field is not closed before the end of the file (truncated?)") }
+                    fields.append(try finish(field))
+                    return (start, fields)
+                }
+                if quoted {
+                    if byte == UInt8(ascii: "\"") {
+                        if try peek() == UInt8(ascii: "\"") {
+                            _ = try next()
+                            field.append(byte)
+                        } else {
+                            quoted = false
+                            afterQuote = true
+                        }
+                    } else {
+                        if byte == UInt8(ascii: "\n") { line += 1 }
+                        field.append(byte)
+                    }
+                    continue
+                }
+                switch byte {
+                case delimiter:
+                    fields.append(try finish(field))
+                    field = []
+                    afterQuote = false
+                case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+                    if byte == UInt8(ascii: "\r"), try peek() == UInt8(ascii: "\n") { _ = try next() }
+                    line += 1
+                    fields.append(try finish(field))
+                    return (start, fields)
+                case UInt8(ascii: "\"") where field.isEmpty && !afterQuote:
+                    quoted = true
+                default:
+                    if afterQuote {
+                        throw SyntaxError(line: line, problem: "text after a closing quote (a quote inside a field must be doubled)")
+                    }
+                    field.append(byte)
+                }
+            }
+        }
+    }
+
+    /// One field as a spreadsheet reads it back unchanged: quoted when it holds the delimiter, a quote or a line break.
+    ///
+    /// A field that a spreadsheet would take for a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage
+    /// return) gets a leading apostrophe, so opening an export never runs anything. Numbers the export writes itself
+    /// (`-3`) pass `number: true` and stay numbers.
+    public static func field(_ text: String, delimiter: Character = ",", number: Bool = false) -> String {
+        var value = text
+        if !number, let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+            value = "'" + value
+        }
+        if value.contains(delimiter) || value.contains("\"") || value.contains("\n") || value.contains("\r") {
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+
+    /// A header name as imports match it: lower case, without spaces, underscores or dashes ("Reorder Point" = "reorder_point").
+    public static func key(_ header: String) -> String {
+        String(header.lowercased().filter { !$0.isWhitespace && $0 != "_" && $0 != "-" })
+    }
+}
