@@ -336,7 +336,7 @@ extension Store {
         }
     }
 
-    private func accountManagerID(_ name: String?, field: String) async throws -> Int64? {
+    func accountManagerID(_ name: String?, field: String) async throws -> Int64? {
         guard let name, !name.isEmpty else { return nil }
         let user = try await requireUser(name, field: field)
         try Validate.accountManager(user, field: field)

@@ -113,7 +113,11 @@ extension Store {
     public func post(_ movement: Movement, sku: String, reference: String? = nil, by actor: Actor) async throws -> PostedMovement {
         try actor.require(.postMovements)
         let reference = try Validate.reference(reference)
-        return try await write {
+        return try await write { try await postWithinTransaction(movement, sku: sku, reference: reference, by: actor) }
+    }
+
+    /// The body of `post`, for callers already inside a write transaction (an import posts many movements in one).
+    func postWithinTransaction(_ movement: Movement, sku: String, reference: String?, by actor: Actor) async throws -> PostedMovement {
             let item = try await requireItem(sku: sku)
             try Ledger.checkItemAccepts(movement.kind, item: item)
             var locations: [String: Location] = [:]
@@ -136,7 +140,6 @@ extension Store {
                             before: "on hand " + before.joined(separator: ", "),
                             after: "on hand " + after.joined(separator: ", ") + (reference.map { " ref \($0)" } ?? ""))
             return PostedMovement(entry: entry, stock: try await stockAnswer(item).visible(to: actor.user))
-        }
     }
 
     /// Appends one journal row and applies its effects to the balances (inside a write transaction).

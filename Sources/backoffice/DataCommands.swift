@@ -134,3 +134,149 @@ enum JSONText {
         return out + "\""
     }
 }
+
+/// `backoffice import KIND FILE`: a spreadsheet's rows into the store, all or none.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read items, locations, accounts, prices, stock or counts from a CSV file, in one transaction.",
+        discussion: """
+            Columns by header name (case, spaces, _ and - ignored):
+              items      sku, name, [unit, category, active, cost, reorder_point]
+              locations  code, name, [sellable]
+              accounts   code, name, [manager, backup_manager, price_list]
+              prices     price_list, sku, price, [currency]
+              stock      sku, location, quantity      (opening stock: receipts with the file name as reference)
+              counts     sku, location, counted       (count movements with the file name as reference)
+            UTF-8 with or without BOM, CRLF or LF, RFC 4180 quoting. Rows are matched by key (SKU, code, list and SKU,
+            SKU and location), so importing the same file twice changes nothing.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "items, locations, accounts, prices, stock or counts.") var kind: String
+    @Argument(help: "The CSV file.") var file: String
+    @Flag(help: "Check every row and report every problem; write nothing.") var dryRun = false
+    @Option(help: "Field delimiter: , or ;") var delimiter = ","
+
+    func validate() throws {
+        guard ImportKind(rawValue: kind.lowercased()) != nil else {
+            throw ValidationError("unknown import \(kind); use \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard [",", ";"].contains(delimiter) else { throw ValidationError("--delimiter must be , or ;") }
+    }
+
+    func run() async throws {
+        let kind = ImportKind(rawValue: kind.lowercased())!
+        let source = try CSVSource(path: file, kind: kind, delimiter: Character(delimiter))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let report = try await global.withSession { session in
+            try await session.store.importRecords(kind, file: file, dryRun: dryRun, by: session.actor) { try source.nextBatch() }
+        }
+        source.endProgress()
+        let elapsed = clock.now - started
+        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let verb = dryRun ? "checked (dry run, nothing written)" : "imported"
+        Output.line("\(verb) \(file): \(report.rows) rows, \(report.added) added, \(report.changed) changed, \(report.unchanged) unchanged"
+                    + " in \(String(format: "%.2f", seconds)) s (\(Int(Double(report.rows) / seconds)) rows/s)")
+    }
+}
+
+/// Reads a CSV file for an import, a batch of checked rows at a time, with a progress line on a terminal.
+final class CSVSource: @unchecked Sendable {
+    let path: String
+    let kind: ImportKind
+    private var reader: CSV.Reader
+    private var columns: [String: Int]?
+    private var header: [String] = []
+    private var done = false
+    private let size: Int
+    private let progress = ProgressLine()
+    private let counter: ByteCounter
+    private var rows = 0
+
+    final class ByteCounter: @unchecked Sendable { var bytes = 0 }
+
+    init(path: String, kind: ImportKind, delimiter: Character) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
+              let handle = FileHandle(forReadingAtPath: path) else {
+            throw Failure(.notFound, "cannot read \(path)")
+        }
+        self.path = path
+        self.kind = kind
+        size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let counter = ByteCounter()
+        self.counter = counter
+        reader = CSV.Reader(delimiter: delimiter) {
+            let data = handle.readData(ofLength: 1 << 16)
+            counter.bytes += data.count
+            return [UInt8](data)
+        }
+    }
+
+    func nextBatch() throws -> ImportBatch? {
+        guard !done else { return nil }
+        var batch = ImportBatch(records: [], problems: [])
+        do {
+            if columns == nil {
+                guard let header = try reader.record() else {
+                    done = true
+                    throw ImportRejected(problems: [ImportProblem(file: path, line: 1, column: nil, problem: "the file is empty; it needs a header row", value: nil)], file: path)
+                }
+                switch Importing.columns(header.fields, kind: kind, file: path, line: header.line) {
+                case .success(let map):
+                    columns = map
+                    self.header = header.fields
+                case .failure(let problem):
+                    done = true
+                    throw ImportRejected(problems: [problem], file: path)
+                }
+            }
+            while batch.records.count + batch.problems.count < 2_000 {
+                guard let record = try reader.record() else {
+                    done = true
+                    break
+                }
+                rows += 1
+                let (parsed, problems) = Importing.record(record.fields, columns: columns!, header: header, kind: kind, file: path,
+                                                        line: record.line)
+                if let parsed { batch.records.append((record.line, parsed)) }
+                batch.problems += problems
+            }
+        } catch let error as CSV.SyntaxError {
+            done = true
+            batch.problems.append(ImportProblem(file: path, line: error.line, column: nil, problem: error.problem, value: nil))
+        }
+        progress.show("importing \(kind.rawValue): \(rows) rows", done: counter.bytes, total: size)
+        return batch.records.isEmpty && batch.problems.isEmpty && done ? nil : batch
+    }
+
+    func endProgress() { progress.end() }
+}
+
+/// A progress line on a terminal (rows a second and the time left); nothing when standard error is not one.
+final class ProgressLine: @unchecked Sendable {
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private let started = ContinuousClock.now
+    private var last = ContinuousClock.now
+    private var shown = false
+
+    func show(_ text: String, done: Int, total: Int) {
+        guard enabled, ContinuousClock.now - last > .milliseconds(250) else { return }
+        last = ContinuousClock.now
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var line = "\r\(text)"
+        if total > 0, done > 0 {
+            let fraction = min(1, Double(done) / Double(total))
+            let left = fraction > 0 ? seconds * (1 - fraction) / fraction : 0
+            line += String(format: "  %3.0f%%  ETA %.0f s", fraction * 100, left)
+        }
+        FileHandle.standardError.write(Data((line + "   ").utf8))
+        shown = true
+    }
+
+    func end() {
+        if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -31,7 +31,9 @@ enum Entry {
                 try command.run()
             }
         } catch let failure as any BackOfficeFailure {
-            FileHandle.standardError.write(Data("backoffice: \(Sanitize.forTerminal(failure.message))\n".utf8))
+            // A failure may list several problems, a line each (an import's bad rows); each line is sanitised alone.
+            let lines = failure.message.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitize.forTerminal(String($0)) }
+            FileHandle.standardError.write(Data("backoffice: \(lines.joined(separator: "\n"))\n".utf8))
             exit(failure.kind.exitCode)
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
@@ -59,7 +61,7 @@ struct BackOffice: AsyncParsableCommand {
         subcommands: [
             OpenConsole.self, Demo.self, Init.self, Stock.self, Search.self, Price.self, Move.self, Items.self, Locations.self,
             Accounts.self, Users.self, HoldCommand.self, RequestCommand.self, Incoming.self, Prices.self,
-            Export.self, Verify.self, Backup.self, Restore.self, Doctor.self, AuditLog.self, ServeSSH.self, SSHGate.self, Bench.self,
+            Import.self, Export.self, Verify.self, Backup.self, Restore.self, Doctor.self, AuditLog.self, ServeSSH.self, SSHGate.self, Bench.self,
         ]
     )
 

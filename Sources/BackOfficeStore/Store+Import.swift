@@ -1,0 +1,189 @@
+import BackOfficeCore
+import Foundation
+import SQLKit
+import SQLiteNIO
+
+/// Rows read from a file, a batch at a time, with the problems found in them before the store saw them.
+public struct ImportBatch: Sendable {
+    public var records: [(line: Int, record: ImportRecord)]
+    public var problems: [ImportProblem]
+
+    public init(records: [(line: Int, record: ImportRecord)], problems: [ImportProblem]) {
+        self.records = records
+        self.problems = problems
+    }
+}
+
+/// What an import did (or, in a dry run, would do).
+public struct ImportReport: Sendable, Codable {
+    public var rows = 0
+    public var added = 0
+    public var changed = 0
+    public var unchanged = 0
+    public var dryRun = false
+}
+
+/// An import refused: every problem found, and nothing written.
+public struct ImportRejected: BackOfficeFailure {
+    public var problems: [ImportProblem]
+    public var file: String
+    public var kind: FailureKind { .invalidInput }
+
+    public init(problems: [ImportProblem], file: String) {
+        self.problems = problems
+        self.file = file
+    }
+    public var message: String {
+        "\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(file); nothing was imported:\n"
+            + problems.prefix(1_000).map(\.description).joined(separator: "\n")
+            + (problems.count > 1_000 ? "\n… and \(problems.count - 1_000) more" : "")
+    }
+}
+
+extension Store {
+    /// Imports rows in one transaction: all of them, or none when any row has a problem (every problem is reported).
+    /// A dry run checks everything the same way and writes nothing. Rows are matched by their key, so importing the
+    /// same file again changes nothing; stock and counts post ledger movements with the file's name as reference, and
+    /// a row whose movement that file already posted is left alone.
+    public func importRecords(_ kind: ImportKind, file: String, dryRun: Bool, by actor: Actor,
+                              next: @escaping @Sendable () throws -> ImportBatch?) async throws -> ImportReport {
+        switch kind {
+        case .items, .locations: try actor.require(.editItems)
+        case .accounts: try actor.require(.editAccounts)
+        case .prices: try actor.require(.editPrices)
+        case .stock, .counts: try actor.require(.postMovements)
+        }
+        let reference = String((file as NSString).lastPathComponent.prefix(60))
+        struct Outcome: Error { var report: ImportReport; var problems: [ImportProblem] }
+        do {
+            return try await write { () async throws -> ImportReport in
+                var report = ImportReport(dryRun: dryRun)
+                var problems: [ImportProblem] = []
+                try await execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT PRIMARY KEY, line INTEGER NOT NULL)")
+                try await execute("DELETE FROM import_keys")
+                let currency = try await defaultPriceList().currency
+                while let batch = try next() {
+                    problems += batch.problems
+                    report.rows += batch.records.count + Set(batch.problems.map(\.line)).count
+                    for (line, record) in batch.records {
+                        let first = try await connection.query(
+                            "INSERT INTO import_keys (key, line) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET key = key RETURNING line",
+                            [.text(record.key), .integer(line)]).first?.column("line")?.integer ?? line
+                        if first != line {
+                            problems.append(ImportProblem(file: file, line: line, column: record.keyColumn,
+                                                          problem: "duplicate key, also on line \(first)", value: record.key))
+                            continue
+                        }
+                        do {
+                            switch try await apply(record, reference: reference, currency: currency, actor: actor) {
+                            case .added: report.added += 1
+                            case .changed: report.changed += 1
+                            case .unchanged: report.unchanged += 1
+                            }
+                        } catch let failure as any BackOfficeFailure {
+                            problems.append(ImportProblem(file: file, line: line, column: nil, problem: failure.message, value: nil))
+                        }
+                    }
+                }
+                // A problem, or a dry run: throwing rolls the whole transaction back.
+                guard problems.isEmpty, !dryRun else { throw Outcome(report: report, problems: problems) }
+                try await audit(actor, "import.\(kind.rawValue)", "file \(reference)",
+                                after: "\(report.rows) rows: \(report.added) added, \(report.changed) changed, \(report.unchanged) unchanged")
+                return report
+            }
+        } catch let outcome as Outcome {
+            if !outcome.problems.isEmpty { throw ImportRejected(problems: outcome.problems.sorted { $0.line < $1.line }, file: file) }
+            return outcome.report
+        }
+    }
+
+    enum ImportChange { case added, changed, unchanged }
+
+    /// Applies one row inside the import's transaction.
+    func apply(_ record: ImportRecord, reference: String, currency: String, actor: Actor) async throws -> ImportChange {
+        switch record {
+        case .item(let item, let costText):
+            let cost = try costText.map { try Money.parse($0, currency: currency, field: "cost") }
+            let existing = try await findItem(sku: item.sku)
+            guard let existing else {
+                try await run("""
+                    INSERT INTO items (sku, name, uom, category, active, cost, cost_currency, reorder_point)
+                    VALUES (\(bind: item.sku), \(bind: item.name), \(bind: item.unit), \(bind: item.category), \(bind: item.active ? 1 : 0),
+                            \(bind: cost?.minorUnits), \(bind: cost?.currency), \(bind: item.reorderPoint))
+                    """)
+                return .added
+            }
+            let same = existing.name == item.name && existing.unit == item.unit && existing.category == item.category
+                && existing.active == item.active && existing.reorderPoint == item.reorderPoint
+                && (costText == nil || existing.cost == cost)
+            if same { return .unchanged }
+            try await run("""
+                UPDATE items SET name = \(bind: item.name), uom = \(bind: item.unit), category = \(bind: item.category),
+                    active = \(bind: item.active ? 1 : 0), reorder_point = \(bind: item.reorderPoint),
+                    cost = \(bind: costText == nil ? existing.cost?.minorUnits : cost?.minorUnits),
+                    cost_currency = \(bind: costText == nil ? existing.cost?.currency : cost?.currency)
+                WHERE id = \(bind: existing.id)
+                """)
+            return .changed
+        case .location(let location):
+            guard let existing = try await row("SELECT * FROM locations WHERE code = \(bind: location.code)") else {
+                try await run("INSERT INTO locations (code, name, sellable) VALUES (\(bind: location.code), \(bind: location.name), \(bind: location.sellable ? 1 : 0))")
+                return .added
+            }
+            if try existing.string("name") == location.name && existing.bool("sellable") == location.sellable { return .unchanged }
+            try await run("UPDATE locations SET name = \(bind: location.name), sellable = \(bind: location.sellable ? 1 : 0) WHERE code = \(bind: location.code)")
+            return .changed
+        case .account(let code, let name, let manager, let backup, let listCode):
+            let managerID = try await accountManagerID(manager, field: "manager")
+            let backupID = try await accountManagerID(backup, field: "backup_manager")
+            let list = if let listCode, !listCode.isEmpty { try await requirePriceList(listCode) } else { try await defaultPriceList() }
+            guard let existing = try await findAccount(code) else {
+                try await run("""
+                    INSERT INTO accounts (code, name, manager_id, backup_id, price_list_id)
+                    VALUES (\(bind: code), \(bind: name), \(bind: managerID), \(bind: backupID), \(bind: list.id))
+                    """)
+                return .added
+            }
+            if existing.name == name && existing.manager?.lowercased() == manager?.lowercased()
+                && existing.backupManager?.lowercased() == backup?.lowercased() && existing.priceList.lowercased() == list.code.lowercased() {
+                return .unchanged
+            }
+            try await run("""
+                UPDATE accounts SET name = \(bind: name), manager_id = \(bind: managerID), backup_id = \(bind: backupID),
+                    price_list_id = \(bind: list.id) WHERE id = \(bind: existing.id)
+                """)
+            return .changed
+        case .price(let listCode, let sku, let text, let stated):
+            let list = try await requirePriceList(listCode)
+            if let stated, stated != list.currency {
+                throw Failure.invalid("currency", stated, "price list \(list.code) is in \(list.currency)")
+            }
+            let price = try Money.parse(text, currency: list.currency, field: "price")
+            let item = try await requireItem(sku: sku)
+            let old = try await row("SELECT price FROM list_prices WHERE price_list_id = \(bind: list.id) AND item_id = \(bind: item.id)")
+            if let old, try old.int("price") == price.minorUnits { return .unchanged }
+            try await run("""
+                INSERT INTO list_prices (price_list_id, item_id, price) VALUES (\(bind: list.id), \(bind: item.id), \(bind: price.minorUnits))
+                ON CONFLICT (price_list_id, item_id) DO UPDATE SET price = excluded.price
+                """)
+            return old == nil ? .added : .changed
+        case .stock(let sku, let location, let quantity):
+            if try await alreadyPosted(.receipt, sku: sku, location: location, reference: reference) { return .unchanged }
+            _ = try await postWithinTransaction(.receipt(quantity: quantity, to: location), sku: sku, reference: reference, by: actor)
+            return .added
+        case .count(let sku, let location, let counted):
+            if try await alreadyPosted(.count, sku: sku, location: location, reference: reference) { return .unchanged }
+            _ = try await postWithinTransaction(.count(counted: counted, at: location), sku: sku, reference: reference, by: actor)
+            return .added
+        }
+    }
+
+    /// Whether this file already posted this kind of movement for the item at the location.
+    private func alreadyPosted(_ kind: MovementKind, sku: String, location: String, reference: String) async throws -> Bool {
+        try await row("""
+            SELECT 1 FROM movements m JOIN items i ON i.id = m.item_id JOIN locations l ON l.id = m.location_id
+            WHERE i.sku = \(bind: sku) AND l.code = \(bind: location) AND m.kind = \(bind: kind.rawValue) AND m.ref = \(bind: reference)
+            LIMIT 1
+            """) != nil
+    }
+}
