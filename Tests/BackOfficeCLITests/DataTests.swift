@@ -1,0 +1,156 @@
+import BackOfficeCore
+import BackOfficeTestSupport
+import Foundation
+import Testing
+
+/// Import, export and restore through the built binary, on real files.
+@Suite("Data in and out", .serialized)
+struct DataTests {
+    func write(_ text: String, to name: String, in demo: DemoStore, bytes prefix: [UInt8] = []) throws -> String {
+        let path = demo.folder.path(name)
+        try Data(prefix + Array(text.utf8)).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// The whole catalogue as CSV, to compare before and after.
+    func snapshot(_ demo: DemoStore, _ kind: String = "items") throws -> String {
+        try demo.run(["export", kind], as: "admin").stdout
+    }
+
+    @Test func givenGoodFilesOfEveryKindWhenImportedThenTheyLandAndASecondImportChangesNothing() throws {
+        let demo = try DemoStore()
+        let items = try write("SKU;Name;Unit;Category;Reorder Point;Cost;Active\r\n"
+                              + "NEW-1;\"Bolt; zinc, M8\";EA;Fasteners/Bolts;5;1.50;yes\r\n"
+                              + "NEW-2;\"Two-line\nname with \"\"quotes\"\"\";BOX;Fasteners;;;no\r\n"
+                              + "NEW-3;Écrou à créneau 螺母;EA;Fasteners;0;0.10;\r\n",
+                              to: "items.csv", in: demo, bytes: [0xEF, 0xBB, 0xBF])
+        let first = try demo.run(["import", "items", items, "--delimiter", ";"], as: "admin")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("3 rows, 3 added, 0 changed, 0 unchanged"))
+        let again = try demo.run(["import", "items", items, "--delimiter", ";"], as: "admin")
+        #expect(again.stdout.contains("3 rows, 0 added, 0 changed, 3 unchanged"))
+        let shown = try demo.run(["items", "show", "NEW-2", "--json"], as: "admin")
+        #expect(shown.stdout.contains("Two-line name with \\\"quotes\\\""))
+        #expect(try demo.run(["items", "show", "NEW-3", "--json"], as: "admin").stdout.contains("Écrou à créneau 螺母"))
+
+        let locations = try write("code,name,sellable\nBACK,Back room,no\n", to: "locations.csv", in: demo)
+        #expect(try demo.run(["import", "locations", locations], as: "admin").status == 0)
+        let accounts = try write("code,name,manager,backup_manager,price_list\nNEWCO,New Co,manager,dana,LIST\n", to: "accounts.csv", in: demo)
+        let imported = try demo.run(["import", "accounts", accounts], as: "admin")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let prices = try write("price_list,sku,price,currency\nLIST,NEW-1,2.25,USD\n", to: "prices.csv", in: demo)
+        #expect(try demo.run(["import", "prices", prices], as: "admin").status == 0)
+        #expect(try demo.run(["price", "NEW-1", "--account", "NEWCO", "--json"], as: "admin").stdout.contains("\"2.25\""))
+
+        let stock = try write("sku,location,quantity\nNEW-1,MAIN,40\nNEW-1,BACK,5\n", to: "opening.csv", in: demo)
+        #expect(try demo.run(["import", "stock", stock], as: "admin").status == 0)
+        let counts = try write("sku,location,counted\nNEW-1,MAIN,38\n", to: "count-1.csv", in: demo)
+        #expect(try demo.run(["import", "counts", counts], as: "admin").status == 0)
+        let twice = try demo.run(["import", "stock", stock], as: "admin")
+        #expect(twice.stdout.contains("0 added, 0 changed, 2 unchanged"))
+        let answer = try demo.run(["stock", "NEW-1", "--json"], as: "admin")
+        #expect(answer.stdout.contains("\"onHand\" : 38"))
+        let movements = try demo.run(["export", "movements"], as: "admin").stdout
+        #expect(movements.contains(",receipt,NEW-1,MAIN,,40,,,opening.csv,admin,cli"))
+        #expect(movements.contains(",count,NEW-1,MAIN,,-2,38,,count-1.csv,admin,cli"))
+        #expect(try demo.run(["verify"], as: "admin").status == 0)
+    }
+
+    @Test(arguments: [
+        ("sku,name,colour\nX-1,Thing,red\n", "bad.csv:1: column colour: unknown column"),
+        ("sku,name\nX-1,Thing\nX-1,Other\n", "bad.csv:3: column sku: duplicate key, also on line 2 (X-1)"),
+        ("sku,name,reorder_point\nX-1,Thing,-4\n", "bad.csv:2: column reorder_point: must not be negative (-4)"),
+        ("sku,name,cost\nX-1,Thing,1,5\n", "bad.csv:2: more fields than the header has columns"),
+        ("sku,name,cost\nX-1,Thing,12.x\n", "bad.csv:2: column cost:"),
+        ("sku,name\nX-1,Thing\nX-2,\"Never closed\n", "bad.csv:3: a quoted field is not closed before the end of the file"),
+        ("sku,name\nX-1,\"Thing\"x\n", "bad.csv:2: text after a closing quote"),
+        ("", "bad.csv:1: the file is empty"),
+    ])
+    func givenABadItemsFileWhenImportedThenTheLineIsNamedAndNothingIsWritten(text: String, expected: String) throws {
+        let demo = try DemoStore()
+        let before = try snapshot(demo)
+        let path = try write(text, to: "bad.csv", in: demo)
+        for dryRun in [true, false] {
+            let result = try demo.run(["import", "items", path] + (dryRun ? ["--dry-run"] : []), as: "admin")
+            #expect(result.status == 65, "\(result.stdout)")
+            #expect(result.stderr.contains(demo.folder.path(expected)), "\(result.stderr)")
+        }
+        #expect(try snapshot(demo) == before)
+    }
+
+    @Test func givenABadStockFileWhenImportedThenEveryProblemIsListedAndNoMovementIsPosted() throws {
+        let demo = try DemoStore()
+        let sku = try demo.firstSKU()
+        let before = try snapshot(demo, "movements")
+        let path = try write("sku,location,quantity\n\(sku),MAIN,10\nNOPE-9,MAIN,1\n\(sku),MAIN,-3\n\(sku),NOWHERE,2\n\(sku),EAST,ten\n",
+                             to: "opening.csv", in: demo)
+        let result = try demo.run(["import", "stock", path], as: "admin")
+        #expect(result.status == 65)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.first?.contains("4 problems") == true, "\(result.stderr)")
+        #expect(lines.contains { $0.contains("opening.csv:3:") && $0.contains("NOPE-9") })
+        #expect(lines.contains { $0.contains("opening.csv:4: column quantity: must not be negative (-3)") })
+        #expect(lines.contains { $0.contains("opening.csv:5:") && $0.contains("NOWHERE") })
+        #expect(lines.contains { $0.contains("opening.csv:6: column quantity: is not a whole number (ten)") })
+        #expect(try snapshot(demo, "movements") == before)
+    }
+
+    @Test func givenABinaryFileWhenImportedThenItIsRefused() throws {
+        let demo = try DemoStore()
+        let path = demo.folder.path("binary.csv")
+        try Data(contentsOf: backofficeBinary).prefix(4096).write(to: URL(fileURLWithPath: path))
+        let result = try demo.run(["import", "items", path], as: "admin")
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("binary file") || result.stderr.contains("unknown column"), "\(result.stderr)")
+    }
+
+    @Test func givenCellsThatLookLikeFormulasWhenExportedThenTheyAreDefangedAndNumbersAreNot() throws {
+        let demo = try DemoStore()
+        let added = try demo.run(["items", "add", "FORMULA-1", "--name", "=HYPERLINK(\"http://x\",\"y\")", "--category", "@SUM"], as: "admin")
+        #expect(added.status == 0, "\(added.stderr)")
+        let csv = try demo.run(["export", "items"], as: "admin").stdout
+        let line = try #require(csv.split(separator: "\r\n").first { $0.hasPrefix("FORMULA-1,") })
+        #expect(line.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""), "\(line)")
+        #expect(line.contains(",'@SUM,"), "\(line)")
+        for line in csv.split(separator: "\r\n") {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            for cell in cells {
+                let text = cell.hasPrefix("\"") ? cell.dropFirst() : cell
+                #expect(!(text.first.map { "=+-@\t\r".contains($0) } ?? false), "a live formula in: \(line)")
+            }
+        }
+        // A negative quantity the export wrote itself stays a number.
+        let movements = try demo.run(["export", "movements"], as: "admin").stdout
+        #expect(movements.range(of: #",adjustment,[^,]+,[^,]+,,-\d"#, options: .regularExpression) != nil)
+        #expect(!movements.contains(",'-"))
+    }
+
+    @Test func givenAnExportWhenImportedBackThenItemsPricesAndAccountsAreUnchanged() throws {
+        let demo = try DemoStore()
+        for kind in ["items", "prices", "accounts"] {
+            let file = demo.folder.path("\(kind).csv")
+            let exported = try demo.run(["export", kind, "-o", file], as: "admin")
+            #expect(exported.status == 0, "\(exported.stderr)")
+            let imported = try demo.run(["import", kind, file], as: "admin")
+            #expect(imported.status == 0, "\(kind): \(imported.stderr)")
+            #expect(imported.stdout.contains(" 0 added, 0 changed,"), "\(kind): \(imported.stdout)")
+        }
+        // Into a new, empty store: the items come back byte for byte.
+        let other = TemporaryFolder()
+        let store = other.path("new.sqlite")
+        #expect(try runBackoffice(["init", "--db", store], in: other).status == 0)
+        let file = demo.folder.path("items.csv")
+        let imported = try runBackoffice(["import", "items", file, "--db", store, "--user", "admin"], in: other)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let again = try runBackoffice(["export", "items", "--db", store, "--user", "admin"], in: other)
+        #expect(again.stdout == (try String(contentsOfFile: file, encoding: .utf8)))
+    }
+
+    @Test func givenJSONExportWhenAskedThenEachRowIsAnObjectWithNumbersAsNumbers() throws {
+        let demo = try DemoStore()
+        let result = try demo.run(["export", "stock", "--format", "json"], as: "admin")
+        let rows = try #require(result.json as? [[String: Any]])
+        #expect(!rows.isEmpty)
+        #expect(rows.allSatisfy { $0["on_hand"] is Int && $0["sku"] is String })
+    }
+}
