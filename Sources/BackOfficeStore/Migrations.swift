@@ -276,6 +276,31 @@ enum Migrations {
             """,
             "CREATE INDEX user_keys_user ON user_keys (user_id)",
         ]),
+        // Cycle counts: a session snapshots what the books say for a location (or a category there), the counted
+        // quantities are typed in, and posting turns the differences into count movements in one transaction.
+        Migration(version: 4, name: "count sessions", statements: [
+            """
+            CREATE TABLE count_sessions (
+                id INTEGER PRIMARY KEY,
+                location_id INTEGER NOT NULL REFERENCES locations (id),
+                category TEXT NOT NULL DEFAULT '',
+                state TEXT NOT NULL CHECK (state IN ('open', 'posted', 'cancelled')),
+                created_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                posted_at INTEGER
+            )
+            """,
+            """
+            CREATE TABLE count_lines (
+                session_id INTEGER NOT NULL REFERENCES count_sessions (id),
+                item_id INTEGER NOT NULL REFERENCES items (id),
+                expected INTEGER NOT NULL,
+                counted INTEGER CHECK (counted >= 0),
+                counted_at INTEGER,
+                PRIMARY KEY (session_id, item_id)
+            ) WITHOUT ROWID
+            """,
+        ]),
     ]
 }
 

@@ -280,3 +280,94 @@ final class ProgressLine: @unchecked Sendable {
         if shown { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
+
+/// `backoffice count start|enter|scan|show|post`: a cycle count from the command line.
+struct CountCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "count",
+        abstract: "Cycle counts: snapshot the books for a location, enter what is counted, post the differences at once.",
+        subcommands: [Start.self, Enter.self, Scan.self, Show.self, Post.self])
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start a count of a location (or of one category there).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The location to count.") var location: String
+        @Option(help: "Only this category (and those below it).") var category: String?
+
+        func run() async throws {
+            try await global.withSession { session in
+                let count = try await session.store.startCount(location: location, category: category, by: session.actor)
+                Output.line("count \(count.id) started at \(count.location)\(count.category.isEmpty ? "" : " for \(count.category)"): \(count.lines.count) items to count")
+            }
+        }
+    }
+
+    struct Enter: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record the counted quantity of an item.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The count.") var id: Int64
+        @Argument(help: "The item.") var sku: String
+        @Argument(help: "The quantity counted.") var quantity: Int
+        @Flag(help: "Add to what was counted before instead of replacing it.") var add = false
+
+        func run() async throws {
+            try await global.withSession { session in
+                let line = try await session.store.enterCount(id, sku: sku, quantity: quantity, add: add, by: session.actor)
+                Output.line("\(line.sku): counted \(line.counted ?? 0), books \(line.expected), variance \(line.variance.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "-")")
+            }
+        }
+    }
+
+    struct Scan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read SKUs from standard input, one a line (a barcode scanner types SKU and Enter): each counts one.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The count.") var id: Int64
+
+        func run() async throws {
+            try await global.withSession { session in
+                var scanned = 0
+                while let line = readLine() {
+                    let sku = line.trimmingCharacters(in: .whitespaces)
+                    guard !sku.isEmpty else { continue }
+                    do {
+                        let counted = try await session.store.enterCount(id, sku: sku, quantity: 1, add: true, by: session.actor)
+                        scanned += 1
+                        Output.line("\(counted.sku) \(counted.counted ?? 0)")
+                    } catch let failure as any BackOfficeFailure {
+                        FileHandle.standardError.write(Data("backoffice: \(Sanitize.forTerminal(sku)): \(failure.message)\n".utf8))
+                    }
+                }
+                Output.line("\(scanned) scans recorded in count \(id)")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The count's items: books, counted, variance.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "The count.") var id: Int64
+
+        func run() async throws {
+            let count = try await global.withSession { try await $0.store.count(id, by: $0.actor) }
+            if output.json { return try Output.json(count) }
+            Output.line("count \(count.id) at \(count.location)\(count.category.isEmpty ? "" : " (\(count.category))"): \(count.state.rawValue), \(count.counted)/\(count.lines.count) counted")
+            Output.table(["SKU", "NAME", "BOOKS", "COUNTED", "VARIANCE"], count.lines.map {
+                [$0.sku, $0.name, String($0.expected), $0.counted.map(String.init) ?? "", $0.variance.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? ""]
+            }, right: [2, 3, 4])
+        }
+    }
+
+    struct Post: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Post the counted differences as count movements, in one transaction.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The count.") var id: Int64
+
+        func run() async throws {
+            let (count, movements) = try await global.withSession { try await $0.store.postCount(id, by: $0.actor) }
+            Output.line("count \(count.id) posted: \(count.counted) of \(count.lines.count) items counted, \(movements) count movements"
+                        + " (reference COUNT-\(count.id))")
+        }
+    }
+}

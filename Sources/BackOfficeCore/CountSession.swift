@@ -1,0 +1,52 @@
+import Foundation
+
+/// A cycle count: the books' quantity for each item at a location when counting began, and what was counted.
+public struct CountSession: Sendable, Codable, Hashable {
+    public enum State: String, Sendable, Codable {
+        case open
+        case posted
+        case cancelled
+    }
+
+    public var id: Int64
+    public var location: String
+    /// Only items in this category (or below it); empty for every item at the location.
+    public var category: String
+    public var state: State
+    public var createdBy: String
+    public var createdAt: Date
+    public var lines: [CountLine]
+
+    public init(id: Int64, location: String, category: String, state: State, createdBy: String, createdAt: Date, lines: [CountLine]) {
+        self.id = id
+        self.location = location
+        self.category = category
+        self.state = state
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.lines = lines
+    }
+
+    public var counted: Int { lines.filter { $0.counted != nil }.count }
+    /// Lines whose count differs from the books.
+    public var differences: [CountLine] { lines.filter { ($0.variance ?? 0) != 0 } }
+}
+
+/// One item of a count.
+public struct CountLine: Sendable, Codable, Hashable {
+    public var sku: String
+    public var name: String
+    /// On hand in the books when the session started (0 for an item found that the books did not have there).
+    public var expected: Int
+    public var counted: Int?
+
+    public init(sku: String, name: String, expected: Int, counted: Int?) {
+        self.sku = sku
+        self.name = name
+        self.expected = expected
+        self.counted = counted
+    }
+
+    /// Counted minus expected; nil until counted.
+    public var variance: Int? { counted.map { $0 - expected } }
+}
