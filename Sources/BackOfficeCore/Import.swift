@@ -6,6 +6,7 @@ public enum ImportKind: String, Sendable, CaseIterable {
     case locations
     case accounts
     case prices
+    case contracts
     case stock
     case counts
 
@@ -16,6 +17,7 @@ public enum ImportKind: String, Sendable, CaseIterable {
         case .locations: ["code", "name"]
         case .accounts: ["code", "name"]
         case .prices: ["pricelist", "sku", "price"]
+        case .contracts: ["account", "sku", "price"]
         case .stock: ["sku", "location", "quantity"]
         case .counts: ["sku", "location", "counted"]
         }
@@ -28,6 +30,7 @@ public enum ImportKind: String, Sendable, CaseIterable {
         case .locations: ["sellable"]
         case .accounts: ["manager", "backupmanager", "pricelist"]
         case .prices: ["currency"]
+        case .contracts: ["minquantity", "validfrom", "validto"]
         case .stock: []
         case .counts: []
         }
@@ -41,6 +44,8 @@ public enum ImportRecord: Sendable, Hashable {
     case location(Location)
     case account(code: String, name: String, manager: String?, backupManager: String?, priceList: String?)
     case price(list: String, sku: String, price: String, currency: String?)
+    /// An account's contract price; `price` is the amount's text, read in the account's list currency.
+    case contract(ContractPrice, price: String)
     /// Opening stock: a receipt.
     case stock(sku: String, location: String, quantity: Int)
     /// A counted quantity: a count movement.
@@ -53,6 +58,8 @@ public enum ImportRecord: Sendable, Hashable {
         case .location(let location): location.code.uppercased()
         case .account(let code, _, _, _, _): code.uppercased()
         case .price(let list, let sku, _, _): "\(list.uppercased()) \(sku.uppercased())"
+        case .contract(let contract, _):
+            "\(contract.account.uppercased()) \(contract.sku.uppercased()) \(contract.minQuantity) \(contract.validFrom?.description ?? "")"
         case .stock(let sku, let location, _), .count(let sku, let location, _): "\(sku.uppercased()) \(location.uppercased())"
         }
     }
@@ -60,7 +67,7 @@ public enum ImportRecord: Sendable, Hashable {
     /// The column that holds the key, for messages about it.
     public var keyColumn: String {
         switch self {
-        case .item, .price, .stock, .count: "sku"
+        case .item, .price, .contract, .stock, .count: "sku"
         case .location, .account: "code"
         }
     }
@@ -204,6 +211,28 @@ public enum Importing {
             }
             let currency = text("currency").flatMap { $0.isEmpty ? nil : $0.uppercased() }
             if let list, let sku, let price { record = .price(list: list, sku: sku, price: price, currency: currency) }
+        case .contracts:
+            let account = check("account") { value throws(Failure) in try Validate.code(value, field: "account").uppercased() }
+            let sku = check("sku") { value throws(Failure) in try Validate.code(value, field: "sku") }
+            let price = check("price") { value throws(Failure) in
+                _ = try Validate.amount(Money.parse(value, currency: "BHD", field: "price"), field: "price")
+                return value
+            }
+            let minimum = text("minquantity").map { $0.isEmpty ? 1 : quantity("minquantity", allowZero: false) } ?? 1
+            func day(_ key: String) -> Day?? {
+                guard let value = text(key), !value.isEmpty else { return .some(nil) }
+                return check(key) { value throws(Failure) in try Day.parse(value, field: key) }.map { .some($0) }
+            }
+            let from = day("validfrom"), to = day("validto")
+            if let account, let sku, let price, let minimum, let from, let to {
+                let contract = ContractPrice(account: account, sku: sku, unitPrice: 0, minQuantity: minimum, validFrom: from, validTo: to)
+                do {
+                    record = .contract(try contract.validated(), price: price)
+                } catch {
+                    problems.append(ImportProblem(file: file, line: line, column: name("validto"), problem: "is before valid_from",
+                                                  value: to?.description))
+                }
+            }
         case .stock, .counts:
             let sku = check("sku") { value throws(Failure) in try Validate.code(value, field: "sku") }
             let location = check("location") { value throws(Failure) in try Validate.code(value, field: "location").uppercased() }

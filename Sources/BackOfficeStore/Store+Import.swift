@@ -50,7 +50,7 @@ extension Store {
         switch kind {
         case .items, .locations: try actor.require(.editItems)
         case .accounts: try actor.require(.editAccounts)
-        case .prices: try actor.require(.editPrices)
+        case .prices, .contracts: try actor.require(.editPrices)
         case .stock, .counts: try actor.require(.postMovements)
         }
         let reference = String((file as NSString).lastPathComponent.prefix(60))
@@ -167,6 +167,26 @@ extension Store {
                 ON CONFLICT (price_list_id, item_id) DO UPDATE SET price = excluded.price
                 """)
             return old == nil ? .added : .changed
+        case .contract(let contract, let text):
+            let account = try await requireAccount(contract.account)
+            let item = try await requireItem(sku: contract.sku)
+            let list = try await requirePriceList(account.priceList)
+            let price = try Money.parse(text, currency: list.currency, field: "price")
+            if let existing = try await row("""
+                SELECT id, price, valid_to FROM contract_prices WHERE account_id = \(bind: account.id) AND item_id = \(bind: item.id)
+                AND min_qty = \(bind: contract.minQuantity) AND valid_from IS \(bind: contract.validFrom?.description)
+                """) {
+                if try existing.int("price") == price.minorUnits && existing.optionalString("valid_to") == contract.validTo?.description {
+                    return .unchanged
+                }
+                try await run("""
+                    UPDATE contract_prices SET price = \(bind: price.minorUnits), valid_to = \(bind: contract.validTo?.description)
+                    WHERE id = \(bind: try existing.int("id"))
+                    """)
+                return .changed
+            }
+            _ = try await insertContract(contract, price: text, actor: nil)
+            return .added
         case .stock(let sku, let location, let quantity):
             if try await alreadyPosted(.receipt, sku: sku, location: location, reference: reference) { return .unchanged }
             _ = try await postWithinTransaction(.receipt(quantity: quantity, to: location), sku: sku, reference: reference, by: actor)

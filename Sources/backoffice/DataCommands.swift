@@ -138,13 +138,14 @@ enum JSONText {
 /// `backoffice import KIND FILE`: a spreadsheet's rows into the store, all or none.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read items, locations, accounts, prices, stock or counts from a CSV file, in one transaction.",
+        abstract: "Read items, locations, accounts, prices, contracts, stock or counts from a CSV file, in one transaction.",
         discussion: """
             Columns by header name (case, spaces, _ and - ignored):
               items      sku, name, [unit, category, active, cost, reorder_point]
               locations  code, name, [sellable]
               accounts   code, name, [manager, backup_manager, price_list]
               prices     price_list, sku, price, [currency]
+              contracts  account, sku, price, [min_quantity, valid_from, valid_to]
               stock      sku, location, quantity      (opening stock: receipts with the file name as reference)
               counts     sku, location, counted       (count movements with the file name as reference)
             UTF-8 with or without BOM, CRLF or LF, RFC 4180 quoting. Rows are matched by key (SKU, code, list and SKU,
@@ -152,7 +153,7 @@ struct Import: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "items, locations, accounts, prices, stock or counts.") var kind: String
+    @Argument(help: "items, locations, accounts, prices, contracts, stock or counts.") var kind: String
     @Argument(help: "The CSV file.") var file: String
     @Flag(help: "Check every row and report every problem; write nothing.") var dryRun = false
     @Option(help: "Field delimiter: , or ;") var delimiter = ","

@@ -41,6 +41,16 @@ struct DataTests {
         let prices = try write("price_list,sku,price,currency\nLIST,NEW-1,2.25,USD\n", to: "prices.csv", in: demo)
         #expect(try demo.run(["import", "prices", prices], as: "admin").status == 0)
         #expect(try demo.run(["price", "NEW-1", "--account", "NEWCO", "--json"], as: "admin").stdout.contains("\"2.25\""))
+        let contracts = try write("account,sku,price,min_quantity,valid_from,valid_to\nNEWCO,NEW-1,1.95,10,,\n", to: "contracts.csv", in: demo)
+        let contracted = try demo.run(["import", "contracts", contracts], as: "admin")
+        #expect(contracted.stdout.contains("1 rows, 1 added"), "\(contracted.stderr)")
+        #expect(try demo.run(["price", "NEW-1", "--account", "NEWCO", "--qty", "12", "--json"], as: "admin").stdout.contains("\"1.95\""))
+        let badDates = try write("account,sku,price,valid_from,valid_to\nNEWCO,NEW-1,1,2026-02-30,\nNEWCO,NEW-1,1,2026-12-10,2026-12-01\n",
+                                 to: "dates.csv", in: demo)
+        let refused = try demo.run(["import", "contracts", badDates], as: "admin")
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("dates.csv:2: column valid_from: no such day (2026-02-30)"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("dates.csv:3: column valid_to: is before valid_from (2026-12-01)"))
 
         let stock = try write("sku,location,quantity\nNEW-1,MAIN,40\nNEW-1,BACK,5\n", to: "opening.csv", in: demo)
         #expect(try demo.run(["import", "stock", stock], as: "admin").status == 0)
