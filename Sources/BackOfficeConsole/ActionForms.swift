@@ -152,6 +152,14 @@ enum ActionForms {
                           sku: request.sku, note: note)
     }
 
+    static func startCount(locations: [Location], preferred: String?) -> ActionForm {
+        ActionForm(title: "Count session", purpose: .startCount, fields: [
+            field("Location", defaultLocation(locations, preferred: preferred), width: 12, rule: locationRule(locations)),
+            field("Category", width: 30, placeholder: "every item there (or a category)"),
+            field("Resume #", width: 8, filter: .digits, placeholder: "a new count"),
+        ], note: "Snapshots the books; scan or type what you count · Ctrl-S start · Esc cancel")
+    }
+
     static func quantity(_ current: Int) -> ActionForm {
         ActionForm(title: "Quantity to price", purpose: .quantity,
                    fields: [field("Quantity", String(current), width: 12, filter: .digits, rule: quantityRule())],
@@ -230,6 +238,9 @@ enum ActionForms {
             return .quantity(int(0))
         case .date:
             return .date(v[0].isEmpty ? nil : try? Day.parse(v[0]))
+        case .startCount:
+            if let id = Int64(v[2]), id > 0 { return .run(.loadCount(id)) }
+            return .run(.startCount(location: v[0].uppercased(), category: v[1].isEmpty ? nil : v[1]))
         }
     }
 }

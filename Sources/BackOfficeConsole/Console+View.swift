@@ -21,7 +21,12 @@ extension Console {
         _ = Frame.draw(into: &grid, pane: state.pane, status: status, hints: hints(state))
         var cursor: (x: Int, y: Int)?
         switch state.pane {
-        case .inventory: cursor = InventoryDrawing.draw(state, into: &grid)
+        case .inventory:
+            if let work = state.inventory.count {
+                cursor = CountDrawing.draw(work, state, into: &grid)
+            } else {
+                cursor = InventoryDrawing.draw(state, into: &grid)
+            }
         case .pricing: PricingDrawing.draw(state, into: &grid)
         case .queue: QueueDrawing.draw(state, into: &grid)
         }
@@ -41,6 +46,9 @@ extension Console {
         case .confirm: return "y yes · n no · Enter the selected button"
         case nil:
             if state.pane == .inventory && state.inventory.searching { return "type to search · ↑ ↓ move · Enter keep · Esc clear" }
+            if state.pane == .inventory && state.inventory.count != nil {
+                return "scan a SKU (each scan counts one) · a number + Enter sets the selected line · ↑ ↓ · Ctrl-P post · Esc back"
+            }
             return KeyTable.hints(in: state.pane, for: state.user)
         }
     }

@@ -97,6 +97,8 @@ public enum Console {
         case .requestLoaded(let detail):
             state.queue.detail = detail
             return []
+        case .countLoaded(let session, let sku):
+            return CountKeys.loaded(session, select: sku, &state)
         case .answerFacts(let text):
             guard case .form(var form) = state.modal, case .act(_, .answer) = form.purpose else { return [] }
             let current = form.form.values[0]
@@ -114,6 +116,10 @@ public enum Console {
     static func handle(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
         if state.modal != nil { return Modals.handle(key, &state) }
         if state.pane == .inventory && state.inventory.searching { return Inventory.handleSearchKey(key, &state) }
+        if state.pane == .inventory, state.inventory.count != nil,
+           ![.control("q"), .tab, .backTab, .function(1), .function(2), .function(3), .function(4)].contains(key) {
+            return CountKeys.handle(key, &state)
+        }
         if key != .escape { state.message = .empty }
         guard let command = KeyTable.command(for: key, in: state.pane, for: state.user) else {
             // Keys the table leaves to the list: g G for first and last.
@@ -170,6 +176,8 @@ public enum Console {
         case .adjust: return Inventory.openMovement(.adjustment, &state)
         case .count: return Inventory.openMovement(.count, &state)
         case .hold: return Inventory.openHold(&state)
+        case .countSession:
+            return CountKeys.open(&state)
         case .filter:
             state.modal = .form(ActionForms.filter(state.inventory.query, locations: state.locations))
             return []

@@ -160,6 +160,7 @@ public final class ConsoleRuntime {
         case .loadRequests: "requests"
         case .loadRequest: "request"
         case .loadLocations: "locations"
+        case .loadCount: "count"
         default: nil
         }
     }
@@ -241,6 +242,16 @@ public final class ConsoleRuntime {
             let stock = try await store.stock(sku: sku, by: actor)
             let quote = try? await store.quote(sku: sku, account: request.account, quantity: request.quantity ?? 1, by: actor)
             return [.answerFacts(Console.answerFacts(stock: stock, quote: quote, quantity: request.quantity ?? 1))]
+        case .startCount(let location, let category):
+            return [.countLoaded(try await store.startCount(location: location, category: category, by: actor), select: nil)]
+        case .loadCount(let id):
+            return [.countLoaded(try await store.count(id, by: actor), select: nil)]
+        case .enterCount(let id, let sku, let quantity, let add):
+            let line = try await store.enterCount(id, sku: sku, quantity: quantity, add: add, by: actor)
+            return [.countLoaded(try await store.count(id, by: actor), select: line.sku)]
+        case .postCount(let id):
+            let (session, movements) = try await store.postCount(id, by: actor)
+            return [.countLoaded(session, select: nil), .done("count \(id) posted: \(movements) count movements (reference COUNT-\(id))")]
         case .quit:
             return []
         }

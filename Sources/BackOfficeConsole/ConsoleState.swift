@@ -77,7 +77,20 @@ public struct InventoryState: Sendable {
     ], emptyMessage: "No items"))
     /// The selected item's stock, movements and history, once loaded.
     public var detail: ItemDetail?
+    /// A count session being worked on: while set, the pane shows it instead of the item list.
+    public var count: CountWork?
     public init() {}
+}
+
+/// The count on screen: the session, the line selected, and the box SKUs and quantities are typed (or scanned) into.
+public struct CountWork: Sendable {
+    public var session: CountSession
+    public var selection = 0
+    public var field = TextField(placeholder: "scan or type a SKU, or a quantity for the selected line", width: 40, maxLength: 80)
+
+    public init(session: CountSession) {
+        self.session = session
+    }
 }
 
 /// What the inventory pane shows about the selected item.
@@ -179,6 +192,7 @@ public struct ActionForm: Sendable {
         case act(Int64, RequestAction)
         case quantity
         case date
+        case startCount
     }
 
     public var title: String
@@ -221,6 +235,8 @@ public enum ConsoleMessage: Sendable {
     case pickerResults(token: Int, [Picker.Choice])
     case requestsLoaded(PageRequest<Request>, [Request])
     case requestLoaded(RequestDetail)
+    /// A count session, fresh from the store; `select` names the line just counted.
+    case countLoaded(CountSession, select: String?)
     /// Live stock and price to insert into an answer being written.
     case answerFacts(String)
     /// An effect failed; the text is shown on the message line.
@@ -244,5 +260,9 @@ public enum ConsoleEffect: Sendable {
     case act(Int64, RequestAction, text: String, assignTo: String?)
     case fileRequest(kind: RequestKind, account: String, sku: String?, quantity: Int?, text: String, priority: Priority)
     case answerFacts(Request)
+    case startCount(location: String, category: String?)
+    case loadCount(Int64)
+    case enterCount(Int64, sku: String, quantity: Int, add: Bool)
+    case postCount(Int64)
     case quit
 }

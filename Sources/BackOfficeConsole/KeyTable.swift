@@ -46,6 +46,7 @@ public enum ConsoleCommand: Hashable, Sendable {
     case hold
     case toggleBelowReorder
     case filter
+    case countSession
     case cycleSort
     // Pricing
     case pickAccount
@@ -123,6 +124,8 @@ public enum KeyTable {
         KeyBinding([.character("a")], .adjust, "Inventory", "adjust", panes: [.inventory], needs: .postMovements),
         KeyBinding([.character("c")], .count, "Inventory", "count", panes: [.inventory], needs: .postMovements),
         KeyBinding([.character("h")], .hold, "Inventory", "hold for an account", panes: [.inventory], needs: .placeHolds, hint: "hold"),
+        KeyBinding([.character("C")], .countSession, "Inventory", "count session: start or resume a cycle count", panes: [.inventory],
+                   needs: .postMovements, hint: "count session"),
         KeyBinding([.character("f")], .filter, "Inventory", "filter by location, category", panes: [.inventory], hint: "filter"),
         KeyBinding([.character("b")], .toggleBelowReorder, "Inventory", "only items below reorder point", panes: [.inventory], hint: "below reorder"),
         KeyBinding([.character("s")], .cycleSort, "Inventory", "sort", panes: [.inventory]),

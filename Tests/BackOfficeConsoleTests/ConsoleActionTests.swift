@@ -301,3 +301,45 @@ extension ConsoleFixture {
         return console
     }
 }
+
+@Suite("Console count sessions")
+struct ConsoleCountTests {
+    @Test func givenACountSessionWhenItemsAreScannedAndTypedThenTheVarianceShowsAndPostingMovesTheBooks() async throws {
+        let console = try await ConsoleFixture.make(user: "clerk", width: 100, height: 30)
+        await console.start()
+        await console.type("C")
+        #expect(console.text.contains("Count session"))
+        await console.press(.control("s"))
+        #expect(console.text.contains("Count 1 at MAIN · open · 0/1 counted"))
+        #expect(console.grid.lines.contains { $0.hasPrefix("BOLT-1") && $0.contains(" 100 ") })
+
+        // A scanner: SKU and Enter, twice, counts two; then a typed quantity replaces it.
+        for _ in 0..<2 {
+            await console.type("BOLT-1")
+            await console.press(.enter)
+        }
+        func cells(_ sku: String) -> [Substring] {
+            (console.grid.lines.first { $0.hasPrefix(sku) } ?? "").split(separator: " ")
+        }
+        #expect(cells("BOLT-1").suffix(3) == ["100", "2", "-98"])
+        await console.type("97")
+        await console.press(.enter)
+        #expect(cells("BOLT-1").suffix(3) == ["100", "97", "-3"])
+        // An item the books did not have here is added when scanned.
+        await console.type("NUT-1")
+        await console.press(.enter)
+        #expect(console.text.contains("2/2 counted"))
+
+        await console.press(.control("p"))
+        #expect(console.text.contains("Post count 1"))
+        await console.type("y")
+        #expect(try await console.onHand("BOLT-1", at: "MAIN") == 97)
+        #expect(try await console.onHand("NUT-1", at: "MAIN") == 1)
+        #expect(console.messageLine.contains("count 1 posted: 2 count movements"))
+        let posted = try await console.store.count(1, by: console.admin)
+        #expect(posted.state == .posted)
+        await console.press(.escape)
+        #expect(console.state.inventory.count == nil)
+        #expect(console.text.contains("SKU          NAME"), "\(console.text)")
+    }
+}
