@@ -58,8 +58,8 @@ extension Store {
                 let current = try await position(itemID: try await requireItem(sku: line.sku).id,
                                                  locationID: try await requireLocation(session.location).id)
                 if current.onHand == counted { continue }
-                _ = try await postWithinTransaction(.count(counted: counted, at: session.location), sku: line.sku,
-                                                    reference: "COUNT-\(id)", by: actor)
+                try await postWithinTransaction(.count(counted: counted, at: session.location), sku: line.sku,
+                                                reference: "COUNT-\(id)", by: actor, answer: false)
                 posted += 1
             }
             try await run("UPDATE count_sessions SET state = 'posted', posted_at = \(bind: UTC.seconds(now)) WHERE id = \(bind: id)")

@@ -204,11 +204,11 @@ extension Store {
             return .added
         case .stock(let sku, let location, let quantity):
             if try await alreadyPosted(.receipt, sku: sku, location: location, reference: reference) { return .unchanged }
-            _ = try await postWithinTransaction(.receipt(quantity: quantity, to: location), sku: sku, reference: reference, by: actor)
+            try await postWithinTransaction(.receipt(quantity: quantity, to: location), sku: sku, reference: reference, by: actor, answer: false)
             return .added
         case .count(let sku, let location, let counted):
             if try await alreadyPosted(.count, sku: sku, location: location, reference: reference) { return .unchanged }
-            _ = try await postWithinTransaction(.count(counted: counted, at: location), sku: sku, reference: reference, by: actor)
+            try await postWithinTransaction(.count(counted: counted, at: location), sku: sku, reference: reference, by: actor, answer: false)
             return .added
         }
     }

@@ -117,7 +117,10 @@ extension Store {
     }
 
     /// The body of `post`, for callers already inside a write transaction (an import posts many movements in one).
-    func postWithinTransaction(_ movement: Movement, sku: String, reference: String?, by actor: Actor) async throws -> PostedMovement {
+    /// `answer: false` skips reading the item's stock afterwards (an import posting many movements has no use for it).
+    @discardableResult
+    func postWithinTransaction(_ movement: Movement, sku: String, reference: String?, by actor: Actor,
+                               answer: Bool = true) async throws -> PostedMovement {
             let item = try await requireItem(sku: sku)
             try Ledger.checkItemAccepts(movement.kind, item: item)
             var locations: [String: Location] = [:]
@@ -139,7 +142,8 @@ extension Store {
             try await audit(actor, "movement.\(movement.kind.rawValue)", "item \(item.sku) movement \(entry.id)",
                             before: "on hand " + before.joined(separator: ", "),
                             after: "on hand " + after.joined(separator: ", ") + (reference.map { " ref \($0)" } ?? ""))
-            return PostedMovement(entry: entry, stock: try await stockAnswer(item).visible(to: actor.user))
+            let stock = answer ? try await stockAnswer(item).visible(to: actor.user) : StockAnswer(item: item, lines: [])
+            return PostedMovement(entry: entry, stock: stock)
     }
 
     /// Appends one journal row and applies its effects to the balances (inside a write transaction).
