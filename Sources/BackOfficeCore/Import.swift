@@ -155,6 +155,14 @@ public enum Importing {
                 return try Validate.quantity(number, field: key, allowZero: allowZero)
             }
         }
+        /// An amount's text, checked for its shape only (up to three decimals, not negative): the store reads it in the
+        /// currency it belongs to.
+        func amount(_ key: String) -> String? {
+            check(key) { value throws(Failure) in
+                _ = try Validate.amount(Money.parse(value, currency: "BHD", field: key), field: key)
+                return value
+            }
+        }
         func flag(_ key: String, default fallback: Bool) -> Bool? {
             check(key) { value throws(Failure) in
                 switch value.lowercased() {
@@ -179,8 +187,7 @@ public enum Importing {
             let reorder = text("reorderpoint").map { $0.isEmpty ? 0 : quantity("reorderpoint", allowZero: true) } ?? 0
             let cost = text("cost").flatMap { value -> String? in
                 if value.isEmpty { return nil }
-                _ = check("cost") { value throws(Failure) in try Validate.amount(Money.parse(value, currency: "BHD", field: "cost"), field: "cost") }
-                return value
+                return amount("cost")
             }
             if let sku, let name, let unit, let category, let active, let reorder {
                 record = .item(Item(sku: sku, name: name, unit: unit, category: category, active: active, reorderPoint: reorder), cost: cost)
@@ -204,20 +211,13 @@ public enum Importing {
         case .prices:
             let list = check("pricelist") { value throws(Failure) in try Validate.code(value, field: "price_list").uppercased() }
             let sku = check("sku") { value throws(Failure) in try Validate.code(value, field: "sku") }
-            let price = check("price") { value throws(Failure) in
-                // The shape only (up to three decimals, not negative); the store checks it against the list's currency.
-                _ = try Validate.amount(Money.parse(value, currency: "BHD", field: "price"), field: "price")
-                return value
-            }
+            let price = amount("price")
             let currency = text("currency").flatMap { $0.isEmpty ? nil : $0.uppercased() }
             if let list, let sku, let price { record = .price(list: list, sku: sku, price: price, currency: currency) }
         case .contracts:
             let account = check("account") { value throws(Failure) in try Validate.code(value, field: "account").uppercased() }
             let sku = check("sku") { value throws(Failure) in try Validate.code(value, field: "sku") }
-            let price = check("price") { value throws(Failure) in
-                _ = try Validate.amount(Money.parse(value, currency: "BHD", field: "price"), field: "price")
-                return value
-            }
+            let price = amount("price")
             let minimum = text("minquantity").map { $0.isEmpty ? 1 : quantity("minquantity", allowZero: false) } ?? 1
             func day(_ key: String) -> Day?? {
                 guard let value = text(key), !value.isEmpty else { return .some(nil) }

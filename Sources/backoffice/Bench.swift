@@ -173,3 +173,8 @@ struct Bench: AsyncParsableCommand {
         return usage.ru_maxrss
     }
 }
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

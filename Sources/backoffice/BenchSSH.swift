@@ -107,7 +107,7 @@ enum SSHBench {
             }
         }
         let elapsed = clock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         print(String(format: "exec sessions opened, run and closed: %d in %.2f s, %.1f a second (8 clients at once, %d failed)",
                      total, seconds, Double(total) / seconds, failures))
         _ = try? await store.removeUserKey("sales", fingerprint: key.fingerprint, by: admin)

@@ -71,7 +71,7 @@ struct Export: AsyncParsableCommand {
         }
         if output != nil {
             let elapsed = clock.now - started
-            let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            let seconds = max(0.001, elapsed.seconds)
             FileHandle.standardError.write(Data("exported \(count) \(kind.rawValue) rows in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / seconds)) rows/s)\n".utf8))
         }
     }
@@ -175,7 +175,7 @@ struct Import: AsyncParsableCommand {
         }
         source.endProgress()
         let elapsed = clock.now - started
-        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let seconds = max(0.001, elapsed.seconds)
         let verb = dryRun ? "checked (dry run, nothing written)" : "imported"
         Output.line("\(verb) \(file): \(report.rows) rows, \(report.added) added, \(report.changed) changed, \(report.unchanged) unchanged"
                     + " in \(String(format: "%.2f", seconds)) s (\(Int(Double(report.rows) / seconds)) rows/s)")
@@ -266,7 +266,7 @@ final class ProgressLine: @unchecked Sendable {
         guard enabled, ContinuousClock.now - last > .milliseconds(250) else { return }
         last = ContinuousClock.now
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         var line = "\r\(text)"
         if total > 0, done > 0 {
             let fraction = min(1, Double(done) / Double(total))

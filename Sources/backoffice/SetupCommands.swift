@@ -13,8 +13,7 @@ func buildDemoStore(path: String, admin: String, items: Int, seed: UInt64) async
         let interactive = isatty(STDERR_FILENO) == 1
         try await store.seedDemo(DemoCompany(seed: seed, itemCount: items, now: Date()), by: Actor(user: adminUser, source: .cli)) { done in
             guard interactive else { return }
-            let elapsed = (ContinuousClock.now - started).components
-            let seconds = max(0.001, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+            let seconds = max(0.001, (ContinuousClock.now - started).seconds)
             FileHandle.standardError.write(Data("\rbuilding demo store: \(done)/\(items) items (\(Int(Double(done) / seconds))/s)   ".utf8))
         }
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
