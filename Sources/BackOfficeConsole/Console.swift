@@ -306,13 +306,7 @@ public enum Console {
     }
 
     static func helpSections(for state: ConsoleState) -> [HelpSection] {
-        var order: [String] = []
-        var entries: [String: [HelpEntry]] = [:]
-        for binding in KeyTable.bindings(in: state.pane, for: state.user) {
-            if entries[binding.section] == nil { order.append(binding.section) }
-            entries[binding.section, default: []].append(HelpEntry(keys: binding.keys, description: binding.description))
-        }
-        var sections = order.map { HelpSection($0, entries: entries[$0]!) }
+        var sections = KeyTable.help(in: state.pane, for: state.user)
         sections.append(HelpSection("In forms", entries: [
             HelpEntry(keys: [.tab, .backTab], description: "next / previous field"),
             HelpEntry(keys: [.enter], description: "next field; on the last, submit"),

@@ -159,14 +159,14 @@ public enum KeyTable {
     }
 
     /// The help screen's sections for a pane and user, generated from the table.
-    public static func help(in pane: Pane, for user: User) -> [(section: String, entries: [(keys: String, description: String)])] {
+    public static func help(in pane: Pane, for user: User) -> [HelpSection] {
         var order: [String] = []
-        var sections: [String: [(String, String)]] = [:]
+        var sections: [String: [HelpEntry]] = [:]
         for binding in bindings(in: pane, for: user) {
             if sections[binding.section] == nil { order.append(binding.section) }
-            sections[binding.section, default: []].append((binding.keys.map(\.description).joined(separator: " "), binding.description))
+            sections[binding.section, default: []].append(HelpEntry(keys: binding.keys, description: binding.description))
         }
-        return order.map { ($0, sections[$0]!) }
+        return order.map { HelpSection($0, entries: sections[$0]!) }
     }
 
     /// The short hints on the message line: help first (so it shows on any width), then the pane's own actions.

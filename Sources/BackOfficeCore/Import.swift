@@ -136,9 +136,8 @@ public enum Importing {
             } catch {
                 // The rule's message without the field name and value, which the problem line shows itself.
                 var message = error.message
-                for prefix in ["\(key): ", "\(key.replacingOccurrences(of: "point", with: "_point")): ", "price_list: "] where message.hasPrefix(prefix) {
-                    message.removeFirst(prefix.count)
-                }
+                // Every rule is called with `field: key`, so its message starts with exactly that.
+                if message.hasPrefix("\(key): ") { message.removeFirst(key.count + 2) }
                 if message.hasSuffix(")"), let open = message.lastIndex(of: "("), message[open...].contains("\"") {
                     message.removeSubrange(open...)
                 } else if message.hasPrefix("\""), let end = message.dropFirst().firstIndex(of: "\"") {
@@ -209,7 +208,7 @@ public enum Importing {
                 record = .account(code: code, name: name, manager: manager, backupManager: backup, priceList: list)
             }
         case .prices:
-            let list = check("pricelist") { value throws(Failure) in try Validate.code(value, field: "price_list").uppercased() }
+            let list = check("pricelist") { value throws(Failure) in try Validate.code(value, field: "pricelist").uppercased() }
             let sku = check("sku") { value throws(Failure) in try Validate.code(value, field: "sku") }
             let price = amount("price")
             let currency = text("currency").flatMap { $0.isEmpty ? nil : $0.uppercased() }

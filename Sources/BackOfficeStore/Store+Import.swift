@@ -57,11 +57,12 @@ extension Store {
         struct Outcome: Error { var report: ImportReport; var problems: [ImportProblem] }
         // One transaction of a million rows touches far more pages than SQLite's default cache holds; spilling them
         // to the log over and over made a million-item import take minutes. A larger cache for the import only.
-        try await execute("PRAGMA cache_size = -262144")
-        try await execute("PRAGMA temp_store = MEMORY")
-        defer { Task { try? await self.execute("PRAGMA cache_size = -2000") } }
+        try await exclusive {
+            try await execute("PRAGMA cache_size = -262144")
+            try await execute("PRAGMA temp_store = MEMORY")
+        }
         do {
-            return try await write { () async throws -> ImportReport in
+            let report = try await write { () async throws -> ImportReport in
                 var report = ImportReport(dryRun: dryRun)
                 var problems: [ImportProblem] = []
                 try await execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT PRIMARY KEY, line INTEGER NOT NULL)")
@@ -106,10 +107,21 @@ extension Store {
                                 after: "\(report.rows) rows: \(report.added) added, \(report.changed) changed, \(report.unchanged) unchanged")
                 return report
             }
+            try await restoreCacheSize()
+            return report
         } catch let outcome as Outcome {
+            try await restoreCacheSize()
             if !outcome.problems.isEmpty { throw ImportRejected(problems: outcome.problems.sorted { $0.line < $1.line }, file: file) }
             return outcome.report
+        } catch {
+            try? await restoreCacheSize()
+            throw error
         }
+    }
+
+    /// Back to SQLite's default page cache after an import.
+    private func restoreCacheSize() async throws {
+        try await exclusive { try await execute("PRAGMA cache_size = -2000") }
     }
 
     enum ImportChange { case added, changed, unchanged }
@@ -117,29 +129,9 @@ extension Store {
     /// Applies one row inside the import's transaction.
     func apply(_ record: ImportRecord, reference: String, currency: String, actor: Actor) async throws -> ImportChange {
         switch record {
-        case .item(let item, let costText):
-            let cost = try costText.map { try Money.parse($0, currency: currency, field: "cost") }
-            let existing = try await findItem(sku: item.sku)
-            guard let existing else {
-                try await run("""
-                    INSERT INTO items (sku, name, uom, category, active, cost, cost_currency, reorder_point)
-                    VALUES (\(bind: item.sku), \(bind: item.name), \(bind: item.unit), \(bind: item.category), \(bind: item.active ? 1 : 0),
-                            \(bind: cost?.minorUnits), \(bind: cost?.currency), \(bind: item.reorderPoint))
-                    """)
-                return .added
-            }
-            let same = existing.name == item.name && existing.unit == item.unit && existing.category == item.category
-                && existing.active == item.active && existing.reorderPoint == item.reorderPoint
-                && (costText == nil || existing.cost == cost)
-            if same { return .unchanged }
-            try await run("""
-                UPDATE items SET name = \(bind: item.name), uom = \(bind: item.unit), category = \(bind: item.category),
-                    active = \(bind: item.active ? 1 : 0), reorder_point = \(bind: item.reorderPoint),
-                    cost = \(bind: costText == nil ? existing.cost?.minorUnits : cost?.minorUnits),
-                    cost_currency = \(bind: costText == nil ? existing.cost?.currency : cost?.currency)
-                WHERE id = \(bind: existing.id)
-                """)
-            return .changed
+        case .item:
+            // Items never come here: `importRecords` hands them to `applyItems` a batch at a time.
+            preconditionFailure("item rows are applied in batches")
         case .location(let location):
             guard let existing = try await row("SELECT * FROM locations WHERE code = \(bind: location.code)") else {
                 try await run("INSERT INTO locations (code, name, sellable) VALUES (\(bind: location.code), \(bind: location.name), \(bind: location.sellable ? 1 : 0))")

@@ -50,7 +50,7 @@ struct KeyTableTests {
         let listed = help.flatMap(\.entries).map(\.description)
         #expect(listed.count == KeyTable.bindings(in: .queue, for: manager).count)
         #expect(listed.contains("claim"))
-        #expect(help.first?.section == "Everywhere")
+        #expect(help.first?.title == "Everywhere")
         #expect(!KeyTable.help(in: .queue, for: sales).flatMap(\.entries).map(\.description).contains("claim"))
     }
 }

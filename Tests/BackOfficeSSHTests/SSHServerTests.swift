@@ -294,7 +294,7 @@ extension SSHServerTests {
         try tmux.run(["resize-window", "-t", "ssh", "-x", "120", "-y", "30"])
         let wide = try tmux.waitForScreen(target: "ssh") { $0.count >= 30 && $0[29].hasPrefix(" sales (sales)") }
         #expect(wide.count >= 30, "\(wide.joined(separator: "\n"))")
-        #expect(wide.contains { $0.contains("┌─") && TextWidthProbe.columns($0) > 100 })
+        #expect(wide.contains { $0.contains("┌─") && $0.count > 100 })
 
         try tmux.run(["send-keys", "-t", "ssh", "q"])
         let after = try tmux.waitForScreen(target: "ssh") { $0.contains { $0.hasPrefix("SSH-EXIT=") } }
@@ -322,9 +322,4 @@ extension SSHServerTests {
         #expect(console.status == 64)
         #expect(console.stderr.contains("must be a terminal"))
     }
-}
-
-/// Display columns of a captured line (box characters are one column each).
-enum TextWidthProbe {
-    static func columns(_ line: String) -> Int { line.count }
 }
