@@ -64,6 +64,18 @@ public enum ImportRecord: Sendable, Hashable {
         }
     }
 
+    /// The key as the file wrote it, for messages about it.
+    public var keyValue: String {
+        switch self {
+        case .item(let item, _): item.sku
+        case .location(let location): location.code
+        case .account(let code, _, _, _, _): code
+        case .price(let list, let sku, _, _): "\(sku) in \(list)"
+        case .contract: key
+        case .stock(let sku, let location, _), .count(let sku, let location, _): "\(sku) at \(location)"
+        }
+    }
+
     /// The column that holds the key, for messages about it.
     public var keyColumn: String {
         switch self {

@@ -7,19 +7,38 @@ import SQLiteNIO
 extension Store {
     /// Appends an audit entry chained to the previous one. Call inside a write transaction.
     func audit(_ actor: Actor?, _ action: String, _ entity: String, before: String? = nil, after: String? = nil) async throws {
+        try await audit(actor, [AuditNote(action: action, entity: entity, before: before, after: after)])
+    }
+
+    /// What one audit entry says; `audit(_:_:)` chains and writes many at once.
+    struct AuditNote {
+        var action: String
+        var entity: String
+        var before: String?
+        var after: String?
+    }
+
+    /// Appends audit entries in order, each chained to the one before, a statement per few thousand (an import
+    /// posting a million movements audits each of them). Call inside a write transaction.
+    func audit(_ actor: Actor?, _ notes: [AuditNote]) async throws {
+        guard !notes.isEmpty else { return }
         let last = try await connection.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").first
-        let sequence = Int64(last?.column("seq")?.integer ?? 0) + 1
-        let previous = last?.column("hash")?.string ?? AuditEntry.genesisHash
+        var sequence = Int64(last?.column("seq")?.integer ?? 0)
+        var previous = last?.column("hash")?.string ?? AuditEntry.genesisHash
         let at = UTC.seconds(now)
         let who = actor?.auditName ?? "system"
         let source = actor?.auditSource ?? "cli"
-        let hash = Store.chainHash(sequence: sequence, at: at, actor: who, source: source, action: action, entity: entity,
-                                   before: before, after: after, previousHash: previous)
-        _ = try await connection.query("""
-            INSERT INTO audit (seq, at, actor, source, action, entity, before, after, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.integer(Int(sequence)), .integer(Int(at)), .text(who), .text(source), .text(action), .text(entity),
-                  before.map { .text($0) } ?? .null, after.map { .text($0) } ?? .null, .text(previous), .text(hash)])
+        var values: [[SQLiteData]] = []
+        values.reserveCapacity(notes.count)
+        for note in notes {
+            sequence += 1
+            let hash = Store.chainHash(sequence: sequence, at: at, actor: who, source: source, action: note.action, entity: note.entity,
+                                       before: note.before, after: note.after, previousHash: previous)
+            values.append([.integer(Int(sequence)), .integer(Int(at)), .text(who), .text(source), .text(note.action), .text(note.entity),
+                           note.before.map { .text($0) } ?? .null, note.after.map { .text($0) } ?? .null, .text(previous), .text(hash)])
+            previous = hash
+        }
+        try await bulkInsert("audit", ["seq", "at", "actor", "source", "action", "entity", "before", "after", "prev_hash", "hash"], values)
     }
 
     static func chainHash(sequence: Int64, at: Int64, actor: String, source: String, action: String, entity: String,

@@ -71,33 +71,35 @@ extension Store {
                 while let batch = try next() {
                     problems += batch.problems
                     report.rows += batch.records.count + Set(batch.problems.map(\.line)).count
-                    if kind == .items {
-                        // Items come in batches of statements, not a few statements a row: a million-row item master
-                        // is the import that has to be fast.
+                    switch kind {
+                    case .items:
+                        // Items, stock and counts come in batches of statements, not a few statements a row: a
+                        // million-row item master or opening stock is what has to be fast.
                         let outcome = try await applyItems(batch.records, file: file, currency: currency)
                         problems += outcome.problems
                         report.added += outcome.added
                         report.changed += outcome.changed
                         report.unchanged += outcome.unchanged
-                        continue
-                    }
-                    for (line, record) in batch.records {
-                        let first = try await connection.query(
-                            "INSERT INTO import_keys (key, line) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET key = key RETURNING line",
-                            [.text(record.key), .integer(line)]).first?.column("line")?.integer ?? line
-                        if first != line {
-                            problems.append(ImportProblem(file: file, line: line, column: record.keyColumn,
-                                                          problem: "duplicate key, also on line \(first)", value: record.key))
-                            continue
-                        }
-                        do {
-                            switch try await apply(record, reference: reference, currency: currency, actor: actor) {
-                            case .added: report.added += 1
-                            case .changed: report.changed += 1
-                            case .unchanged: report.unchanged += 1
+                    case .stock, .counts:
+                        // Once a problem is found the file is refused: the rest is checked, not written.
+                        let outcome = try await applyMovements(batch.records, file: file, reference: reference, by: actor,
+                                                               write: !dryRun && problems.isEmpty)
+                        problems += outcome.problems
+                        report.added += outcome.added
+                        report.unchanged += outcome.unchanged
+                    case .locations, .accounts, .prices, .contracts:
+                        let claim = try await claimKeys(batch.records, file: file)
+                        problems += claim.problems
+                        for (line, record) in claim.fresh {
+                            do {
+                                switch try await apply(record, reference: reference, currency: currency, actor: actor) {
+                                case .added: report.added += 1
+                                case .changed: report.changed += 1
+                                case .unchanged: report.unchanged += 1
+                                }
+                            } catch let failure as any BackOfficeFailure {
+                                problems.append(ImportProblem(file: file, line: line, column: nil, problem: failure.message, value: nil))
                             }
-                        } catch let failure as any BackOfficeFailure {
-                            problems.append(ImportProblem(file: file, line: line, column: nil, problem: failure.message, value: nil))
                         }
                     }
                 }
@@ -194,23 +196,9 @@ extension Store {
             }
             _ = try await insertContract(contract, price: text, actor: nil)
             return .added
-        case .stock(let sku, let location, let quantity):
-            if try await alreadyPosted(.receipt, sku: sku, location: location, reference: reference) { return .unchanged }
-            try await postWithinTransaction(.receipt(quantity: quantity, to: location), sku: sku, reference: reference, by: actor, answer: false)
-            return .added
-        case .count(let sku, let location, let counted):
-            if try await alreadyPosted(.count, sku: sku, location: location, reference: reference) { return .unchanged }
-            try await postWithinTransaction(.count(counted: counted, at: location), sku: sku, reference: reference, by: actor, answer: false)
-            return .added
+        case .stock, .count:
+            // Stock and counts never come here: `importRecords` posts them a batch at a time.
+            preconditionFailure("stock and count rows are posted in batches")
         }
-    }
-
-    /// Whether this file already posted this kind of movement for the item at the location.
-    private func alreadyPosted(_ kind: MovementKind, sku: String, location: String, reference: String) async throws -> Bool {
-        try await row("""
-            SELECT 1 FROM movements m JOIN items i ON i.id = m.item_id JOIN locations l ON l.id = m.location_id
-            WHERE i.sku = \(bind: sku) AND l.code = \(bind: location) AND m.kind = \(bind: kind.rawValue) AND m.ref = \(bind: reference)
-            LIMIT 1
-            """) != nil
     }
 }

@@ -9,16 +9,11 @@ extension Store {
     /// batch rather than a few statements a row.
     func applyItems(_ records: [(line: Int, record: ImportRecord)], file: String, currency: String) async throws
         -> (problems: [ImportProblem], added: Int, changed: Int, unchanged: Int) {
-        var problems: [ImportProblem] = []
+        let claim = try await claimKeys(records, file: file)
+        var problems = claim.problems
         var rows: [(line: Int, item: Item, cost: Money?, costGiven: Bool)] = []
-        var seen: [String: Int] = [:]
-        for (line, record) in records {
+        for (line, record) in claim.fresh {
             guard case .item(let item, let costText) = record else { continue }
-            if let first = seen[record.key] {
-                problems.append(ImportProblem(file: file, line: line, column: "sku", problem: "duplicate key, also on line \(first)", value: item.sku))
-                continue
-            }
-            seen[record.key] = line
             do {
                 rows.append((line, item, try costText.map { try Money.parse($0, currency: currency, field: "cost") }, costText != nil))
             } catch let failure as any BackOfficeFailure {
@@ -26,43 +21,8 @@ extension Store {
             }
         }
         guard !rows.isEmpty else { return (problems, 0, 0, 0) }
-        // Keys an earlier batch of this file already had come back as repeats.
-        var fresh = Set<String>()
-        var earlier: [String: Int] = [:]
-        for start in stride(from: 0, to: rows.count, by: 900) {
-            let slice = rows[start..<min(rows.count, start + 900)]
-            let inserted = try await connection.query(
-                "INSERT INTO import_keys (key, line) VALUES \(Array(repeating: "(?, ?)", count: slice.count).joined(separator: ",")) "
-                    + "ON CONFLICT (key) DO NOTHING RETURNING key",
-                slice.flatMap { [SQLiteData.text($0.item.sku.uppercased()), .integer($0.line)] })
-            fresh.formUnion(inserted.compactMap { $0.column("key")?.string })
-        }
-        let repeated = rows.filter { !fresh.contains($0.item.sku.uppercased()) }
-        for start in stride(from: 0, to: repeated.count, by: 900) {
-            let slice = repeated[start..<min(repeated.count, start + 900)]
-            for row in try await connection.query(
-                "SELECT key, line FROM import_keys WHERE key IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))",
-                slice.map { .text($0.item.sku.uppercased()) }) {
-                earlier[row.column("key")?.string ?? ""] = row.column("line")?.integer
-            }
-        }
-        for row in repeated {
-            problems.append(ImportProblem(file: file, line: row.line, column: "sku",
-                                          problem: "duplicate key, also on line \(earlier[row.item.sku.uppercased()] ?? 0)", value: row.item.sku))
-        }
-        rows.removeAll { !fresh.contains($0.item.sku.uppercased()) }
 
-        var existing: [String: Item] = [:]
-        for start in stride(from: 0, to: rows.count, by: 900) {
-            let slice = rows[start..<min(rows.count, start + 900)]
-            let found = try await connection.query(
-                "SELECT \(Store.itemColumns) FROM items i WHERE i.sku IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))",
-                slice.map { .text($0.item.sku) })
-            for row in found {
-                let item = try Store.item(row)
-                existing[item.sku.uppercased()] = item
-            }
-        }
+        let existing = try await items(skus: rows.map(\.item.sku))
         var added: [[SQLiteData]] = []
         var changed = 0, unchanged = 0
         for row in rows {
@@ -89,5 +49,67 @@ extension Store {
         }
         try await bulkInsert("items", ["sku", "name", "uom", "category", "active", "cost", "cost_currency", "reorder_point"], added)
         return (problems, added.count, changed, unchanged)
+    }
+
+    /// The items with these SKUs, by upper-cased SKU, a statement per 900.
+    func items(skus: [String]) async throws -> [String: Item] {
+        var found: [String: Item] = [:]
+        for slice in skus.chunks(of: 900) {
+            for row in try await connection.query(
+                "SELECT \(Store.itemColumns) FROM items i WHERE i.sku IN (\(Store.marks(slice.count)))",
+                slice.map { .text($0) }) {
+                let item = try Store.item(row)
+                found[item.sku.uppercased()] = item
+            }
+        }
+        return found
+    }
+
+    /// Claims each row's key for this import in the temporary table `import_keys`, a statement per 900 keys: gives
+    /// back the rows whose key no earlier row of the file had, and a problem for every repeat naming the line that had
+    /// it first.
+    func claimKeys(_ records: [(line: Int, record: ImportRecord)], file: String) async throws
+        -> (fresh: [(line: Int, record: ImportRecord)], problems: [ImportProblem]) {
+        var problems: [ImportProblem] = []
+        var firstLine: [String: Int] = [:]
+        var rows: [(line: Int, record: ImportRecord)] = []
+        for (line, record) in records {
+            if let first = firstLine[record.key] {
+                problems.append(ImportProblem(file: file, line: line, column: record.keyColumn,
+                                              problem: "duplicate key, also on line \(first)", value: record.keyValue))
+                continue
+            }
+            firstLine[record.key] = line
+            rows.append((line, record))
+        }
+        var claimed = Set<String>()
+        for slice in rows.chunks(of: 900) {
+            let inserted = try await connection.query(
+                "INSERT INTO import_keys (key, line) VALUES \(Store.marks(slice.count, "(?, ?)")) "
+                    + "ON CONFLICT (key) DO NOTHING RETURNING key",
+                slice.flatMap { [SQLiteData.text($0.record.key), .integer($0.line)] })
+            claimed.formUnion(inserted.compactMap { $0.column("key")?.string })
+        }
+        let repeated = rows.filter { !claimed.contains($0.record.key) }
+        var earlier: [String: Int] = [:]
+        for slice in repeated.chunks(of: 900) {
+            for row in try await connection.query(
+                "SELECT key, line FROM import_keys WHERE key IN (\(Store.marks(slice.count)))",
+                slice.map { .text($0.record.key) }) {
+                earlier[row.column("key")?.string ?? ""] = row.column("line")?.integer
+            }
+        }
+        for (line, record) in repeated {
+            problems.append(ImportProblem(file: file, line: line, column: record.keyColumn,
+                                          problem: "duplicate key, also on line \(earlier[record.key] ?? 0)", value: record.keyValue))
+        }
+        return (rows.filter { claimed.contains($0.record.key) }, problems)
+    }
+}
+
+extension Array {
+    /// The array in consecutive slices of at most `size` elements (statements bind at most so many values).
+    func chunks(of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min(count, $0 + size)] }
     }
 }

@@ -137,13 +137,21 @@ extension Store {
             if case let .receipt(quantity, to) = movement, let reference, let location = locations[to.lowercased()] {
                 try await receiveAgainstExpected(quantity, reference: reference, item: item, location: location)
             }
-            let before = effects.map { "\($0.location.uppercased()) \(positions[$0.location.lowercased()]?.onHand ?? 0)" }
-            let after = effects.map { "\($0.location.uppercased()) \((positions[$0.location.lowercased()]?.onHand ?? 0) + $0.delta)" }
-            try await audit(actor, "movement.\(movement.kind.rawValue)", "item \(item.sku) movement \(entry.id)",
-                            before: "on hand " + before.joined(separator: ", "),
-                            after: "on hand " + after.joined(separator: ", ") + (reference.map { " ref \($0)" } ?? ""))
+            try await audit(actor, [Store.movementNote(movement.kind, sku: item.sku, id: entry.id, effects: effects, reference: reference) {
+                positions[$0.lowercased()]?.onHand ?? 0
+            }])
             let stock = answer ? try await stockAnswer(item).visible(to: actor.user) : StockAnswer(item: item, lines: [])
             return PostedMovement(entry: entry, stock: stock)
+    }
+
+    /// The audit entry of a posted movement: on hand before and after at each location it touched.
+    static func movementNote(_ kind: MovementKind, sku: String, id: Int64, effects: [LedgerEffect], reference: String?,
+                             onHand: (String) -> Int) -> AuditNote {
+        let before = effects.map { "\($0.location.uppercased()) \(onHand($0.location))" }
+        let after = effects.map { "\($0.location.uppercased()) \(onHand($0.location) + $0.delta)" }
+        return AuditNote(action: "movement.\(kind.rawValue)", entity: "item \(sku) movement \(id)",
+                         before: "on hand " + before.joined(separator: ", "),
+                         after: "on hand " + after.joined(separator: ", ") + (reference.map { " ref \($0)" } ?? ""))
     }
 
     /// Appends one journal row and applies its effects to the balances (inside a write transaction).
@@ -191,7 +199,8 @@ extension Store {
         }
     }
 
-    private func receiveAgainstExpected(_ quantity: Int, reference: String, item: Item, location: Location) async throws {
+    /// Takes a receipt off the expected receipts of the item there, the matching reference first.
+    func receiveAgainstExpected(_ quantity: Int, reference: String, item: Item, location: Location) async throws {
         let open = try await rows("""
             SELECT x.id, x.quantity, x.due, x.ref FROM incoming x
             WHERE x.item_id = \(bind: item.id) AND x.location_id = \(bind: location.id) AND x.quantity > 0

@@ -190,18 +190,29 @@ public actor Store {
         Int64(try await connection.lastAutoincrementID())
     }
 
-    /// Inserts many rows in one statement per chunk; for seeding and imports.
-    func bulkInsert(_ table: String, _ columns: [String], _ values: [[SQLiteData]], orIgnore: Bool = false) async throws {
-        let perRow = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+    /// `count` placeholders for a statement, comma-separated: "?,?,?" or, for rows, "(?, ?),(?, ?)".
+    static func marks(_ count: Int, _ each: String = "?") -> String {
+        Array(repeating: each, count: count).joined(separator: ",")
+    }
+
+    /// Inserts many rows in one statement per chunk; for seeding and imports. With `returning`, the rows the
+    /// statements' RETURNING clause gave back (the new ids, say).
+    @discardableResult
+    func bulkInsert(_ table: String, _ columns: [String], _ values: [[SQLiteData]], orIgnore: Bool = false,
+                    returning: String? = nil) async throws -> [SQLiteRow] {
+        let perRow = "(" + Store.marks(columns.count) + ")"
         let chunk = max(1, 30_000 / columns.count)
         var start = 0
+        var returned: [SQLiteRow] = []
         while start < values.count {
             let slice = values[start..<min(values.count, start + chunk)]
             let text = "INSERT \(orIgnore ? "OR IGNORE " : "")INTO \(table) (\(columns.joined(separator: ","))) VALUES "
-                + Array(repeating: perRow, count: slice.count).joined(separator: ",")
-            _ = try await connection.query(text, slice.flatMap { $0 })
+                + Store.marks(slice.count, perRow)
+                + (returning.map { " RETURNING \($0)" } ?? "")
+            returned += try await connection.query(text, slice.flatMap { $0 })
             start += chunk
         }
+        return returned
     }
 
     /// Set while replaying history with its own timestamps (the demo company's past requests).
