@@ -68,6 +68,7 @@ extension Store {
                 try await execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT PRIMARY KEY, line INTEGER NOT NULL)")
                 try await execute("DELETE FROM import_keys")
                 let currency = try await defaultPriceList().currency
+                let indexing = kind == .items ? try await suspendItemIndexing() : nil
                 while let batch = try next() {
                     problems += batch.problems
                     report.rows += batch.records.count + Set(batch.problems.map(\.line)).count
@@ -105,6 +106,7 @@ extension Store {
                 }
                 // A problem, or a dry run: throwing rolls the whole transaction back.
                 guard problems.isEmpty, !dryRun else { throw Outcome(report: report, problems: problems) }
+                if let indexing { try await resumeItemIndexing(indexing) }
                 try await audit(actor, "import.\(kind.rawValue)", "file \(reference)",
                                 after: "\(report.rows) rows: \(report.added) added, \(report.changed) changed, \(report.unchanged) unchanged")
                 return report

@@ -33,8 +33,8 @@ enum SSHBench {
         let server = Process()
         server.executableURL = URL(fileURLWithPath: ServeSSH.executablePath)
         server.arguments = ["serve-ssh", "--db", path, "--listen", "127.0.0.1:0", "--host-key", folder + "/host_key", "--max-sessions", "200"]
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: err, contents: nil)
         server.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         server.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         try server.run()

@@ -6,7 +6,7 @@ import Testing
 
 /// Opening stock and counts posted a batch at a time: the same ledger, balances and audit trail as posting each
 /// movement alone, across batch boundaries.
-@Suite("Importing stock and counts")
+@Suite("Importing in batches")
 struct ImportMovementTests {
     /// Hands an import its rows in batches, as the CSV reader does.
     final class Batches: @unchecked Sendable {
@@ -125,5 +125,21 @@ struct ImportMovementTests {
         _ = try await load(.stock, [.stock(sku: "IMV-0009", location: "MAIN", quantity: 20)], file: "opening.csv", in: fixture)
         let open = try await fixture.store.expectedReceipts(sku: "IMV-0009", by: fixture.clerk)
         #expect(open.map(\.quantity) == [10])
+    }
+
+    @Test func givenAnItemImportWhenItLandsOrIsRefusedThenSearchFindsExactlyTheItemsThatLanded() async throws {
+        let fixture = try await fixtureWithItems()
+        // The thousand items imported by the fixture are found by search, by SKU and by a word of the name.
+        #expect(try await fixture.store.search("IMV-0123", by: fixture.clerk).map(\.sku) == ["IMV-0123"])
+        #expect(try await fixture.store.search("Item", limit: 2_000, by: fixture.clerk).count == 1_000)
+        // A refused import and a dry run leave nothing in the index.
+        let refused = [ImportRecord.item(Item(sku: "ZZ-1", name: "Zebra clamp"), cost: nil), .item(Item(sku: "ZZ-1", name: "Again"), cost: nil)]
+        _ = try await rejection(.items, refused, file: "items.csv", in: fixture)
+        _ = try await load(.items, [.item(Item(sku: "ZZ-2", name: "Zebra hook"), cost: nil)], file: "items.csv", in: fixture, dryRun: true)
+        #expect(try await fixture.store.search("Zebra", by: fixture.clerk).isEmpty)
+        // The row-at-a-time index upkeep is back after an import: an item added alone is found.
+        _ = try await fixture.store.addItem(Item(sku: "ZZ-3", name: "Zebra strap"), listPrice: nil, by: fixture.admin)
+        #expect(try await fixture.store.search("Zebra", by: fixture.clerk).map(\.sku) == ["ZZ-3"])
+        #expect(try await fixture.store.verify(by: fixture.admin).ok)
     }
 }
