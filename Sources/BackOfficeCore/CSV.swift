@@ -73,10 +73,10 @@ public enum CSV {
             var quoted = false
             var afterQuote = false
             func finish(_ bytes: [UInt8]) throws -> String {
+                if bytes.contains(0) { throw SyntaxError(line: start, problem: "a NUL byte (a binary file?)") }
                 guard let text = String(validating: bytes, as: UTF8.self) else {
                     throw SyntaxError(line: start, problem: "not UTF-8 text (a binary file, or another encoding)")
                 }
-                if text.contains("\0") { throw SyntaxError(line: start, problem: "a NUL byte (a binary file?)") }
                 return text
             }
             while true {
@@ -103,7 +103,7 @@ public enum CSV {
                 switch byte {
                 case delimiter:
                     fields.append(try finish(field))
-                    field = []
+                    field.removeAll(keepingCapacity: true)
                     afterQuote = false
                 case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
                     if byte == UInt8(ascii: "\r"), try peek() == UInt8(ascii: "\n") { _ = try next() }
@@ -132,7 +132,11 @@ public enum CSV {
         if !number, let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             value = "'" + value
         }
-        if value.contains(delimiter) || value.contains("\"") || value.contains("\n") || value.contains("\r") {
+        let separator = delimiter.asciiValue
+        let needsQuotes = value.utf8.contains { byte in
+            byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == separator
+        } || (separator == nil && value.contains(delimiter))
+        if needsQuotes {
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return value

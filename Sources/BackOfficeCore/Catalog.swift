@@ -90,10 +90,16 @@ public struct PriceList: Hashable, Sendable, Codable {
 public enum Validate {
     /// A code (SKU, location, account, price list): 1–40 characters of letters, digits, `-`, `_`, `.`, `/`.
     public static func code(_ value: String, field: String) throws(Failure) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = value.trimmingSpaces
         guard !trimmed.isEmpty else { throw Failure.invalid(field, value, "must not be empty") }
         guard trimmed.count <= 40 else { throw Failure.invalid(field, value, "longer than 40 characters") }
-        guard trimmed.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_./".unicodeScalars.contains($0)) }) else {
+        guard trimmed.utf8.allSatisfy({ byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"): true
+            default: false
+            }
+        }) else {
             throw Failure.invalid(field, value, "use letters, digits, - _ . / only")
         }
         return trimmed
@@ -101,10 +107,10 @@ public enum Validate {
 
     /// A human-readable name: not empty, no control characters, at most 200 characters.
     public static func name(_ value: String, field: String) throws(Failure) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = value.trimmingSpaces
         guard !trimmed.isEmpty else { throw Failure.invalid(field, value, "must not be empty") }
         guard trimmed.count <= 200 else { throw Failure.invalid(field, value, "longer than 200 characters") }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !trimmed.unicodeScalars.contains(where: \.isControl) else {
             throw Failure.invalid(field, value, "contains control characters")
         }
         return trimmed
@@ -112,8 +118,8 @@ public enum Validate {
 
     /// A category path: names separated by `/`, no empty segments. Surrounding spaces of segments are dropped.
     public static func category(_ value: String) throws(Failure) -> String {
-        if value.trimmingCharacters(in: .whitespaces).isEmpty { return "" }
-        let segments = value.split(separator: "/", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if value.trimmingSpaces.isEmpty { return "" }
+        let segments = value.split(separator: "/", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
         guard !segments.contains(where: \.isEmpty) else { throw Failure.invalid("category", value, "has an empty segment") }
         for segment in segments { _ = try name(segment, field: "category") }
         return segments.joined(separator: "/")
@@ -137,7 +143,7 @@ public enum Validate {
 
     /// A movement's reference (purchase order, sales order, ticket): at most 100 characters, no control characters.
     public static func reference(_ value: String?) throws(Failure) -> String? {
-        guard let trimmed = value?.trimmingCharacters(in: .whitespaces), !trimmed.isEmpty else { return nil }
+        guard let trimmed = value?.trimmingSpaces, !trimmed.isEmpty else { return nil }
         guard trimmed.count <= 100 else { throw Failure.invalid("ref", String(trimmed.prefix(20)) + "…", "longer than 100 characters") }
         return try name(trimmed, field: "ref")
     }

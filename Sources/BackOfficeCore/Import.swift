@@ -136,7 +136,9 @@ public enum Importing {
             guard let index = columns[key] else { return nil }
             // A line break inside a spreadsheet cell reads as a space: no name or code may hold one.
             let raw = index < fields.count ? fields[index] : ""
-            return raw.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+            // Every line break is a byte 0x0A–0x0D or outside ASCII (NEL, LS, PS): most cells have neither.
+            guard raw.utf8.contains(where: { (0x0A...0x0D).contains($0) || $0 >= 0x80 }) else { return raw.trimmingSpaces }
+            return raw.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingSpaces
         }
         func name(_ key: String) -> String {
             columns[key].flatMap { $0 < header.count ? header[$0] : nil } ?? key
@@ -155,7 +157,7 @@ public enum Importing {
                 } else if message.hasPrefix("\""), let end = message.dropFirst().firstIndex(of: "\"") {
                     message.removeSubrange(...end)
                 }
-                message = message.trimmingCharacters(in: .whitespaces)
+                message = message.trimmingSpaces
                 problems.append(ImportProblem(file: file, line: line, column: name(key), problem: message, value: value))
                 return nil
             }

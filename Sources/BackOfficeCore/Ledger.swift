@@ -256,7 +256,7 @@ extension ExpectedReceipt {
     /// purchase order), the received quantity is taken off what is still expected, earliest due first.
     /// Returns the new remaining quantity of each expected receipt it touched.
     public static func receiving(_ quantity: Int, reference: String, against open: [ExpectedReceipt]) -> [(id: Int64, remaining: Int)] {
-        let ref = reference.trimmingCharacters(in: .whitespaces).lowercased()
+        let ref = reference.trimmingSpaces.lowercased()
         guard !ref.isEmpty else { return [] }
         var left = quantity
         var result: [(Int64, Int)] = []

@@ -32,18 +32,18 @@ public struct Money: Hashable, Sendable, Comparable, Codable {
     /// Parses a decimal amount such as `12.34`, `12`, `-0.5` in the currency's major units.
     /// Refuses more fraction digits than the currency has, thousands separators, exponents and anything else.
     public static func parse(_ text: String, currency: String, field: String = "amount") throws(Failure) -> Money {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces
         let exponent = exponent(of: currency)
         var digits = Substring(trimmed)
         var negative = false
         if digits.first == "-" { negative = true; digits = digits.dropFirst() } else if digits.first == "+" { digits = digits.dropFirst() }
         let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
         guard !digits.isEmpty, parts.count <= 2,
-              let whole = parts.first, !whole.isEmpty, whole.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+              let whole = parts.first, !whole.isEmpty, whole.utf8.allSatisfy(Money.isDigit) else {
             throw Failure.invalid(field, text, "not an amount; write it like 12.34")
         }
         var fraction = parts.count == 2 ? parts[1] : ""
-        guard fraction.allSatisfy({ $0.isASCII && $0.isNumber }), parts.count == 1 || !fraction.isEmpty else {
+        guard fraction.utf8.allSatisfy(Money.isDigit), parts.count == 1 || !fraction.isEmpty else {
             throw Failure.invalid(field, text, "not an amount; write it like 12.34")
         }
         guard fraction.count <= exponent else {
@@ -55,6 +55,8 @@ public struct Money: Hashable, Sendable, Comparable, Codable {
         }
         return Money(minorUnits: negative ? -value : value, currency: currency.uppercased())
     }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 
     /// The amount as a plain decimal string in major units (`12.30`), the form JSON and CSV carry.
     public var decimalString: String {
@@ -121,7 +123,7 @@ public struct Percent: Hashable, Sendable, Codable, CustomStringConvertible {
     public init(_ value: Decimal) { self.value = value }
 
     public static func parse(_ text: String, field: String = "percent", range: ClosedRange<Decimal> = 0...100) throws(Failure) -> Percent {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%", with: "")
+        let trimmed = text.trimmingSpaces.replacingOccurrences(of: "%", with: "")
         // Digits with at most one decimal point and an optional leading minus: nothing that Decimal would half-read.
         let unsigned = trimmed.hasPrefix("-") ? trimmed.dropFirst() : Substring(trimmed)
         let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
