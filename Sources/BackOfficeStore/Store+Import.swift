@@ -56,9 +56,10 @@ extension Store {
         let reference = String((file as NSString).lastPathComponent.prefix(60))
         struct Outcome: Error { var report: ImportReport; var problems: [ImportProblem] }
         // One transaction of a million rows touches far more pages than SQLite's default cache holds; spilling them
-        // to the log over and over made a million-item import take minutes. A larger cache for the import only.
+        // to the log over and over made a million-item import take minutes. A larger cache for the import only: 64 MiB
+        // imports a million items as fast as 256 MiB did (54 s against 56 s) with a peak of 226 MiB instead of 612.
         try await exclusive {
-            try await execute("PRAGMA cache_size = -262144")
+            try await execute("PRAGMA cache_size = -65536")
             try await execute("PRAGMA temp_store = MEMORY")
         }
         do {
