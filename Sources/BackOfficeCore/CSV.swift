@@ -3,9 +3,11 @@ import Foundation
 /// CSV as spreadsheets write it (RFC 4180): read a record at a time from a byte stream, written with the quoting a
 /// spreadsheet expects and formulas defanged.
 ///
-/// Written here rather than taken from yaslab/CSV.swift: importing needs the line each record starts on (a quoted
-/// field may hold newlines), a refusal of a quote left open at the end of the file (a truncated export), and strict
-/// UTF-8, so that a binary file is refused rather than read as garbage — the package gives none of the three.
+/// Written here rather than taken from yaslab/CSV.swift 2.5.2 (the version this machine has): importing must name the
+/// line each record starts on (a quoted field may hold line breaks) and refuse a quote left open at the end of the
+/// file (a truncated export) and text after a closing quote. That reader counts rows, not lines, ends an open quote
+/// at the end of the file silently, keeps stray text after a quote, and reports bad UTF-8 through a property with no
+/// position; it also decodes a scalar at a time through an `AnyIterator`, slow for a million rows.
 public enum CSV {
     /// A problem in the file itself, with the line it is on.
     public struct SyntaxError: Error, Equatable, Sendable {
