@@ -19,6 +19,8 @@ struct Bench: AsyncParsableCommand {
     var console = false
     @Flag(help: "Measure the SSH server instead, with the OpenSSH client: exec answers, first frame, memory, sessions a second.")
     var ssh = false
+    @Flag(help: "Measure imports and exports instead: --items rows per file, each import and export its own process, on a new store.")
+    var data = false
 
     func validate() throws {
         guard (1...5_000_000).contains(items) else { throw ValidationError("--items must be between 1 and 5000000") }
@@ -27,6 +29,10 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if data {
+            try DataBench.run(rows: items)
+            return
+        }
         let path = global.namedStorePath ?? GlobalOptions.dataDirectory + "/bench-\(items).sqlite"
         let clock = ContinuousClock()
         if !FileManager.default.fileExists(atPath: path) {
@@ -108,7 +114,8 @@ struct Bench: AsyncParsableCommand {
     }
 
     /// Runs this binary once and returns its wall time and the peak memory it reports of itself.
-    private static func runSelf(_ arguments: [String]) throws -> (wall: Duration, peakKiB: Int) {
+    @discardableResult
+    static func runSelf(_ arguments: [String]) throws -> (wall: Duration, peakKiB: Int) {
         let executable = CommandLine.arguments[0]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable)
@@ -126,7 +133,8 @@ struct Bench: AsyncParsableCommand {
         let wall = clock.now - started
         let report = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         guard process.terminationStatus == 0 else {
-            throw Failure(.storeFailure, "bench: `backoffice \(arguments.joined(separator: " "))` failed: \(report)")
+            throw Failure(.storeFailure, "bench: `backoffice \(arguments.joined(separator: " "))` failed: "
+                          + report.split(separator: "\n").prefix(5).joined(separator: "\n"))
         }
         let kib = report.split(separator: "\n").first { $0.hasPrefix("peak-resident-kib ") }.flatMap { Int($0.split(separator: " ")[1]) }
         return (wall, kib ?? 0)

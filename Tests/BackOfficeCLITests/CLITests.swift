@@ -267,4 +267,17 @@ struct CLITests {
         }
         #expect(result.stdout.contains("p50") && result.stdout.contains("p99"))
     }
+
+    @Test func benchDataImportsAndExportsEveryFileAndTheStoreVerifies() throws {
+        let folder = TemporaryFolder()
+        let result = try runBackoffice(["bench", "--data", "--items", "500"], in: folder)
+        #expect(result.status == 0, "\(result.stderr)")
+        for step in ["import items ", "import items again", "import stock --dry-run", "import stock (receipts)", "import stock again",
+                     "import counts", "export items", "export stock", "export movements"] {
+            let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(step) }
+            #expect(line?.contains("rows/s") == true && line?.contains("peak") == true, "missing \(step): \(result.stdout)")
+        }
+        #expect(result.stdout.contains("export movements                           1000 rows"))
+        #expect(result.stdout.contains("verify (every balance"))
+    }
 }
