@@ -23,6 +23,7 @@ enum DataBench {
         try write(files.counts, header: "sku,location,counted", rows: rows) { n in [sku(n), "MAIN", "\(max(0, n % 500 + 1 + n % 7 - 3))"] }
 
         print("\(rows) rows per file in \(folder), a new store; each step is its own `backoffice` process")
+        fflush(nil)
         try Bench.runSelf(["init", "--db", store])
         try Bench.runSelf(["--db", store, "--user", "admin", "locations", "add", "MAIN", "--name", "Main"])
         let steps: [(String, [String])] = [
@@ -42,6 +43,7 @@ enum DataBench {
             let moved = try arguments.first == "export" ? lineCount(arguments[arguments.count - 1]) - 1 : rows
             print(name.padding(toLength: 38, withPad: " ", startingAt: 0)
                   + String(format: "%9d rows  %8.2f s  %8.0f rows/s  peak %4d MiB", moved, wall.seconds, Double(moved) / wall.seconds, peak / 1_024))
+            fflush(nil)  // each figure as it comes: the whole run takes minutes
         }
         let (wall, peak) = try Bench.runSelf(["--db", store, "--user", "admin", "verify"])
         print("verify (every balance from the journal, the audit chain, integrity check): "
