@@ -119,7 +119,7 @@ enum InventoryDrawing {
         if inventory.searching { cursor = inventory.searchField.cursorPosition(in: fieldRect) }
         x = fieldRect.maxX + 2
         let list = inventory.list.table.list
-        let count = list.isRowCountExact ? "\(grouped(list.rowCount)) items" : list.rowCount == 0 ? "counting…" : "\(grouped(list.rowCount))+ items"
+        let count = list.isRowCountExact ? "\(list.rowCount.grouped) items" : list.rowCount == 0 ? "counting…" : "\(list.rowCount.grouped)+ items"
         var filters: [String] = []
         let q = inventory.query
         if q.belowReorderOnly { filters.append("below reorder") }
@@ -222,15 +222,5 @@ enum InventoryDrawing {
     /// "11-29 14:03": the year is left out to leave room for what happened.
     static func shortTime(_ date: Date) -> String {
         String(UTC.iso(date).dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ")
-    }
-
-    static func grouped(_ number: Int) -> String {
-        let digits = String(number.magnitude)
-        var out = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(character)
-        }
-        return (number < 0 ? "-" : "") + out
     }
 }

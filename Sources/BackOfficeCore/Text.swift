@@ -27,3 +27,16 @@ extension Unicode.Scalar {
         value < 0x80 ? (value < 0x20 || value == 0x7F) : properties.generalCategory == .control
     }
 }
+
+extension Int {
+    /// The number with thousands separated by commas: "1,000,000".
+    public var grouped: String {
+        let digits = String(magnitude)
+        var out = self < 0 ? "-" : ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
+    }
+}

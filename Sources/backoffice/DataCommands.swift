@@ -72,7 +72,7 @@ struct Export: AsyncParsableCommand {
         if output != nil {
             let elapsed = clock.now - started
             let seconds = max(0.001, elapsed.seconds)
-            FileHandle.standardError.write(Data("exported \(count) \(kind.rawValue) rows in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / seconds)) rows/s)\n".utf8))
+            FileHandle.standardError.write(Data("exported \(count.grouped) \(kind.rawValue) rows in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / seconds).grouped) rows/s)\n".utf8))
         }
     }
 }
@@ -177,8 +177,8 @@ struct Import: AsyncParsableCommand {
         let elapsed = clock.now - started
         let seconds = max(0.001, elapsed.seconds)
         let verb = dryRun ? "checked (dry run, nothing written)" : "imported"
-        Output.line("\(verb) \(file): \(report.rows) rows, \(report.added) added, \(report.changed) changed, \(report.unchanged) unchanged"
-                    + " in \(String(format: "%.2f", seconds)) s (\(Int(Double(report.rows) / seconds)) rows/s)")
+        Output.line("\(verb) \(file): \(report.rows.grouped) rows, \(report.added.grouped) added, \(report.changed.grouped) changed, "
+                    + "\(report.unchanged.grouped) unchanged in \(String(format: "%.2f", seconds)) s (\(Int(Double(report.rows) / seconds).grouped) rows/s)")
     }
 }
 
@@ -248,37 +248,63 @@ final class CSVSource: @unchecked Sendable {
             done = true
             batch.problems.append(ImportProblem(file: path, line: error.line, column: nil, problem: error.problem, value: nil))
         }
-        progress.show("importing \(kind.rawValue): \(rows) rows", done: counter.bytes, total: size)
-        return batch.records.isEmpty && batch.problems.isEmpty && done ? nil : batch
+        progress.show("importing \(kind.rawValue)", rows: rows, done: counter.bytes, total: size)
+        if batch.records.isEmpty && batch.problems.isEmpty && done {
+            progress.note("importing \(kind.rawValue): \(rows.grouped) rows read and checked; committing…")
+            return nil
+        }
+        return batch
     }
 
     func endProgress() { progress.end() }
 }
 
-/// A progress line on a terminal (rows a second and the time left); nothing when standard error is not one.
+/// A progress bar on a terminal: rows so far, percent of the file, rows a second and the time left; nothing when
+/// standard error is not a terminal.
 final class ProgressLine: @unchecked Sendable {
     private let enabled = isatty(STDERR_FILENO) == 1
     private let started = ContinuousClock.now
     private var last = ContinuousClock.now
-    private var shown = false
+    private var shownWidth = 0
 
-    func show(_ text: String, done: Int, total: Int) {
+    /// `importing items [#######.........]  48%  480,000 rows  19,700 rows/s  ETA 14 s`, at most four times a second.
+    func show(_ label: String, rows: Int, done: Int, total: Int) {
         guard enabled, ContinuousClock.now - last > .milliseconds(250) else { return }
         last = ContinuousClock.now
-        let elapsed = ContinuousClock.now - started
-        let seconds = elapsed.seconds
-        var line = "\r\(text)"
-        if total > 0, done > 0 {
-            let fraction = min(1, Double(done) / Double(total))
-            let left = fraction > 0 ? seconds * (1 - fraction) / fraction : 0
-            line += String(format: "  %3.0f%%  ETA %.0f s", fraction * 100, left)
-        }
-        FileHandle.standardError.write(Data((line + "   ").utf8))
-        shown = true
+        let seconds = (ContinuousClock.now - started).seconds
+        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
+        var figures = String(format: "%3.0f%%  ", fraction * 100) + "\(rows.grouped) rows"
+        if seconds > 0.5 { figures += "  \(Int(Double(rows) / seconds).grouped) rows/s" }
+        if fraction > 0.01 && fraction < 1 { figures += String(format: "  ETA %.0f s", seconds * (1 - fraction) / fraction) }
+        // The bar takes what the terminal's width leaves, up to 30 columns, and goes when there is no room.
+        let room = Self.columns() - 1 - label.count - figures.count - 5
+        let bar = room >= 10 ? {
+            let width = min(30, room), filled = Int(fraction * Double(width))
+            return " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+        }() : ""
+        write(label + bar + "  " + figures)
+    }
+
+    /// A line that replaces the bar: what happens after the last row is read.
+    func note(_ text: String) {
+        guard enabled else { return }
+        write(text)
     }
 
     func end() {
-        if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+        if shownWidth > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    private func write(_ line: String) {
+        let text = String(line.prefix(max(10, Self.columns() - 1)))
+        // Spaces over whatever a longer line before left behind.
+        FileHandle.standardError.write(Data(("\r" + text + String(repeating: " ", count: max(0, shownWidth - text.count))).utf8))
+        shownWidth = text.count
+    }
+
+    private static func columns() -> Int {
+        var size = winsize()
+        return ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
     }
 }
 

@@ -163,4 +163,36 @@ struct DataTests {
         #expect(!rows.isEmpty)
         #expect(rows.allSatisfy { $0["on_hand"] is Int && $0["sku"] is String })
     }
+
+    @Test(.enabled(if: tmuxPath != nil, "tmux is not installed"))
+    func givenATerminalWhenALargeFileIsImportedThenAProgressBarShowsAndAPipeGetsNone() throws {
+        let demo = try DemoStore()
+        let rows = (1...40_000).map { "PRG-\($0),\"Progress item \($0), boxed\",EA,Tools" }
+        let path = try write("sku,name,unit,category\n" + rows.joined(separator: "\n") + "\n", to: "big.csv", in: demo)
+        let tmux = Tmux(path: tmuxPath!)
+        defer { tmux.killServer() }
+        try tmux.run(["new-session", "-d", "-s", "progress", "-x", "80", "-y", "24",
+                      "env -i PATH=/usr/bin:/bin TERM=tmux-256color LANG=C.UTF-8 PS1='READY$ ' /bin/sh -i"])
+        _ = try tmux.waitForScreen(target: "progress") { $0.contains { $0.contains("READY$") } }
+        try tmux.run(["send-keys", "-t", "progress", "-l",
+                      "clear; \(backofficeBinary.path) --db \(demo.path) --user admin import items \(path)"])
+        try tmux.run(["send-keys", "-t", "progress", "Enter"])
+        var bars: [String] = []
+        let final = try tmux.waitForScreen(target: "progress", seconds: 120) { lines in
+            bars += lines.filter { $0.hasPrefix("importing items [") }
+            return lines.contains { $0.hasPrefix("imported ") } && lines.last?.contains("READY$") == true
+        }
+        let bar = try #require(bars.first, "no progress bar in \(final)")
+        #expect(bar.contains("%") && bar.contains(" rows") && bar.contains("]"), "\(bar)")
+        #expect(bars.allSatisfy { $0.count < 80 }, "the bar fits the terminal: \(bars)")
+        #expect(final.contains("importing items: 40,000 rows read and checked; committing…"), "\(final)")
+        // The summary names the file by the path it was given, so the terminal wraps it.
+        #expect(final.joined().contains("big.csv: 40,000 rows, 40,000 added, 0 changed, 0 unchanged in "), "\(final)")
+
+        // Through a pipe: the summary alone, no progress.
+        let again = try demo.run(["import", "items", path], as: "admin")
+        #expect(again.status == 0)
+        #expect(!again.stderr.contains("importing") && !again.stdout.contains("importing"), "\(again.stderr)")
+        #expect(again.stdout.contains("40,000 rows, 0 added, 0 changed, 40,000 unchanged"))
+    }
 }
