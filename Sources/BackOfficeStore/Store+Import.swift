@@ -34,9 +34,9 @@ public struct ImportRejected: BackOfficeFailure {
         self.file = file
     }
     public var message: String {
-        "\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(file); nothing was imported:\n"
+        "\(problems.count.grouped) problem\(problems.count == 1 ? "" : "s") in \(file); nothing was imported:\n"
             + problems.prefix(1_000).map(\.description).joined(separator: "\n")
-            + (problems.count > 1_000 ? "\n… and \(problems.count - 1_000) more" : "")
+            + (problems.count > 1_000 ? "\n… and \((problems.count - 1_000).grouped) more: \(problems.count.grouped) problems, nothing was imported" : "")
     }
 }
 
