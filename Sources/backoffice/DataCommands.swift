@@ -199,10 +199,9 @@ final class CSVSource: @unchecked Sendable {
 
     init(path: String, kind: ImportKind, delimiter: Character) throws {
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
-              let handle = FileHandle(forReadingAtPath: path) else {
-            throw Failure(.notFound, "cannot read \(path)")
-        }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw Failure(.notFound, "no file \(path)") }
+        guard !isFolder.boolValue else { throw Failure(.invalidInput, "\(path) is a folder, not a CSV file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure(.notFound, "cannot read \(path): permission denied") }
         self.path = path
         self.kind = kind
         size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
