@@ -167,13 +167,16 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         let kind = ImportKind(rawValue: kind.lowercased())!
-        let source = try CSVSource(path: file, kind: kind, delimiter: Character(delimiter))
+        let source = try CSVSource(path: file, kind: kind, delimiter: Character(delimiter), dryRun: dryRun)
         let clock = ContinuousClock()
         let started = clock.now
-        let report = try await global.withSession { session in
-            try await session.store.importRecords(kind, file: file, dryRun: dryRun, by: session.actor) { try source.nextBatch() }
-        }
-        source.endProgress()
+        // The bar's line ends before anything else is printed, the refusal of a bad file included.
+        let report = try await { () async throws -> ImportReport in
+            defer { source.endProgress() }
+            return try await global.withSession { session in
+                try await session.store.importRecords(kind, file: file, dryRun: dryRun, by: session.actor) { try source.nextBatch() }
+            }
+        }()
         let elapsed = clock.now - started
         let seconds = max(0.001, elapsed.seconds)
         let verb = dryRun ? "checked (dry run, nothing written)" : "imported"
@@ -190,6 +193,8 @@ final class CSVSource: @unchecked Sendable {
     private var columns: [String: Int]?
     private var header: [String] = []
     private var done = false
+    private var finished = false
+    private let dryRun: Bool
     private let size: Int
     private let progress = ProgressLine()
     private let counter: ByteCounter
@@ -197,13 +202,14 @@ final class CSVSource: @unchecked Sendable {
 
     final class ByteCounter: @unchecked Sendable { var bytes = 0 }
 
-    init(path: String, kind: ImportKind, delimiter: Character) throws {
+    init(path: String, kind: ImportKind, delimiter: Character, dryRun: Bool) throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw Failure(.notFound, "no file \(path)") }
         guard !isFolder.boolValue else { throw Failure(.invalidInput, "\(path) is a folder, not a CSV file") }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure(.notFound, "cannot read \(path): permission denied") }
         self.path = path
         self.kind = kind
+        self.dryRun = dryRun
         size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let counter = ByteCounter()
         self.counter = counter
@@ -215,7 +221,15 @@ final class CSVSource: @unchecked Sendable {
     }
 
     func nextBatch() throws -> ImportBatch? {
-        guard !done else { return nil }
+        guard !done else {
+            // The first call after the last row: what the store does now takes a while, with the bar at 100%.
+            if !finished {
+                finished = true
+                progress.note("importing \(kind.rawValue): \(rows.grouped) rows read; "
+                              + (dryRun ? "rolling back the dry run…" : "finishing the transaction…"))
+            }
+            return nil
+        }
         var batch = ImportBatch(records: [], problems: [])
         do {
             if columns == nil {
@@ -248,11 +262,7 @@ final class CSVSource: @unchecked Sendable {
             batch.problems.append(ImportProblem(file: path, line: error.line, column: nil, problem: error.problem, value: nil))
         }
         progress.show("importing \(kind.rawValue)", rows: rows, done: counter.bytes, total: size)
-        if batch.records.isEmpty && batch.problems.isEmpty && done {
-            progress.note("importing \(kind.rawValue): \(rows.grouped) rows read and checked; committing…")
-            return nil
-        }
-        return batch
+        return batch.records.isEmpty && batch.problems.isEmpty && done ? try nextBatch() : batch
     }
 
     func endProgress() { progress.end() }

@@ -167,7 +167,8 @@ struct DataTests {
     @Test(.enabled(if: tmuxPath != nil, "tmux is not installed"))
     func givenATerminalWhenALargeFileIsImportedThenAProgressBarShowsAndAPipeGetsNone() throws {
         let demo = try DemoStore()
-        let rows = (1...40_000).map { "PRG-\($0),\"Progress item \($0), boxed\",EA,Tools" }
+        // Not a whole number of the reader's batches: the line after the last row still shows.
+        let rows = (1...40_001).map { "PRG-\($0),\"Progress item \($0), boxed\",EA,Tools" }
         let path = try write("sku,name,unit,category\n" + rows.joined(separator: "\n") + "\n", to: "big.csv", in: demo)
         let tmux = Tmux(path: tmuxPath!)
         defer { tmux.killServer() }
@@ -185,14 +186,25 @@ struct DataTests {
         let bar = try #require(bars.first, "no progress bar in \(final)")
         #expect(bar.contains("%") && bar.contains(" rows") && bar.contains("]"), "\(bar)")
         #expect(bars.allSatisfy { $0.count < 80 }, "the bar fits the terminal: \(bars)")
-        #expect(final.contains("importing items: 40,000 rows read and checked; committing…"), "\(final)")
+        #expect(final.contains("importing items: 40,001 rows read; finishing the transaction…"), "\(final)")
         // The summary names the file by the path it was given, so the terminal wraps it.
-        #expect(final.joined().contains("big.csv: 40,000 rows, 40,000 added, 0 changed, 0 unchanged in "), "\(final)")
+        #expect(final.joined().contains("big.csv: 40,001 rows, 40,001 added, 0 changed, 0 unchanged in "), "\(final)")
+
+        // A refusal starts a line of its own, not the end of the bar's.
+        let bad = try write("sku,name,unit,category\n" + rows.joined(separator: "\n") + "\nPRG-X,,EA,Tools\n", to: "bad.csv", in: demo)
+        try tmux.run(["send-keys", "-t", "progress", "-l", "clear; \(backofficeBinary.path) --db \(demo.path) --user admin import items \(bad)"])
+        try tmux.run(["send-keys", "-t", "progress", "Enter"])
+        let refused = try tmux.waitForScreen(target: "progress", seconds: 120) { lines in
+            // The problem names the file by its path, so the terminal wraps it.
+            lines.joined().contains("bad.csv:40003: column name: must not be empty") && lines.last?.contains("READY$") == true
+        }
+        #expect(refused.contains { $0.hasPrefix("backoffice: 1 problem in ") }, "\(refused)")
+        #expect(refused.joined().contains("bad.csv:40003: column name: must not be empty"), "\(refused)")
 
         // Through a pipe: the summary alone, no progress.
         let again = try demo.run(["import", "items", path], as: "admin")
         #expect(again.status == 0)
         #expect(!again.stderr.contains("importing") && !again.stdout.contains("importing"), "\(again.stderr)")
-        #expect(again.stdout.contains("40,000 rows, 0 added, 0 changed, 40,000 unchanged"))
+        #expect(again.stdout.contains("40,001 rows, 0 added, 0 changed, 40,001 unchanged"))
     }
 }
