@@ -127,11 +127,14 @@ extension Store {
             var other: [String] = []
             let negative = try await connection.query("SELECT COUNT(*) AS n FROM balances WHERE on_hand < 0").first?.column("n")?.integer ?? 0
             if negative > 0 { other.append("\(negative) balances are negative") }
-            for (table, trigger) in [("movements", "movements_no_update"), ("movements", "movements_no_delete"),
-                                     ("audit", "audit_no_update"), ("audit", "audit_no_delete")] {
+            // The journal and the audit log refuse changes; new items reach the search index (an import sets that
+            // trigger aside for its transaction and must put it back).
+            for (table, trigger, purpose) in [("movements", "movements_no_update", "append-only"), ("movements", "movements_no_delete", "append-only"),
+                                              ("audit", "audit_no_update", "append-only"), ("audit", "audit_no_delete", "append-only"),
+                                              ("items", "items_fts_insert", "search-index")] {
                 let found = try await connection.query("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
                                                         [.text(trigger), .text(table)])
-                if found.isEmpty { other.append("the append-only trigger \(trigger) on \(table) is missing") }
+                if found.isEmpty { other.append("the \(purpose) trigger \(trigger) on \(table) is missing") }
             }
 
             // The audit chain, a page at a time.

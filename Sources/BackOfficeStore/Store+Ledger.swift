@@ -94,16 +94,47 @@ extension Store {
         return StockAnswer(item: item, lines: lines)
     }
 
+    /// An item at a location.
+    struct Place: Hashable {
+        var item: Int64
+        var location: Int64
+
+        init(item: Int64, location: Int64) {
+            self.item = item
+            self.location = location
+        }
+
+        init(_ row: SQLiteRow) {
+            self.init(item: Int64(row.column("item_id")?.integer ?? 0), location: Int64(row.column("location_id")?.integer ?? 0))
+        }
+    }
+
     /// The position of one item at one location, with active holds and open expected receipts.
     func position(itemID: Int64, locationID: Int64) async throws -> StockPosition {
-        let row = try await connection.query("""
-            SELECT (SELECT COALESCE(on_hand, 0) FROM balances WHERE item_id = ?1 AND location_id = ?2) AS on_hand,
-                   (SELECT COALESCE(SUM(quantity), 0) FROM holds
-                     WHERE item_id = ?1 AND location_id = ?2 AND released_at IS NULL AND expires_at > ?3) AS reserved,
-                   (SELECT COALESCE(SUM(quantity), 0) FROM incoming WHERE item_id = ?1 AND location_id = ?2 AND quantity > 0) AS incoming
-            """, [.integer(Int(itemID)), .integer(Int(locationID)), .integer(Int(UTC.seconds(now)))]).first
-        return StockPosition(onHand: row?.column("on_hand")?.integer ?? 0, reserved: row?.column("reserved")?.integer ?? 0,
-                             incoming: row?.column("incoming")?.integer ?? 0)
+        try await positions(itemIDs: [itemID])[Place(item: itemID, location: locationID)] ?? StockPosition()
+    }
+
+    /// The positions of items at every location where they have stock, active holds or open expected receipts, a
+    /// statement per 900 items.
+    func positions(itemIDs: [Int64]) async throws -> [Place: StockPosition] {
+        var positions: [Place: StockPosition] = [:]
+        for slice in itemIDs.chunks(of: 900) {
+            let ids = (1...slice.count).map { "?\($0)" }.joined(separator: ",")
+            for row in try await connection.query("""
+                SELECT item_id, location_id, SUM(on_hand) AS on_hand, SUM(reserved) AS reserved, SUM(incoming) AS incoming FROM (
+                    SELECT item_id, location_id, on_hand, 0 AS reserved, 0 AS incoming FROM balances WHERE item_id IN (\(ids))
+                    UNION ALL
+                    SELECT item_id, location_id, 0, quantity, 0 FROM holds
+                    WHERE item_id IN (\(ids)) AND released_at IS NULL AND expires_at > ?\(slice.count + 1)
+                    UNION ALL
+                    SELECT item_id, location_id, 0, 0, quantity FROM incoming WHERE item_id IN (\(ids)) AND quantity > 0
+                ) GROUP BY item_id, location_id
+                """, slice.map { .integer(Int($0)) } + [.integer(Int(UTC.seconds(now)))]) {
+                positions[Place(row)] = StockPosition(onHand: row.column("on_hand")?.integer ?? 0, reserved: row.column("reserved")?.integer ?? 0,
+                                                      incoming: row.column("incoming")?.integer ?? 0)
+            }
+        }
+        return positions
     }
 
     // MARK: - Posting
@@ -168,23 +199,34 @@ extension Store {
                   reason.map { .text($0) } ?? .null, reference.flatMap { $0.isEmpty ? nil : SQLiteData.text($0) } ?? .null,
                   .text(actor), .text(source), .integer(Int(at))])
         let id = try await lastInsertID()
-        for effect in effects {
-            guard let location = locations[effect.location.lowercased()] else { continue }
-            // SQLite checks the row an upsert proposes before resolving the conflict, so a decrease is an UPDATE
-            // (the ledger has already made sure there is stock to take).
-            let binds: [SQLiteData] = [.integer(Int(item.id)), .integer(Int(location.id)), .integer(effect.delta)]
-            if effect.delta < 0 {
-                _ = try await connection.query("UPDATE balances SET on_hand = on_hand + ?3 WHERE item_id = ?1 AND location_id = ?2", binds)
-            } else {
-                _ = try await connection.query("""
-                    INSERT INTO balances (item_id, location_id, on_hand) VALUES (?1, ?2, ?3)
-                    ON CONFLICT (item_id, location_id) DO UPDATE SET on_hand = on_hand + ?3
-                    """, binds)
-            }
-        }
+        try await applyBalanceChanges(effects.compactMap { effect in
+            locations[effect.location.lowercased()].map { (Place(item: item.id, location: $0.id), effect.delta) }
+        })
         return JournalEntry(id: id, kind: movement.kind, sku: item.sku, location: fromLocation.code, toLocation: toLocation?.code,
                             quantity: quantity, counted: counted, reason: reason, reference: reference, actor: actor,
                             source: source, at: UTC.date(at))
+    }
+
+    /// Applies changes to on-hand balances, a statement per 300 increases and per 300 decreases (the ledger has made
+    /// sure there is stock to take). A decrease is an UPDATE: SQLite checks the row an upsert proposes, negative on
+    /// hand included, before it resolves the conflict. An increase may be the first stock there.
+    func applyBalanceChanges(_ changes: [(place: Place, delta: Int)]) async throws {
+        func binds(_ slice: ArraySlice<(place: Place, delta: Int)>) -> [SQLiteData] {
+            slice.flatMap { [SQLiteData.integer(Int($0.place.item)), .integer(Int($0.place.location)), .integer($0.delta)] }
+        }
+        for slice in changes.filter({ $0.delta >= 0 }).chunks(of: 300) {
+            _ = try await connection.query("""
+                INSERT INTO balances (item_id, location_id, on_hand) VALUES \(Store.marks(slice.count, "(?, ?, ?)"))
+                ON CONFLICT (item_id, location_id) DO UPDATE SET on_hand = on_hand + excluded.on_hand
+                """, binds(slice))
+        }
+        for slice in changes.filter({ $0.delta < 0 }).chunks(of: 300) {
+            _ = try await connection.query("""
+                UPDATE balances SET on_hand = on_hand + change.column3
+                FROM (VALUES \(Store.marks(slice.count, "(?, ?, ?)"))) AS change
+                WHERE balances.item_id = change.column1 AND balances.location_id = change.column2
+                """, binds(slice))
+        }
     }
 
     /// How a movement is written in the journal: its first location, the destination of a transfer, the quantity

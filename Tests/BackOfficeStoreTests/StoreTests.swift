@@ -252,6 +252,14 @@ struct StoreTests {
         #expect(report.otherProblems.contains { $0.contains("audit_no_update") })
     }
 
+    @Test func verifyFindsNewItemsNoLongerReachingTheSearchIndex() async throws {
+        let f = try await StoreFixture.make()
+        #expect(try await f.store.verify(by: f.admin).ok)
+        try await f.store.execute("DROP TRIGGER items_fts_insert")
+        let report = try await f.store.verify(by: f.admin)
+        #expect(report.otherProblems == ["the search-index trigger items_fts_insert on items is missing"])
+    }
+
     @Test func aBackupIsAConsistentStoreOfItsOwn() async throws {
         let f = try await StoreFixture.make()
         _ = try await f.store.post(.receipt(quantity: 9, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
