@@ -196,7 +196,7 @@ extension Store {
             if let category, !category.isEmpty {
                 return try await rows("""
                     SELECT \(unsafeRaw: Store.itemColumns) FROM items i
-                    WHERE i.sku > \(bind: afterSKU) AND (i.category = \(bind: category) OR i.category LIKE \(bind: category + "/%"))
+                    WHERE i.sku > \(bind: afterSKU) AND \(Store.inCategory(category))
                     ORDER BY i.sku LIMIT \(bind: limit)
                     """).map { try Store.item($0).visible(to: actor.user) }
             }

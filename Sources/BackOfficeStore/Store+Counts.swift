@@ -14,15 +14,14 @@ extension Store {
                 VALUES (\(bind: location.id), \(bind: category), 'open', \(bind: actor.user.name), \(bind: UTC.seconds(now)))
                 """)
             let id = try await lastInsertID()
-            var scope: SQLQueryString = ""
-            if !category.isEmpty { scope = " AND (i.category = \(bind: category) OR i.category LIKE \(bind: category + "/%"))" }
+            let scope: SQLQueryString = category.isEmpty ? "" : " AND \(Store.inCategory(category))"
             try await run("""
                 INSERT INTO count_lines (session_id, item_id, expected)
                 SELECT \(bind: id), b.item_id, b.on_hand FROM balances b JOIN items i ON i.id = b.item_id
                 WHERE b.location_id = \(bind: location.id) AND b.on_hand > 0\(scope)
                 """)
             try await audit(actor, "count.start", "count \(id)", after: "\(location.code) \(category)")
-            return try await countSession(id)
+            return try await requireCount(id)
         }
     }
 
@@ -32,8 +31,10 @@ extension Store {
         try actor.require(.postMovements)
         _ = try Validate.quantity(quantity, allowZero: true)
         return try await write {
-            let session = try await requireCount(id)
-            guard session.state == .open else { throw Failure(.conflict, "count \(id) is \(session.state.rawValue); start a new one") }
+            guard let state = try await row("SELECT state FROM count_sessions WHERE id = \(bind: id)")?.string("state") else {
+                throw Failure.notFound("count", String(id))
+            }
+            guard state == CountSession.State.open.rawValue else { throw Failure(.conflict, "count \(id) is \(state); start a new one") }
             let item = try await requireItem(sku: sku)
             try await run("""
                 INSERT INTO count_lines (session_id, item_id, expected, counted, counted_at)
@@ -41,7 +42,8 @@ extension Store {
                 ON CONFLICT (session_id, item_id) DO UPDATE SET
                     counted = \(unsafeRaw: add ? "COALESCE(counted, 0) + excluded.counted" : "excluded.counted"), counted_at = excluded.counted_at
                 """)
-            return try await countSession(id).lines.first { $0.sku.lowercased() == item.sku.lowercased() }!
+            guard let line = try await countLines(id, itemID: item.id).first else { throw Failure.notFound("count line", item.sku) }
+            return line
         }
     }
 
@@ -52,19 +54,25 @@ extension Store {
         return try await write {
             let session = try await requireCount(id)
             guard session.state == .open else { throw Failure(.conflict, "count \(id) is already \(session.state.rawValue)") }
-            var posted = 0
-            for line in session.lines {
-                guard let counted = line.counted else { continue }
-                let current = try await position(itemID: try await requireItem(sku: line.sku).id,
-                                                 locationID: try await requireLocation(session.location).id)
-                if current.onHand == counted { continue }
-                try await postWithinTransaction(.count(counted: counted, at: session.location), sku: line.sku,
-                                                reference: "COUNT-\(id)", by: actor, answer: false)
-                posted += 1
+            // The differences against the books now (not the snapshot): one count movement each, posted together.
+            let location = try await requireLocation(session.location)
+            let counted = session.lines.compactMap { line in line.counted.map { (sku: line.sku, counted: $0) } }
+            let items = try await items(skus: counted.map(\.sku))
+            let positions = try await positions(itemIDs: items.values.map(\.id))
+            var planned: [PlannedMovement] = []
+            for line in counted {
+                guard let item = items[line.sku.uppercased()] else { throw Failure.notFound("item", line.sku) }
+                let before = positions[Place(item: item.id, location: location.id)] ?? StockPosition()
+                guard before.onHand != line.counted else { continue }
+                let movement = Movement.count(counted: line.counted, at: location.code)
+                let effects = try Ledger.effects(of: movement, sku: item.sku) { _ in before }
+                planned += effects.map { PlannedMovement(item: item, location: location, movement: movement, effect: $0, before: before) }
             }
+            try await post(planned, reference: "COUNT-\(id)", by: actor)
+            let posted = planned.count
             try await run("UPDATE count_sessions SET state = 'posted', posted_at = \(bind: UTC.seconds(now)) WHERE id = \(bind: id)")
             try await audit(actor, "count.post", "count \(id)", after: "\(session.counted) counted, \(posted) movements")
-            return (try await countSession(id), posted)
+            return (try await requireCount(id), posted)
         }
     }
 
@@ -73,25 +81,27 @@ extension Store {
         return try await read { try await requireCount(id) }
     }
 
+    /// The session with its lines, by SKU.
     func requireCount(_ id: Int64) async throws -> CountSession {
-        guard try await row("SELECT 1 FROM count_sessions WHERE id = \(bind: id)") != nil else { throw Failure.notFound("count", String(id)) }
-        return try await countSession(id)
-    }
-
-    private func countSession(_ id: Int64) async throws -> CountSession {
         guard let head = try await row("""
             SELECT s.id, l.code, s.category, s.state, s.created_by, s.created_at FROM count_sessions s
             JOIN locations l ON l.id = s.location_id WHERE s.id = \(bind: id)
             """) else { throw Failure.notFound("count", String(id)) }
-        let lines = try await rows("""
+        let lines = try await countLines(id)
+        return CountSession(id: try head.int("id"), location: try head.string("code"), category: try head.string("category"),
+                            state: CountSession.State(rawValue: try head.string("state")) ?? .open,
+                            createdBy: try head.string("created_by"), createdAt: try head.date("created_at"), lines: lines)
+    }
+
+    /// A session's lines by SKU, or the one line of an item.
+    private func countLines(_ id: Int64, itemID: Int64? = nil) async throws -> [CountLine] {
+        let item: SQLQueryString = itemID.map { " AND c.item_id = \(bind: $0)" } ?? ""
+        return try await rows("""
             SELECT i.sku, i.name, c.expected, c.counted FROM count_lines c JOIN items i ON i.id = c.item_id
-            WHERE c.session_id = \(bind: id) ORDER BY i.sku
+            WHERE c.session_id = \(bind: id)\(item) ORDER BY i.sku
             """).map { row in
             CountLine(sku: try row.string("sku"), name: try row.string("name"), expected: try row.integer("expected"),
                       counted: try row.optionalInt("counted").map(Int.init))
         }
-        return CountSession(id: try head.int("id"), location: try head.string("code"), category: try head.string("category"),
-                            state: CountSession.State(rawValue: try head.string("state")) ?? .open,
-                            createdBy: try head.string("created_by"), createdAt: try head.date("created_at"), lines: lines)
     }
 }

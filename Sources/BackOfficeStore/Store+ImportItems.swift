@@ -132,10 +132,3 @@ extension Store {
         return (rows.filter { claimed.contains($0.record.key) }, problems)
     }
 }
-
-extension Array {
-    /// The array in consecutive slices of at most `size` elements (statements bind at most so many values).
-    func chunks(of size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min(count, $0 + size)] }
-    }
-}

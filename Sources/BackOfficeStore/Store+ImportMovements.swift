@@ -33,7 +33,7 @@ extension Store {
         let positions = try await positions(itemIDs: itemIDs)
         let posted = try await postedByFile(itemIDs: itemIDs, kind: kind, reference: reference)
 
-        var planned: [(item: Item, location: Location, movement: Movement, effect: LedgerEffect, before: StockPosition)] = []
+        var planned: [PlannedMovement] = []
         var unchanged = 0
         for entry in entries {
             guard let item = items[entry.sku.uppercased()] else {
@@ -54,17 +54,35 @@ extension Store {
                 try Ledger.checkItemAccepts(kind, item: item)
                 let effects = try Ledger.effects(of: entry.movement, sku: item.sku) { _ in before }
                 guard let effect = effects.first, effects.count == 1 else { preconditionFailure("receipts and counts touch one location") }
-                planned.append((item, location, entry.movement, effect, before))
+                planned.append(PlannedMovement(item: item, location: location, movement: entry.movement, effect: effect, before: before))
             } catch let failure as any BackOfficeFailure {
                 problems.append(ImportProblem(file: file, line: entry.line, column: nil, problem: failure.message, value: nil))
             }
         }
         guard write, problems.isEmpty, !planned.isEmpty else { return (problems, planned.count, unchanged) }
 
+        try await post(planned, reference: reference, by: actor)
+        return (problems, planned.count, unchanged)
+    }
+
+    /// A one-location movement the ledger's rules have accepted, with the position they judged it against.
+    struct PlannedMovement {
+        var item: Item
+        var location: Location
+        var movement: Movement
+        var effect: LedgerEffect
+        var before: StockPosition
+    }
+
+    /// Posts accepted movements inside a write transaction, a few statements for all of them: their journal rows, their
+    /// balance changes, expected receipts taken off, and one chained audit entry each, as single posts write them.
+    /// At most one movement per item and location (a file's key, a count's line).
+    func post(_ planned: [PlannedMovement], reference: String, by actor: Actor) async throws {
+        guard !planned.isEmpty else { return }
         let at = UTC.seconds(now)
-        let journal: [[SQLiteData]] = planned.map { item, location, movement, effect, _ in
-            let (_, _, quantity, counted, _) = Store.journalColumns(movement, effects: [effect])
-            return [.text(kind.rawValue), .integer(Int(item.id)), .integer(Int(location.id)), .integer(quantity),
+        let journal: [[SQLiteData]] = planned.map { p in
+            let (_, _, quantity, counted, _) = Store.journalColumns(p.movement, effects: [p.effect])
+            return [.text(p.movement.kind.rawValue), .integer(Int(p.item.id)), .integer(Int(p.location.id)), .integer(quantity),
                     counted.map { .integer($0) } ?? .null, .text(reference), .text(actor.auditName), .text(actor.auditSource), .integer(Int(at))]
         }
         var ids: [Place: Int64] = [:]
@@ -75,17 +93,18 @@ extension Store {
         try await applyBalanceChanges(planned.map { (Place(item: $0.item.id, location: $0.location.id), $0.effect.delta) })
         var notes: [AuditNote] = []
         notes.reserveCapacity(planned.count)
-        for (item, location, movement, effect, before) in planned {
-            if case let .receipt(quantity, _) = movement, before.incoming > 0 {
-                try await receiveAgainstExpected(quantity, reference: reference, item: item, location: location)
+        for p in planned {
+            if case let .receipt(quantity, _) = p.movement, p.before.incoming > 0 {
+                try await receiveAgainstExpected(quantity, reference: reference, item: p.item, location: p.location)
             }
-            guard let id = ids[Place(item: item.id, location: location.id)] else {
-                throw Failure(.storeFailure, "the journal did not return the movement it posted for \(item.sku) at \(location.code)")
+            guard let id = ids[Place(item: p.item.id, location: p.location.id)] else {
+                throw Failure(.storeFailure, "the journal did not return the movement it posted for \(p.item.sku) at \(p.location.code)")
             }
-            notes.append(Store.movementNote(kind, sku: item.sku, id: id, effects: [effect], reference: reference) { _ in before.onHand })
+            notes.append(Store.movementNote(p.movement.kind, sku: p.item.sku, id: id, effects: [p.effect], reference: reference) { _ in
+                p.before.onHand
+            })
         }
         try await audit(actor, notes)
-        return (problems, planned.count, unchanged)
     }
 
     /// Where this file already posted a movement of the kind, for the items of a batch.

@@ -33,8 +33,6 @@ public struct ItemListQuery: Sendable, Hashable {
 
     /// Whether the words of `search` give the index anything to look for.
     public var isSearch: Bool { Store.ftsQuery(search) != nil }
-    /// Whether the list is the whole catalogue, whose size is one cheap count.
-    public var isWholeCatalogue: Bool { !isSearch && !belowReorderOnly && location == nil && (category ?? "").isEmpty }
 }
 
 /// One row of the item list: the item and its stock, summed over the locations the user may see (or the filter's one).
@@ -75,15 +73,16 @@ extension Store {
             let location = try await listLocation(query.location, for: actor)
             let limit = max(1, min(limit, 1_000))
             let nowSeconds = UTC.seconds(now)
-            let balanceScope: SQLQueryString = location.map { "b.location_id = \(bind: $0)" }
-                ?? (seesAll ? "1 = 1" : "b.location_id IN (SELECT id FROM locations WHERE sellable = 1)")
-            let holdScope: SQLQueryString = location.map { "h.location_id = \(bind: $0)" }
-                ?? (seesAll ? "1 = 1" : "h.location_id IN (SELECT id FROM locations WHERE sellable = 1)")
+            // The locations a row's sums cover: the filter's one, else every one the user may see.
+            func scope(_ alias: String) -> SQLQueryString {
+                location.map { "\(unsafeRaw: alias).location_id = \(bind: $0)" }
+                    ?? (seesAll ? "1 = 1" : "\(unsafeRaw: alias).location_id IN (SELECT id FROM locations WHERE sellable = 1)")
+            }
             var sql: SQLQueryString = """
                 SELECT \(unsafeRaw: Store.itemColumns),
-                       (SELECT COALESCE(SUM(b.on_hand), 0) FROM balances b WHERE b.item_id = i.id AND \(balanceScope)) AS list_on_hand,
+                       (SELECT COALESCE(SUM(b.on_hand), 0) FROM balances b WHERE b.item_id = i.id AND \(scope("b"))) AS list_on_hand,
                        (SELECT COALESCE(SUM(h.quantity), 0) FROM holds h
-                         WHERE h.item_id = i.id AND h.released_at IS NULL AND h.expires_at > \(bind: nowSeconds) AND \(holdScope)) AS list_reserved
+                         WHERE h.item_id = i.id AND h.released_at IS NULL AND h.expires_at > \(bind: nowSeconds) AND \(scope("h"))) AS list_reserved
                 """
             let keys = Store.listKeys(query)
             if let fts = Store.ftsQuery(query.search) {
@@ -153,10 +152,15 @@ extension Store {
         return location.id
     }
 
+    /// Items of a category and of the categories below it (`Fasteners` holds `Fasteners/Bolts`), on `items i`.
+    static func inCategory(_ category: String) -> SQLQueryString {
+        "(i.category = \(bind: category) OR i.category LIKE \(bind: category + "/%"))"
+    }
+
     private static func listFilters(_ query: ItemListQuery, location: Int64?) -> SQLQueryString {
         var sql: SQLQueryString = ""
         if let category = query.category, !category.isEmpty {
-            sql += " AND (i.category = \(bind: category) OR i.category LIKE \(bind: category + "/%"))"
+            sql += " AND \(Store.inCategory(category))"
         }
         if let location {
             sql += " AND EXISTS (SELECT 1 FROM balances b WHERE b.item_id = i.id AND b.location_id = \(bind: location) AND b.on_hand > 0)"

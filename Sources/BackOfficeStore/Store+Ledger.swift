@@ -156,10 +156,11 @@ extension Store {
             try Ledger.checkItemAccepts(movement.kind, item: item)
             var locations: [String: Location] = [:]
             var positions: [String: StockPosition] = [:]
+            let itemPositions = try await self.positions(itemIDs: [item.id])
             for code in movement.locations {
                 let location = try await requireLocation(code)
                 locations[code.lowercased()] = location
-                positions[code.lowercased()] = try await position(itemID: item.id, locationID: location.id)
+                positions[code.lowercased()] = itemPositions[Place(item: item.id, location: location.id)] ?? StockPosition()
             }
             let effects = try Ledger.effects(of: movement, sku: item.sku) { positions[$0.lowercased()] ?? StockPosition() }
             let at = UTC.seconds(now)

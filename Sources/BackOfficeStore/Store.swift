@@ -201,16 +201,12 @@ public actor Store {
     func bulkInsert(_ table: String, _ columns: [String], _ values: [[SQLiteData]], orIgnore: Bool = false,
                     returning: String? = nil) async throws -> [SQLiteRow] {
         let perRow = "(" + Store.marks(columns.count) + ")"
-        let chunk = max(1, 30_000 / columns.count)
-        var start = 0
         var returned: [SQLiteRow] = []
-        while start < values.count {
-            let slice = values[start..<min(values.count, start + chunk)]
+        for slice in values.chunks(of: max(1, 30_000 / columns.count)) {
             let text = "INSERT \(orIgnore ? "OR IGNORE " : "")INTO \(table) (\(columns.joined(separator: ","))) VALUES "
                 + Store.marks(slice.count, perRow)
                 + (returning.map { " RETURNING \($0)" } ?? "")
             returned += try await connection.query(text, slice.flatMap { $0 })
-            start += chunk
         }
         return returned
     }
@@ -264,4 +260,11 @@ extension SQLRow {
     func date(_ column: String) throws -> Date { UTC.date(try int(column)) }
     func optionalDate(_ column: String) throws -> Date? { try optionalInt(column).map(UTC.date) }
     func optionalDay(_ column: String) throws -> Day? { try optionalString(column).map { try Day.parse($0) } }
+}
+
+extension Array {
+    /// The array in consecutive slices of at most `size` elements (statements bind at most so many values).
+    func chunks(of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min(count, $0 + size)] }
+    }
 }
