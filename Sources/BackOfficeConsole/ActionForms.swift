@@ -208,7 +208,7 @@ enum ActionForms {
                 question = "Move \(int(2)) × \(sku) from \(v[0].uppercased()) to \(v[1].uppercased())?"
             case .adjustment:
                 movement = .adjustment(delta: int(1), at: v[0].uppercased(), reason: v[2].uppercased())
-                question = "Adjust \(sku) at \(v[0].uppercased()) by \(int(1) > 0 ? "+" : "")\(int(1)) (\(v[2].uppercased()))?"
+                question = "Adjust \(sku) at \(v[0].uppercased()) by \(int(1).signed) (\(v[2].uppercased()))?"
             case .count:
                 movement = .count(counted: int(1), at: v[0].uppercased())
                 question = "Record a count of \(int(1)) × \(sku) at \(v[0].uppercased())?"

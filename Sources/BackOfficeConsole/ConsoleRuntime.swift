@@ -268,7 +268,7 @@ extension Console {
         case .receipt: "received \(e.quantity) × \(e.sku) into \(e.location)"
         case .issue: "issued \(e.quantity) × \(e.sku) from \(e.location)"
         case .transfer: "moved \(e.quantity) × \(e.sku) from \(e.location) to \(e.toLocation ?? "?")"
-        case .adjustment: "adjusted \(e.sku) at \(e.location) by \(e.quantity > 0 ? "+" : "")\(e.quantity)"
+        case .adjustment: "adjusted \(e.sku) at \(e.location) by \(e.quantity.signed)"
         case .count: "counted \(e.counted ?? 0) × \(e.sku) at \(e.location) (\(e.quantity >= 0 ? "+" : "")\(e.quantity))"
         }
         return "movement #\(e.id): \(what); on hand now \(now)"

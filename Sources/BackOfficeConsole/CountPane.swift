@@ -89,7 +89,7 @@ enum CountDrawing {
             let role: StyleRole = first + offset == work.selection ? .selection : line.counted == nil ? .muted : .normal
             return TableRow([TableCell(line.sku), TableCell(line.name), TableCell(String(line.expected)),
                              TableCell(line.counted.map(String.init) ?? "·"),
-                             TableCell(variance.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "", role: (variance ?? 0) == 0 ? nil : .warning)],
+                             TableCell(variance.map(\.signed) ?? "", role: (variance ?? 0) == 0 ? nil : .warning)],
                             role: role)
         }
         StaticTable.draw(columns: [TableColumn("SKU", width: .fixed(12)), TableColumn("NAME", width: .fill),

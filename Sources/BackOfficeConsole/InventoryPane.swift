@@ -205,7 +205,7 @@ enum InventoryDrawing {
                 case .receipt: "+\(entry.quantity)"
                 case .issue: "-\(entry.quantity)"
                 case .transfer: "\(entry.quantity)"
-                case .adjustment: entry.quantity > 0 ? "+\(entry.quantity)" : "\(entry.quantity)"
+                case .adjustment: entry.quantity.signed
                 case .count: entry.quantity >= 0 ? "+\(entry.quantity)" : "\(entry.quantity)"
                 }
                 let place = entry.toLocation.map { "\(entry.location)→\($0)" } ?? entry.location

@@ -79,3 +79,17 @@ public enum RemoteAccess {
         return words
     }
 }
+
+extension RemoteAccess {
+    /// How a remote session hands the process it runs its store, its user and the key they came in with: environment
+    /// variables the command line reads, so that everything the process does is audited as `ssh` with that key.
+    public enum Handoff {
+        public static let store = "BACKOFFICE_DB"
+        public static let user = "BACKOFFICE_USER"
+        public static let key = "BACKOFFICE_SSH_KEY"
+
+        public static func environment(store: String, user: String, key: String) -> [String: String] {
+            [Self.store: store, Self.user: user, Self.key: key]
+        }
+    }
+}

@@ -39,4 +39,7 @@ extension Int {
         }
         return out
     }
+
+    /// The number with its sign, as a change is written: "+3", "-3", "0".
+    public var signed: String { self > 0 ? "+\(self)" : "\(self)" }
 }

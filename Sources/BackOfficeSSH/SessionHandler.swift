@@ -108,9 +108,8 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
             arguments = ["console"]
         }
         var environment = server.configuration.environment
-        environment["BACKOFFICE_DB"] = server.configuration.storePath
-        environment["BACKOFFICE_USER"] = identity.user.name
-        environment["BACKOFFICE_SSH_KEY"] = identity.fingerprint
+        environment.merge(RemoteAccess.Handoff.environment(store: server.configuration.storePath, user: identity.user.name,
+                                                           key: identity.fingerprint)) { $1 }
         environment["LANG"] = self.environment["LANG"] ?? "C.UTF-8"
         environment["TERM"] = terminal?.term ?? self.environment["TERM"] ?? "dumb"
         let argv = [server.configuration.executable] + arguments

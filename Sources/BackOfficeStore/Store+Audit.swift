@@ -200,12 +200,32 @@ extension Store {
         }
     }
 
+    /// Who may restore into `target`: an administrator of the store there, once its log is checkpointed (refused while
+    /// another session holds it); or, where there is no store yet (a new machine), whoever restores, as an
+    /// administrator, recorded in the restored store's audit log.
+    public static func restoringActor(for target: String, user name: String) async throws -> Actor {
+        guard FileManager.default.fileExists(atPath: target) else {
+            return Actor(user: User(name: name, displayName: name, role: .admin), source: .cli)
+        }
+        let store = try await Store.open(path: target)
+        do {
+            let actor = Actor(user: try await store.signIn(name), source: .cli)
+            try await store.prepareForReplacement(by: actor)
+            await store.close()
+            return actor
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
     /// Replaces the store at `target` with the backup at `source`, only once a copy of the backup has passed SQLite's
     /// integrity check and `verify`. The copy is checked next to the target and moved over it in one rename, so the
     /// current store stays in place, whole, until the new one is; the old file is kept as `TARGET.before-restore-TIME`.
     /// The backup file itself is never changed.
     public static func restore(from source: String, to target: String, by actor: Actor,
                                clock: @escaping @Sendable () -> Date = { Date() }) async throws -> (report: VerifyReport, previous: String?) {
+        try actor.require(.administer)
         let files = FileManager.default
         var isFolder: ObjCBool = false
         guard files.fileExists(atPath: source, isDirectory: &isFolder), !isFolder.boolValue else {

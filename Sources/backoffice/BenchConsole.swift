@@ -103,15 +103,12 @@ enum ConsoleBench {
             usleep(5_000)
         }
         pty.waitForQuiet(afterBytes: 0, quietMilliseconds: 300, timeoutSeconds: 10)
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        func kib(_ field: String) -> Int {
-            status.split(separator: "\n").first { $0.hasPrefix(field) }.flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
-        }
+        let resident = Bench.memoryKiB("VmRSS", of: String(pid)), peak = Bench.memoryKiB("VmHWM", of: String(pid))
         pty.type("q")
         var exitStatus: Int32 = 0
         while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
         print("console process (120x40): first frame \(Bench.format(firstFrame)) after start;"
-              + " resident \(kib("VmRSS:") / 1024) MiB after a search and 200 moves (peak \(kib("VmHWM:") / 1024) MiB);"
+              + " resident \(resident / 1024) MiB after a search and 200 moves (peak \(peak / 1024) MiB);"
               + " exit status \(exitStatus)")
     }
 

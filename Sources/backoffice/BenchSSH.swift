@@ -1,4 +1,5 @@
 import BackOfficeCore
+import BackOfficeSSH
 import BackOfficeStore
 import Foundation
 
@@ -23,9 +24,8 @@ enum SSHBench {
         let keyPath = folder + "/id_bench"
         _ = try Bench.runProgram("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", keyPath])
         let admin = Actor(user: try await store.signIn("bench"), source: .cli)
-        let line = try String(contentsOfFile: keyPath + ".pub", encoding: .utf8).split(separator: " ")
-        guard line.count >= 2, let blob = Data(base64Encoded: String(line[1])) else { throw Failure(.storeFailure, "bench: bad key from ssh-keygen") }
-        let key = try await store.addUserKey("sales", algorithm: String(line[0]), blob: blob, comment: "bench", by: admin)
+        let line = try PublicKeyLine(try String(contentsOfFile: keyPath + ".pub", encoding: .utf8), source: keyPath + ".pub")
+        let key = try await store.addUserKey("sales", algorithm: line.algorithm, blob: line.blob, comment: "bench", by: admin)
         let sku = try await store.items(limit: 1, by: admin).first?.sku ?? "?"
 
         // The server, as its own process.
@@ -113,9 +113,5 @@ enum SSHBench {
         _ = try? await store.removeUserKey("sales", fingerprint: key.fingerprint, by: admin)
     }
 
-    static func residentKiB(_ pid: Int32) -> Int {
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        return status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
-            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
-    }
+    static func residentKiB(_ pid: Int32) -> Int { Bench.memoryKiB("VmRSS", of: String(pid)) }
 }

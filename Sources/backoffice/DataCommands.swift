@@ -70,9 +70,7 @@ struct Export: AsyncParsableCommand {
             throw error
         }
         if output != nil {
-            let elapsed = clock.now - started
-            let seconds = max(0.001, elapsed.seconds)
-            FileHandle.standardError.write(Data("exported \(count.grouped) \(kind.rawValue) rows in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / seconds).grouped) rows/s)\n".utf8))
+            FileHandle.standardError.write(Data("exported \(count.grouped) \(kind.rawValue) rows \(Output.rate(count, since: started))\n".utf8))
         }
     }
 }
@@ -168,8 +166,7 @@ struct Import: AsyncParsableCommand {
     func run() async throws {
         let kind = ImportKind(rawValue: kind.lowercased())!
         let source = try CSVSource(path: file, kind: kind, delimiter: Character(delimiter), dryRun: dryRun)
-        let clock = ContinuousClock()
-        let started = clock.now
+        let started = ContinuousClock.now
         // The bar's line ends before anything else is printed, the refusal of a bad file included.
         let report = try await { () async throws -> ImportReport in
             defer { source.endProgress() }
@@ -177,11 +174,9 @@ struct Import: AsyncParsableCommand {
                 try await session.store.importRecords(kind, file: file, dryRun: dryRun, by: session.actor) { try source.nextBatch() }
             }
         }()
-        let elapsed = clock.now - started
-        let seconds = max(0.001, elapsed.seconds)
         let verb = dryRun ? "checked (dry run, nothing written)" : "imported"
         Output.line("\(verb) \(file): \(report.rows.grouped) rows, \(report.added.grouped) added, \(report.changed.grouped) changed, "
-                    + "\(report.unchanged.grouped) unchanged in \(String(format: "%.2f", seconds)) s (\(Int(Double(report.rows) / seconds).grouped) rows/s)")
+                    + "\(report.unchanged.grouped) unchanged \(Output.rate(report.rows, since: started))")
     }
 }
 
@@ -277,13 +272,13 @@ final class ProgressLine: @unchecked Sendable {
     private var shownWidth = 0
 
     /// `importing items [#######.........]  48%  480,000 rows  19,700 rows/s  ETA 14 s`, at most four times a second.
-    func show(_ label: String, rows: Int, done: Int, total: Int) {
+    func show(_ label: String, rows: Int, unit: String = "rows", done: Int, total: Int) {
         guard enabled, ContinuousClock.now - last > .milliseconds(250) else { return }
         last = ContinuousClock.now
         let seconds = (ContinuousClock.now - started).seconds
         let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
-        var figures = String(format: "%3.0f%%  ", fraction * 100) + "\(rows.grouped) rows"
-        if seconds > 0.5 { figures += "  \(Int(Double(rows) / seconds).grouped) rows/s" }
+        var figures = String(format: "%3.0f%%  ", fraction * 100) + "\(rows.grouped) \(unit)"
+        if seconds > 0.5 { figures += "  \(Int(Double(rows) / seconds).grouped) \(unit)/s" }
         if fraction > 0.01 && fraction < 1 { figures += String(format: "  ETA %.0f s", seconds * (1 - fraction) / fraction) }
         // The bar takes what the terminal's width leaves, up to 30 columns, and goes when there is no room.
         let room = Self.columns() - 1 - label.count - figures.count - 5
@@ -349,7 +344,7 @@ struct CountCommand: AsyncParsableCommand {
         func run() async throws {
             try await global.withSession { session in
                 let line = try await session.store.enterCount(id, sku: sku, quantity: quantity, add: add, by: session.actor)
-                Output.line("\(line.sku): counted \(line.counted ?? 0), books \(line.expected), variance \(line.variance.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? "-")")
+                Output.line("\(line.sku): counted \(line.counted ?? 0), books \(line.expected), variance \(line.variance.map(\.signed) ?? "-")")
             }
         }
     }
@@ -390,7 +385,7 @@ struct CountCommand: AsyncParsableCommand {
             if output.json { return try Output.json(count) }
             Output.line("count \(count.id) at \(count.location)\(count.category.isEmpty ? "" : " (\(count.category))"): \(count.state.rawValue), \(count.counted)/\(count.lines.count) counted")
             Output.table(["SKU", "NAME", "BOOKS", "COUNTED", "VARIANCE"], count.lines.map {
-                [$0.sku, $0.name, String($0.expected), $0.counted.map(String.init) ?? "", $0.variance.map { $0 > 0 ? "+\($0)" : "\($0)" } ?? ""]
+                [$0.sku, $0.name, String($0.expected), $0.counted.map(String.init) ?? "", $0.variance.map(\.signed) ?? ""]
             }, right: [2, 3, 4])
         }
     }

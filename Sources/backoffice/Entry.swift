@@ -17,10 +17,7 @@ enum Entry {
             // For `bench`: this process's peak resident memory, from the kernel's high-water mark of its own address
             // space (getrusage would also count the parent's pages from before exec).
             atexit {
-                let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-                let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? "VmHWM: 0 kB"
-                let kib = line.split(separator: " ").dropFirst().first.map(String.init) ?? "0"
-                FileHandle.standardError.write(Data("peak-resident-kib \(kib)\n".utf8))
+                FileHandle.standardError.write(Data("peak-resident-kib \(Bench.memoryKiB("VmHWM"))\n".utf8))
             }
         }
         do {

@@ -64,7 +64,7 @@ struct GlobalOptions: ParsableArguments {
     /// The store named by --db or $BACKOFFICE_DB, if any.
     var namedStorePath: String? {
         if let db, !db.isEmpty { return db }
-        if let path = ProcessInfo.processInfo.environment["BACKOFFICE_DB"], !path.isEmpty { return path }
+        if let path = ProcessInfo.processInfo.environment[RemoteAccess.Handoff.store], !path.isEmpty { return path }
         return nil
     }
 
@@ -72,7 +72,7 @@ struct GlobalOptions: ParsableArguments {
 
     var userName: String {
         if let user, !user.isEmpty { return user }
-        if let name = ProcessInfo.processInfo.environment["BACKOFFICE_USER"], !name.isEmpty { return name }
+        if let name = ProcessInfo.processInfo.environment[RemoteAccess.Handoff.user], !name.isEmpty { return name }
         if let name = ProcessInfo.processInfo.environment["USER"], !name.isEmpty { return name }
         return NSUserName()
     }
@@ -83,7 +83,7 @@ struct GlobalOptions: ParsableArguments {
         do {
             let user = try await store.signIn(userName)
             // Set by the SSH server (or ssh-gate) for the sessions it starts: everything they do is audited as ssh.
-            if let key = ProcessInfo.processInfo.environment["BACKOFFICE_SSH_KEY"], !key.isEmpty {
+            if let key = ProcessInfo.processInfo.environment[RemoteAccess.Handoff.key], !key.isEmpty {
                 return Session(store: store, actor: Actor(user: user, source: .ssh, keyFingerprint: key))
             }
             return Session(store: store, actor: Actor(user: user, source: source))

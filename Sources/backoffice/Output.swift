@@ -4,6 +4,12 @@ import Foundation
 
 /// Writes answers: aligned text for people, JSON for scripts. Text from data is sanitised before it is printed.
 enum Output {
+    /// "in 1.23 s (12,345 rows/s)": how long `count` rows took since `start`.
+    static func rate(_ count: Int, since start: ContinuousClock.Instant) -> String {
+        let seconds = max(0.001, (ContinuousClock.now - start).seconds)
+        return "in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / seconds).grouped) rows/s)"
+    }
+
     static func line(_ text: String = "") {
         print(text)
     }
@@ -211,4 +217,9 @@ enum Render {
     }
 
     static let requestHeader = ["ID", "STATE", "PRIORITY", "KIND", "ACCOUNT", "SKU", "QTY", "FROM", "ASSIGNEE", "AGE", "SLA", "TEXT"]
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

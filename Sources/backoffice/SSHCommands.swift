@@ -91,9 +91,8 @@ struct SSHGate: AsyncParsableCommand {
             try RemoteAccess.check(arguments, role: role)
         }
         // Replace this process with the command itself, as the user, audited with source ssh.
-        setenv("BACKOFFICE_USER", name, 1)
-        setenv("BACKOFFICE_DB", global.storePath, 1)
-        setenv("BACKOFFICE_SSH_KEY", environment["BACKOFFICE_SSH_KEY"] ?? "sshd", 1)
+        let key = environment[RemoteAccess.Handoff.key] ?? "sshd"
+        for (variable, value) in RemoteAccess.Handoff.environment(store: global.storePath, user: name, key: key) { setenv(variable, value, 1) }
         let path = ServeSSH.executablePath
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         execv(path, argv)

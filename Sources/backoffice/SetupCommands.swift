@@ -9,14 +9,11 @@ func buildDemoStore(path: String, admin: String, items: Int, seed: UInt64) async
     let store = try await Store.create(path: path, admin: admin)
     do {
         guard let adminUser = try await store.user(named: admin) else { throw Failure.notFound("user", admin) }
-        let started = ContinuousClock.now
-        let interactive = isatty(STDERR_FILENO) == 1
+        let progress = ProgressLine()
+        defer { progress.end() }
         try await store.seedDemo(DemoCompany(seed: seed, itemCount: items, now: Date()), by: Actor(user: adminUser, source: .cli)) { done in
-            guard interactive else { return }
-            let seconds = max(0.001, (ContinuousClock.now - started).seconds)
-            FileHandle.standardError.write(Data("\rbuilding demo store: \(done)/\(items) items (\(Int(Double(done) / seconds))/s)   ".utf8))
+            progress.show("building the demo store", rows: done, unit: "items", done: done, total: items)
         }
-        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
         return store
     } catch {
         await store.close()
@@ -153,16 +150,7 @@ struct Restore: AsyncParsableCommand {
             throw Failure(.busy, "restore: \(target) is open in process \(holders.map(String.init).joined(separator: ", ")); "
                           + "quit the consoles and stop serve-ssh using it first")
         }
-        let actor: Actor
-        if FileManager.default.fileExists(atPath: target) {
-            actor = try await global.withSession { session in
-                try await session.store.prepareForReplacement(by: session.actor)
-                return session.actor
-            }
-        } else {
-            // Nothing to protect yet (a new machine): the acting user is recorded in the restored store's audit log.
-            actor = Actor(user: User(name: global.userName, displayName: global.userName, role: .admin), source: .cli)
-        }
+        let actor = try await Store.restoringActor(for: target, user: global.userName)
         let (report, previous) = try await Store.restore(from: path, to: target, by: actor)
         Output.line("restored \(target) from \(path): integrity ok, \(report.balancesChecked) balances and \(report.auditEntriesChecked) audit entries verified")
         if let previous { Output.line("the store it replaced is kept as \(previous)") }

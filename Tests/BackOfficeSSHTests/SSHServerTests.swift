@@ -87,8 +87,8 @@ struct SSHServerTests {
             process.arguments = sshArguments(key) + command
             let out = folder.url.appendingPathComponent("ssh-out-\(UUID().uuidString)")
             let err = folder.url.appendingPathComponent("ssh-err-\(UUID().uuidString)")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
-            FileManager.default.createFile(atPath: err.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: err.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: out)
             process.standardError = try FileHandle(forWritingTo: err)
             process.standardInput = FileHandle.nullDevice

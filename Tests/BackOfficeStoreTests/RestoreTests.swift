@@ -6,6 +6,22 @@ import Testing
 
 @Suite("Restore")
 struct RestoreTests {
+    @Test func givenAClerkWhenRestoringThenItIsRefusedAndTheStoreIsUntouched() async throws {
+        let fixture = try await StoreFixture.make()
+        _ = try await fixture.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: fixture.clerk)
+        let backup = fixture.folder.path("backup.sqlite")
+        try await fixture.store.backup(to: backup, by: fixture.admin)
+        _ = try await fixture.store.post(.receipt(quantity: 5, to: "MAIN"), sku: "BOLT-1", by: fixture.clerk)
+        await fixture.store.close()
+        await #expect(throws: PermissionDenied.self) { try await Store.restoringActor(for: fixture.path, user: "clerk") }
+        await #expect(throws: PermissionDenied.self) { try await Store.restore(from: backup, to: fixture.path, by: fixture.clerk) }
+        let store = try await Store.open(path: fixture.path)
+        #expect(try await store.stock(sku: "BOLT-1", by: fixture.admin).totals.onHand == 15)
+        await store.close()
+        // Where there is no store yet, whoever restores does so as an administrator.
+        #expect(try await Store.restoringActor(for: fixture.folder.path("new.sqlite"), user: "ops").user.role == .admin)
+    }
+
     @Test func givenAGoodBackupWhenRestoredThenTheStoreIsTheBackupAndTheOldOneIsKept() async throws {
         let fixture = try await StoreFixture.make()
         _ = try await fixture.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: fixture.clerk)
