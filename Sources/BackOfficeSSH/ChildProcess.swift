@@ -117,9 +117,7 @@ final class ChildProcess: @unchecked Sendable {
     /// The client will send no more: the child's standard input ends (on a terminal the console reads on).
     func closeInput() {
         guard terminal == nil else { return }
-        lock.lock()
-        if input >= 0 { close(input); input = -1 }
-        lock.unlock()
+        closeInputDescriptor()
     }
 
     func resize(width: Int, height: Int) {
@@ -132,9 +130,7 @@ final class ChildProcess: @unchecked Sendable {
     func hangUp() {
         kill(-pid, SIGHUP)
         kill(pid, SIGHUP)
-        lock.lock()
-        if input >= 0 { close(input); input = -1 }
-        lock.unlock()
+        closeInputDescriptor()
     }
 
     /// Waits for the child to end; its exit status as a shell reports it (128 + the signal when killed).
@@ -146,7 +142,8 @@ final class ChildProcess: @unchecked Sendable {
         return signal == 0 ? Int((status >> 8) & 0xff) : 128 + Int(signal)
     }
 
-    func closeAll() {
+    /// Closes the descriptor the child's input is written to (its pipe, or the terminal's master side), once.
+    func closeInputDescriptor() {
         lock.lock()
         if input >= 0 { close(input); input = -1 }
         lock.unlock()

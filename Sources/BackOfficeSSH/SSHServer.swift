@@ -71,10 +71,6 @@ public final class SSHServer: @unchecked Sendable {
         try await channel?.closeFuture.get()
     }
 
-    public func stop() async {
-        try? await channel?.close()
-    }
-
     private func setUp(connection channel: Channel) throws {
         let address = channel.remoteAddress?.ipAddress ?? "?"
         let connection = Connection(address: address)
@@ -114,9 +110,6 @@ public final class SSHServer: @unchecked Sendable {
             try channel.pipeline.syncOperations.addHandler(SessionHandler(identity: identity, address: connection.address, server: self))
         }
     }
-
-    /// Sessions open now.
-    public var openSessions: Int { sessions.withLockedValue { $0 } }
 }
 
 /// Who a connection signed in as, once a key was accepted.

@@ -159,7 +159,7 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
         Thread.detachNewThread { [self] in
             let status = child.waitForExit()
             readers.wait()
-            child.closeAll()
+            child.closeInputDescriptor()
             finish(channel, status: status, message: nil)
         }
     }

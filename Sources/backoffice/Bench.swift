@@ -116,9 +116,8 @@ struct Bench: AsyncParsableCommand {
     /// Runs this binary once and returns its wall time and the peak memory it reports of itself.
     @discardableResult
     static func runSelf(_ arguments: [String]) throws -> (wall: Duration, peakKiB: Int) {
-        let executable = CommandLine.arguments[0]
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable)
+        process.executableURL = URL(fileURLWithPath: ServeSSH.executablePath)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["BACKOFFICE_REPORT_MEMORY"] = "1"

@@ -91,7 +91,7 @@ enum ConsoleBench {
     /// A real console process on a pseudo-terminal: time to its first frame and its memory after some use.
     static func measureProcess(path: String) throws {
         let pty = try PseudoTerminalPair(width: 120, height: 40)
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        let executable = ServeSSH.executablePath
         let clock = ContinuousClock()
         let started = clock.now
         let pid = try pty.spawn([executable, "console", "--db", path, "--user", "clerk"],

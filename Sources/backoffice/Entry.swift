@@ -6,7 +6,6 @@ import Foundation
 /// `FailureKind.exitCode`.
 enum ExitCodes {
     static let differencesFound: Int32 = 1
-    static let storeFailure = FailureKind.storeFailure.exitCode
 }
 
 @main
@@ -38,7 +37,7 @@ enum Entry {
             // Argument errors (usage 64, help 0) are the parser's to print; anything else is unexpected.
             guard BackOffice.exitCode(for: error) != .failure else {
                 FileHandle.standardError.write(Data("backoffice: unexpected error: \(Sanitize.forTerminal(String(describing: error)))\n".utf8))
-                exit(ExitCodes.storeFailure)
+                exit(FailureKind.storeFailure.exitCode)
             }
             BackOffice.exit(withError: error)
         }
