@@ -105,11 +105,9 @@ public final class ConsoleRuntime {
             return
         }
         _ = Console.update(&state, .tick(now, live: true))
-        if let dataVersion, version != dataVersion {
-            self.dataVersion = version
-            await run(Console.update(&state, .storeChanged))
-        }
+        let changed = dataVersion.map { $0 != version } ?? false
         dataVersion = version
+        if changed { await run(Console.update(&state, .storeChanged)) }
     }
 
     public func render(on screen: ConsoleScreen) {
@@ -153,7 +151,7 @@ public final class ConsoleRuntime {
     private static func replaceableKind(_ effect: ConsoleEffect) -> String? {
         switch effect {
         case .loadItems: "items"
-        case .countItems: "count"
+        case .countItems: "item count"
         case .loadItemDetail: "detail"
         case .quote: "quote"
         case .searchPicker: "picker"

@@ -135,8 +135,7 @@ enum PricingDrawing {
             let considered = quote.considered.map { source in
                 TableRow([TableCell(source.won ? "✓" : " ", role: source.won ? .success : nil), TableCell(source.source),
                           TableCell(source.description), TableCell(source.unitPrice?.decimalString ?? "-"),
-                          TableCell(source.won ? "won" : source.reason ?? "", role: source.won ? .success : .muted)],
-                         role: source.won ? .normal : .normal)
+                          TableCell(source.won ? "won" : source.reason ?? "", role: source.won ? .success : .muted)])
             }
             y += StaticTable.draw(columns: [TableColumn("", width: .fixed(1)), TableColumn("SOURCE", width: .fixed(10)),
                                             TableColumn("RULE", width: .weight(1)), TableColumn("UNIT", width: .fixed(10), alignment: .right),

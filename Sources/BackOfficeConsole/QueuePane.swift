@@ -172,9 +172,9 @@ enum QueueDrawing {
         for event in detail.events {
             lines.append(("\(InventoryDrawing.shortTime(event.at)) \(event.actor) \(event.action)" + (event.text.isEmpty ? "" : ":"), .header))
             if !event.text.isEmpty {
-                for part in wrap(event.text, width: inside.width - 2) { lines.append(("  " + part, .normal)) }
+                for part in Text.wrapped(event.text, toWidth: inside.width - 2) { lines.append(("  " + part, .normal)) }
             }
-            if let snapshot = event.snapshot.flatMap(decodeSnapshot) {
+            if let snapshot = event.snapshot.flatMap(AnswerSnapshot.init(json:)) {
                 for part in snapshotLines(snapshot) { lines.append(("  " + part, .muted)) }
             }
         }
@@ -183,12 +183,6 @@ enum QueueDrawing {
         for (index, line) in shown.enumerated() where index < inside.height {
             grid.put(line.0, x: inside.x, y: inside.y + index, role: line.1, maxWidth: inside.width)
         }
-    }
-
-    static func decodeSnapshot(_ text: String) -> AnswerSnapshot? {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try? decoder.decode(AnswerSnapshot.self, from: Data(text.utf8))
     }
 
     /// The stock and price an answer was based on, as one or two lines.
@@ -204,20 +198,5 @@ enum QueueDrawing {
                        + (quote.validThrough.map { ", valid through \($0)" } ?? ""))
         }
         return out
-    }
-
-    static func wrap(_ text: String, width: Int) -> [String] {
-        guard width > 4 else { return [text] }
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            if !current.isEmpty && TextWidth.of(current) + 1 + TextWidth.of(word) > width {
-                lines.append(current)
-                current = ""
-            }
-            current += current.isEmpty ? String(word) : " " + word
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
     }
 }

@@ -14,6 +14,30 @@ public struct AnswerSnapshot: Sendable, Codable {
     public var takenAt: Date
     public var stock: StockAnswer?
     public var quote: Quote?
+
+    /// The snapshot as the store keeps it with the answer: JSON with ISO 8601 times.
+    var json: String {
+        get throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            return String(decoding: try encoder.encode(self), as: UTF8.self)
+        }
+    }
+
+    /// A snapshot read back from what the store keeps; nil when the text is not one.
+    public init?(json: String) {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard let snapshot = try? decoder.decode(AnswerSnapshot.self, from: Data(json.utf8)) else { return nil }
+        self = snapshot
+    }
+
+    init(takenAt: Date, stock: StockAnswer?, quote: Quote?) {
+        self.takenAt = takenAt
+        self.stock = stock
+        self.quote = quote
+    }
 }
 
 extension Store {
@@ -127,11 +151,7 @@ extension Store {
         let reader = try await requireUser(request.requester)
         let stock = try await stockAnswer(item).visible(to: reader)
         let quote = (try? await makeQuote(sku: sku, account: request.account, quantity: request.quantity ?? 1, on: Day(now)))?.visible(to: reader)
-        let snapshot = AnswerSnapshot(takenAt: now, stock: stock, quote: quote)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(snapshot), as: UTF8.self)
+        return try AnswerSnapshot(takenAt: now, stock: stock, quote: quote).json
     }
 
     /// A request and its thread, if the acting user may see it.

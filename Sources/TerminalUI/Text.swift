@@ -6,6 +6,11 @@ import BackOfficeCore
 /// "Hex bolt" lines up. Both sanitise first and return text in the form the grid draws it: safe to draw, and it
 /// measures the same whether drawn alone or joined to other text.
 public enum Text {
+    /// `text` in lines of at most `width` columns, broken at spaces where it can (see `WidgetText.wrapped`).
+    public static func wrapped(_ text: String, toWidth width: Int) -> [String] {
+        WidgetText.wrapped(text, toWidth: width)
+    }
+
     /// Where text sits in a column wider than itself.
     public enum Alignment: Hashable, Sendable {
         case left

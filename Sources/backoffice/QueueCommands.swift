@@ -137,10 +137,8 @@ struct RequestCommand: AsyncParsableCommand {
             for event in detail.events {
                 Output.line("\n\(Output.time(event.at))  \(event.actor)  \(event.action)  → \(event.to.rawValue)")
                 if !event.text.isEmpty { Output.line("  " + Output.safe(event.text).replacingOccurrences(of: "\u{240A}", with: "\n  ")) }
-                if let snapshot = event.snapshot, let data = snapshot.data(using: .utf8) {
-                    let decoder = JSONDecoder()
-                    decoder.dateDecodingStrategy = .iso8601
-                    if let parsed = try? decoder.decode(AnswerSnapshot.self, from: data) {
+                if let snapshot = event.snapshot {
+                    if let parsed = AnswerSnapshot(json: snapshot) {
                         if let stock = parsed.stock {
                             Output.line("  stock then: " + stock.lines.map { "\($0.location) \($0.position.available) available" }.joined(separator: ", "))
                         }

@@ -88,6 +88,11 @@ struct PagedListTests {
         #expect(last.search == "bolt")
     }
 
+    @Test func givenACountOfTheListAndACountSessionToLoadWhenCoalescedThenBothRun() {
+        let kept = ConsoleRuntime.withoutStale([.countItems(ItemListQuery(), generation: 1), .loadCount(7)])
+        #expect(kept.count == 2, "\(kept)")
+    }
+
     @Test func givenASeriesWhenDrawnAsASparklineThenLowIsTheBottomBlockAndHighTheTop() {
         #expect(Sparkline.render([0, 5, 10], width: 10) == "▁▄█")
         #expect(Sparkline.render(Array(0..<90), width: 9).count == 9)
