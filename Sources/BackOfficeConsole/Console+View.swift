@@ -61,10 +61,10 @@ extension Console {
         let area = state.paneRect
         switch modal {
         case .help(let help):
-            let frame = area.inset(top: 0, left: 1, bottom: 0, right: 1)
+            let (frame, content) = Console.helpRects(state)
             grid.fill(frame, role: .dialog)
             Box(frame, title: "Help · \(state.pane.title)", unicode: state.unicode, role: .borderFocused).draw(in: &grid)
-            help.draw(into: &grid, in: frame.inset(by: 1).inset(left: 1))
+            help.draw(into: &grid, in: content)
             return nil
         case .commandLine(let field):
             let row = Rect(x: 0, y: state.height - 2, width: state.width, height: 1)

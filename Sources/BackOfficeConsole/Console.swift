@@ -20,11 +20,26 @@ public enum Console {
         return effects
     }
 
-    /// Sizes an open form's inputs to where it is drawn, so text scrolls within what the user sees.
+    /// Sizes an open form's inputs, or help, to where it is drawn (the terminal may have been resized), so text
+    /// scrolls within what the user sees and help scrolls to its last line.
     static func fitModal(_ state: inout ConsoleState) {
-        guard case .form(var form) = state.modal else { return }
-        form.form.resize(to: formRects(form, state).fields)
-        state.modal = .form(form)
+        switch state.modal {
+        case .form(var form):
+            form.form.resize(to: formRects(form, state).fields)
+            state.modal = .form(form)
+        case .help(var help):
+            let content = helpRects(state).content
+            help.size = (content.width, content.height)
+            state.modal = .help(help)
+        default:
+            break
+        }
+    }
+
+    /// Where help goes: its box over the pane and, inside it, its text.
+    static func helpRects(_ state: ConsoleState) -> (frame: Rect, content: Rect) {
+        let frame = state.paneRect.inset(top: 0, left: 1, bottom: 0, right: 1)
+        return (frame, frame.inset(by: 1).inset(left: 1))
     }
 
     /// Where a form goes: its box and, inside it, its fields (its note is on the message line).
@@ -129,9 +144,8 @@ public enum Console {
         case .quit:
             return quit(&state)
         case .help:
-            var help = HelpView(sections: helpSections(for: state), width: state.paneRect.width, height: state.paneRect.height)
-            help.size = (state.paneRect.width, state.paneRect.height)
-            state.modal = .help(help)
+            let content = helpRects(state).content
+            state.modal = .help(HelpView(sections: helpSections(for: state), width: content.width, height: content.height))
             return []
         case .back:
             if !state.message.text.isEmpty {

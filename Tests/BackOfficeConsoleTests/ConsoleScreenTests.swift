@@ -109,6 +109,24 @@ struct ConsoleScreenTests {
         #expect(!console.text.contains("Help · Inventory"))
     }
 
+    @Test func givenHelpAt80x24WhenScrolledToTheEndThenItsLastEntryShowsAndAfterAResizeToo() async throws {
+        let console = try await ConsoleFixture.make(user: "clerk")
+        await console.start()
+        await console.type("?")
+        let last = try #require(Console.helpSections(for: console.state).last?.entries.last?.description)
+        #expect(!console.text.contains(last), "help at 80x24 is longer than a screen")
+        for _ in 0..<20 { await console.press(.pageDown) }
+        #expect(console.text.contains(last))
+
+        // Opened on a large terminal, then the terminal shrinks: help scrolls as far as the smaller one needs.
+        let wide = try await ConsoleFixture.make(user: "clerk", width: 160, height: 48)
+        await wide.start()
+        await wide.type("?")
+        await wide.resize(width: 80, height: 24)
+        for _ in 0..<20 { await wide.press(.pageDown) }
+        #expect(wide.text.contains(last))
+    }
+
     @Test(arguments: [(60, 20), (79, 24), (1, 1), (20, 3)])
     func givenATerminalBelow80x24WhenResizedThenTheConsoleAsksForMoreRoom(width: Int, height: Int) async throws {
         let console = try await ConsoleFixture.make(user: "clerk")
