@@ -129,10 +129,12 @@ public enum Console {
     // MARK: - Keys
 
     static func handle(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        // Ctrl-Q quits from anywhere, a form, the search box and a count included (`quit` asks when input would be lost).
+        if key == .control("q") { return quit(&state) }
         if state.modal != nil { return Modals.handle(key, &state) }
         if state.pane == .inventory && state.inventory.searching { return Inventory.handleSearchKey(key, &state) }
         if state.pane == .inventory, state.inventory.count != nil,
-           ![.control("q"), .tab, .backTab, .function(1), .function(2), .function(3), .function(4)].contains(key) {
+           ![.tab, .backTab, .function(1), .function(2), .function(3), .function(4)].contains(key) {
             return CountKeys.handle(key, &state)
         }
         if key != .escape { state.message = .empty }
@@ -153,9 +155,7 @@ public enum Console {
                 return []
             }
             if state.pane == .inventory && !state.inventory.query.search.isEmpty {
-                state.inventory.searchField.setText("")
-                state.inventory.query.search = ""
-                return Inventory.reload(&state)
+                return Inventory.search(for: "", &state)
             }
             return []
         case .nextPane:
@@ -252,7 +252,6 @@ public enum Console {
     static func show(_ pane: Pane, _ state: inout ConsoleState) -> [ConsoleEffect] {
         guard pane != state.pane else { return [] }
         state.pane = pane
-        layout(&state)
         if pane == .queue && state.queue.list.table.list.rowCount == 0 && state.queue.list.window.rows.isEmpty {
             return QueuePane.reload(&state)
         }

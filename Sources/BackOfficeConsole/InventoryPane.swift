@@ -5,12 +5,18 @@ import TerminalUI
 
 /// The inventory pane's keys: search as you type, filters, and the movement and hold forms.
 enum Inventory {
+    /// Puts `text` in the search box and searches for it (empty: the whole list again).
+    static func search(for text: String, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        state.inventory.searchField.setText(text)
+        state.inventory.query.search = text
+        return reload(&state)
+    }
+
     /// Starts the list over for the current query: count it and fetch its first page.
     static func reload(_ state: inout ConsoleState) -> [ConsoleEffect] {
         let query = state.inventory.query
         state.inventory.list.reset(emptyMessage: query.isSearch ? "No items match \(query.search)" : "No items")
         state.inventory.detail = nil
-        Console.layout(&state)
         var effects: [ConsoleEffect] = [.countItems(query, generation: state.inventory.list.generation)]
         if let page = state.inventory.list.plan() { effects.append(.loadItems(query, page)) }
         return effects
@@ -25,13 +31,9 @@ enum Inventory {
         case .escape:
             state.inventory.searching = false
             guard !state.inventory.query.search.isEmpty else { return [] }
-            state.inventory.searchField.setText("")
-            state.inventory.query.search = ""
-            return reload(&state)
+            return search(for: "", &state)
         case .up, .down, .pageUp, .pageDown:
             return Console.moveList(key, &state)
-        case .control("q"):
-            return Console.quit(&state)
         default:
             guard state.inventory.searchField.handle(key) == .edited else { return [] }
             state.inventory.query.search = state.inventory.searchField.text

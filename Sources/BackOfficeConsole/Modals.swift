@@ -8,7 +8,6 @@ import TerminalUI
 enum Modals {
     static func handle(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
         guard let modal = state.modal else { return [] }
-        if key == .control("q") { return Console.quit(&state) }
         switch modal {
         case .help(var help):
             if help.handle(key) == .close { state.modal = nil } else { state.modal = .help(help) }
@@ -128,10 +127,7 @@ enum Modals {
             return Console.quit(&state)
         case .success(.stock(let text)):
             state.pane = .inventory
-            state.inventory.searchField.setText(text)
-            state.inventory.query.search = text
-            Console.layout(&state)
-            return Inventory.reload(&state)
+            return Inventory.search(for: text, &state)
         case .success(.price(let sku, let account, let quantity)):
             guard state.user.may(.viewPrices) else {
                 state.message = .error("\(state.user.name) (\(state.user.role.rawValue)) may not view prices")
@@ -141,7 +137,6 @@ enum Modals {
         case .success(.request(let id)):
             state.pane = .queue
             state.queue.detailPinned = true
-            Console.layout(&state)
             var effects: [ConsoleEffect] = [.loadRequest(id)]
             if state.queue.list.window.rows.isEmpty {
                 effects = QueuePane.reload(&state) + effects

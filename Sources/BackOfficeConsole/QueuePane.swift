@@ -9,7 +9,6 @@ enum QueuePane {
         state.queue.list.reset()
         state.queue.detail = nil
         state.queue.detailPinned = false
-        Console.layout(&state)
         return state.queue.list.plan().map { [.loadRequests(state.queue.view, state.queue.stateFilter, $0)] } ?? []
     }
 
