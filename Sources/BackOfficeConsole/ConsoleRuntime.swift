@@ -185,10 +185,7 @@ public final class ConsoleRuntime {
             let (count, exact) = try await store.itemCount(query, by: actor)
             return [.itemsCounted(generation: generation, count: count, exact: exact)]
         case .loadItemDetail(let sku):
-            let stock = try await store.stock(sku: sku, by: actor)
-            let movements = try await store.movements(sku: sku, limit: 12, by: actor)
-            let history = try await store.stockHistory(sku: sku, days: 90, by: actor)
-            return [.itemDetailLoaded(ItemDetail(stock: stock, movements: movements, history: history))]
+            return [.itemDetailLoaded(try await store.itemDetail(sku: sku, by: actor))]
         case .post(let movement, let sku, let reference):
             let posted = try await store.post(movement, sku: sku, reference: reference, by: actor)
             return [.done(Console.describe(posted))]

@@ -93,20 +93,6 @@ public struct CountWork: Sendable {
     }
 }
 
-/// What the inventory pane shows about the selected item.
-public struct ItemDetail: Sendable, Equatable {
-    public var stock: StockAnswer
-    public var movements: [JournalEntry]
-    /// End-of-day stock on hand for the last 90 days, oldest first.
-    public var history: [Int]
-
-    public init(stock: StockAnswer, movements: [JournalEntry], history: [Int]) {
-        self.stock = stock
-        self.movements = movements
-        self.history = history
-    }
-}
-
 // MARK: - Pricing
 
 public struct PricingState: Sendable {

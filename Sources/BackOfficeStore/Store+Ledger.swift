@@ -47,6 +47,20 @@ public struct JournalEntry: Sendable, Codable, Hashable {
     public var at: Date
 }
 
+/// What the inventory pane shows about the selected item.
+public struct ItemDetail: Sendable, Equatable {
+    public var stock: StockAnswer
+    public var movements: [JournalEntry]
+    /// End-of-day stock on hand for the last 90 days, oldest first.
+    public var history: [Int]
+
+    public init(stock: StockAnswer, movements: [JournalEntry], history: [Int]) {
+        self.stock = stock
+        self.movements = movements
+        self.history = history
+    }
+}
+
 /// The outcome of posting a movement: the journal entry and the new stock at each touched location.
 public struct PostedMovement: Sendable, Codable {
     public var entry: JournalEntry
@@ -276,49 +290,63 @@ extension Store {
     /// An item's movements, newest first, a page at a time.
     public func movements(sku: String, limit: Int = 20, before id: Int64 = .max, by actor: Actor) async throws -> [JournalEntry] {
         try actor.require(.viewStock)
-        return try await read {
+        return try await read { try await journal(of: try await requireItem(sku: sku), limit: limit, before: id, for: actor.user) }
+    }
+
+    func journal(of item: Item, limit: Int, before id: Int64 = .max, for user: User) async throws -> [JournalEntry] {
+        // Sales never learns of stock where it may not sell: not even that a movement happened there.
+        let visible: SQLQueryString = user.may(.viewUnsellableStock) ? ""
+            : " AND l.sellable = 1 AND (t.id IS NULL OR t.sellable = 1)"
+        return try await rows("""
+            \(unsafeRaw: Store.journalSelect) WHERE m.item_id = \(bind: item.id) AND m.id < \(bind: id)\(visible)
+            ORDER BY m.at DESC, m.id DESC LIMIT \(bind: max(1, min(limit, 1_000)))
+            """).map(Store.journalEntry)
+    }
+
+    /// What the console shows of an item: its stock, its latest movements and its stock over the last `days` days,
+    /// read together so that the three agree.
+    public func itemDetail(sku: String, movements limit: Int = 12, days: Int = 90, by actor: Actor) async throws -> ItemDetail {
+        try actor.require(.viewStock)
+        return try await snapshot {
             let item = try await requireItem(sku: sku)
-            // Sales never learns of stock where it may not sell: not even that a movement happened there.
-            let visible: SQLQueryString = actor.user.may(.viewUnsellableStock) ? ""
-                : " AND l.sellable = 1 AND (t.id IS NULL OR t.sellable = 1)"
-            return try await rows("""
-                \(unsafeRaw: Store.journalSelect) WHERE m.item_id = \(bind: item.id) AND m.id < \(bind: id)\(visible)
-                ORDER BY m.at DESC, m.id DESC LIMIT \(bind: max(1, min(limit, 1_000)))
-                """).map(Store.journalEntry)
+            return ItemDetail(stock: try await stockAnswer(item).visible(to: actor.user),
+                              movements: try await journal(of: item, limit: limit, for: actor.user),
+                              history: try await history(of: item, days: days, for: actor.user))
         }
     }
 
     /// On hand at the end of each of the last `days` days, from the journal (for the stock-level sparkline).
     public func stockHistory(sku: String, days: Int = 90, by actor: Actor) async throws -> [Int] {
         try actor.require(.viewStock)
-        return try await read {
-            let item = try await requireItem(sku: sku)
-            let today = Day(now)
-            let start = today.adding(days: -(days - 1))
-            // Each location counts when the user may see it, so a salesperson's line is the sellable stock only
-            // (a transfer out of quarantine shows as stock arriving).
-            let all = actor.user.may(.viewUnsellableStock) ? 1 : 0
-            let rows = try await connection.query("""
-                SELECT m.at / 86400 AS day,
-                       SUM(CASE m.kind WHEN 'issue' THEN -m.quantity * l.shown
-                                       WHEN 'transfer' THEN m.quantity * (COALESCE(t.shown, 0) - l.shown)
-                                       ELSE m.quantity * l.shown END) AS delta
-                FROM movements m
-                JOIN (SELECT id, CASE WHEN sellable = 1 OR ?2 = 1 THEN 1 ELSE 0 END AS shown FROM locations) l ON l.id = m.location_id
-                LEFT JOIN (SELECT id, CASE WHEN sellable = 1 OR ?2 = 1 THEN 1 ELSE 0 END AS shown FROM locations) t ON t.id = m.to_location_id
-                WHERE m.item_id = ?1 GROUP BY day ORDER BY day
-                """, [.integer(Int(item.id)), .integer(all)])
-            var level = 0
-            var perDay = Array(repeating: 0, count: days)
-            var index = 0
-            for row in rows {
-                let day = row.column("day")?.integer ?? 0
-                while index < days && start.ordinal + index < day { perDay[index] = level; index += 1 }
-                level += row.column("delta")?.integer ?? 0
-            }
-            while index < days { perDay[index] = level; index += 1 }
-            return perDay
+        return try await read { try await history(of: try await requireItem(sku: sku), days: days, for: actor.user) }
+    }
+
+    func history(of item: Item, days: Int, for user: User) async throws -> [Int] {
+        let today = Day(now)
+        let start = today.adding(days: -(days - 1))
+        // Each location counts when the user may see it, so a salesperson's line is the sellable stock only
+        // (a transfer out of quarantine shows as stock arriving).
+        let all = user.may(.viewUnsellableStock) ? 1 : 0
+        let rows = try await connection.query("""
+            SELECT m.at / 86400 AS day,
+                   SUM(CASE m.kind WHEN 'issue' THEN -m.quantity * l.shown
+                                   WHEN 'transfer' THEN m.quantity * (COALESCE(t.shown, 0) - l.shown)
+                                   ELSE m.quantity * l.shown END) AS delta
+            FROM movements m
+            JOIN (SELECT id, CASE WHEN sellable = 1 OR ?2 = 1 THEN 1 ELSE 0 END AS shown FROM locations) l ON l.id = m.location_id
+            LEFT JOIN (SELECT id, CASE WHEN sellable = 1 OR ?2 = 1 THEN 1 ELSE 0 END AS shown FROM locations) t ON t.id = m.to_location_id
+            WHERE m.item_id = ?1 GROUP BY day ORDER BY day
+            """, [.integer(Int(item.id)), .integer(all)])
+        var level = 0
+        var perDay = Array(repeating: 0, count: days)
+        var index = 0
+        for row in rows {
+            let day = row.column("day")?.integer ?? 0
+            while index < days && start.ordinal + index < day { perDay[index] = level; index += 1 }
+            level += row.column("delta")?.integer ?? 0
         }
+        while index < days { perDay[index] = level; index += 1 }
+        return perDay
     }
 
     // MARK: - Holds
