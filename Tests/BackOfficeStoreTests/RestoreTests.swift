@@ -6,12 +6,18 @@ import Testing
 
 @Suite("Restore")
 struct RestoreTests {
-    @Test func givenAClerkWhenRestoringThenItIsRefusedAndTheStoreIsUntouched() async throws {
+    /// A store with 10 on hand when it was backed up and 15 now.
+    func storeWithBackup() async throws -> (StoreFixture, String) {
         let fixture = try await StoreFixture.make()
         _ = try await fixture.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: fixture.clerk)
         let backup = fixture.folder.path("backup.sqlite")
         try await fixture.store.backup(to: backup, by: fixture.admin)
         _ = try await fixture.store.post(.receipt(quantity: 5, to: "MAIN"), sku: "BOLT-1", by: fixture.clerk)
+        return (fixture, backup)
+    }
+
+    @Test func givenAClerkWhenRestoringThenItIsRefusedAndTheStoreIsUntouched() async throws {
+        let (fixture, backup) = try await storeWithBackup()
         await fixture.store.close()
         await #expect(throws: PermissionDenied.self) { try await Store.restoringActor(for: fixture.path, user: "clerk") }
         await #expect(throws: PermissionDenied.self) { try await Store.restore(from: backup, to: fixture.path, by: fixture.clerk) }
@@ -23,11 +29,7 @@ struct RestoreTests {
     }
 
     @Test func givenAGoodBackupWhenRestoredThenTheStoreIsTheBackupAndTheOldOneIsKept() async throws {
-        let fixture = try await StoreFixture.make()
-        _ = try await fixture.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: fixture.clerk)
-        let backup = fixture.folder.path("backup.sqlite")
-        try await fixture.store.backup(to: backup, by: fixture.admin)
-        _ = try await fixture.store.post(.receipt(quantity: 5, to: "MAIN"), sku: "BOLT-1", by: fixture.clerk)
+        let (fixture, backup) = try await storeWithBackup()
         try await fixture.store.prepareForReplacement(by: fixture.admin)
         await fixture.store.close()
 
