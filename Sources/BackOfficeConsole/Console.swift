@@ -38,7 +38,7 @@ public enum Console {
 
     /// Where help goes: its box over the pane and, inside it, its text.
     static func helpRects(_ state: ConsoleState) -> (frame: Rect, content: Rect) {
-        let frame = state.paneRect.inset(top: 0, left: 1, bottom: 0, right: 1)
+        let frame = state.paneRect
         return (frame, frame.inset(by: 1).inset(left: 1))
     }
 
