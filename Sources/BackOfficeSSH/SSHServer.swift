@@ -21,9 +21,13 @@ public final class SSHServer: @unchecked Sendable {
         public var storePath: String
         /// Passed to every child: PATH, HOME, XDG folders for themes.
         public var environment: [String: String]
+        /// Decides whether a role may run an exec command, given its words as the client sent them split: throws a
+        /// one-line refusal. The executable passes one that decides on the parsed command (what would run).
+        public var commandPolicy: @Sendable (_ words: [String], _ role: Role) throws(Failure) -> Void
 
         public init(host: String, port: Int, hostKey: NIOSSHPrivateKey, maxSessions: Int, idleTimeout: Int, executable: String,
-                    storePath: String, environment: [String: String]) {
+                    storePath: String, environment: [String: String],
+                    commandPolicy: @escaping @Sendable (_ words: [String], _ role: Role) throws(Failure) -> Void) {
             self.host = host
             self.port = port
             self.hostKey = hostKey
@@ -32,6 +36,7 @@ public final class SSHServer: @unchecked Sendable {
             self.executable = executable
             self.storePath = storePath
             self.environment = environment
+            self.commandPolicy = commandPolicy
         }
     }
 

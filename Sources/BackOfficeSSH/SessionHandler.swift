@@ -98,7 +98,7 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
         if let command {
             do throws(Failure) {
                 arguments = try RemoteAccess.words(command)
-                try RemoteAccess.check(arguments, role: identity.user.role)
+                try server.configuration.commandPolicy(arguments, identity.user.role)
             } catch {
                 server.log("refused `\(Sanitize.forTerminal(command))` for \(identity.user.name)@\(address): \(error.message)")
                 finish(channel, status: Int(error.kind.exitCode), message: "backoffice: \(error.message)\n")

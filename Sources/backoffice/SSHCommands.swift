@@ -51,7 +51,7 @@ struct ServeSSH: AsyncParsableCommand {
         let configuration = SSHServer.Configuration(
             host: host, port: port, hostKey: key.key, maxSessions: maxSessions, idleTimeout: idleTimeout,
             executable: Self.executablePath, storePath: URL(fileURLWithPath: global.storePath).standardizedFileURL.path,
-            environment: environment)
+            environment: environment, commandPolicy: { words, role throws(Failure) in try RemoteAccess.check(words, role: role) })
         let server = SSHServer(configuration: configuration, store: store) { line in
             FileHandle.standardError.write(Data("\(UTC.iso(Date())) \(line)\n".utf8))
         }
