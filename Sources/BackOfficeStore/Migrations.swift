@@ -7,6 +7,10 @@ struct Migration: Sendable {
     var version: Int
     var name: String
     var statements: [String]
+    /// A step that needs Swift (hashes computed from values), run after `statements` in the same transaction.
+    var step: (@Sendable (isolated Store) async throws -> Void)? = nil
+    /// Statements run after `step`, still in the same transaction.
+    var then: [String] = []
 }
 
 /// SQLite's dialect lives here and in the queries of this module alone.
@@ -301,7 +305,32 @@ enum Migrations {
             ) WITHOUT ROWID
             """,
         ]),
+        // The journal becomes a hash chain: each movement carries the SHA-256 of its values and of the movement before
+        // it (`ChainedMovement`, computed in Swift from values so every engine agrees). Rows already there are chained
+        // in id order in this transaction, the append-only trigger set aside only for that. Audit entries written from
+        // now on use the length-prefixed rule (format 2); older ones keep format 1 and verify under the rule they were
+        // written with, since re-chaining them would erase what made them evidence.
+        Migration(version: 6, name: "journal hash chain", statements: [
+            "ALTER TABLE movements ADD COLUMN hash BLOB",
+            "ALTER TABLE audit ADD COLUMN format INTEGER NOT NULL DEFAULT 1",
+            "DROP TRIGGER movements_no_update",
+        ], step: { store in try await store.chainExistingMovements() }, then: [
+            """
+            CREATE TRIGGER movements_no_update BEFORE UPDATE ON movements BEGIN
+                SELECT RAISE(ABORT, 'the movement journal is append-only: post a reversing movement instead');
+            END
+            """,
+            """
+            CREATE TRIGGER movements_chained BEFORE INSERT ON movements
+            WHEN new.hash IS NULL OR typeof(new.hash) <> 'blob' OR length(new.hash) <> 32 BEGIN
+                SELECT RAISE(ABORT, 'a journal row must carry its chain hash');
+            END
+            """,
+        ]),
     ]
+
+    /// The version of the newest migration (versions may skip numbers between branches being merged).
+    static var latest: Int { all.map(\.version).max() ?? 0 }
 }
 
 extension Store {
@@ -317,7 +346,7 @@ extension Store {
     /// store at once apply each migration exactly once. A store that is up to date is only read: opening it takes no
     /// write lock.
     func migrate() async throws {
-        if try await appliedVersion() == Migrations.all.count { return }
+        if try await appliedVersion() == Migrations.latest { return }
         _ = try await connection.query("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
@@ -329,13 +358,17 @@ extension Store {
                 for statement in migration.statements {
                     _ = try await connection.query(statement)
                 }
+                try await migration.step?(self)
+                for statement in migration.then {
+                    _ = try await connection.query(statement)
+                }
                 _ = try await connection.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                                                [.integer(migration.version), .text(migration.name), .integer(Int(UTC.seconds(now)))])
             }
         }
         let newest = try await appliedVersion()
-        if newest > Migrations.all.count {
-            throw Failure(.storeFailure, "the store at \(path) has schema version \(newest), newer than this backoffice (\(Migrations.all.count)); upgrade backoffice")
+        if newest > Migrations.latest {
+            throw Failure(.storeFailure, "the store at \(path) has schema version \(newest), newer than this backoffice (\(Migrations.latest)); upgrade backoffice")
         }
     }
 

@@ -1,6 +1,9 @@
 import BackOfficeCore
 import Crypto
 import Foundation
+import Logging
+import NIOCore
+import NIOPosix
 import SQLKit
 import SQLiteNIO
 
@@ -18,8 +21,9 @@ extension Store {
         var after: String?
     }
 
-    /// Appends audit entries in order, each chained to the one before, a statement per few thousand (an import
-    /// posting a million movements audits each of them). Call inside a write transaction.
+    /// Appends audit entries in order, each chained to the one before (length-prefixed, `AuditEntry.Format`), a
+    /// statement per few thousand (an import posting a million movements audits each of them). Call inside a write
+    /// transaction.
     func audit(_ actor: Actor?, _ notes: [AuditNote]) async throws {
         guard !notes.isEmpty else { return }
         let last = try await connection.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").first
@@ -28,31 +32,134 @@ extension Store {
         let at = UTC.seconds(now)
         let who = actor?.auditName ?? "system"
         let source = actor?.auditSource ?? "cli"
+        let format = AuditEntry.Format.lengthPrefixed
         var values: [[SQLiteData]] = []
         values.reserveCapacity(notes.count)
         for note in notes {
             sequence += 1
-            let hash = Store.chainHash(sequence: sequence, at: at, actor: who, source: source, action: note.action, entity: note.entity,
-                                       before: note.before, after: note.after, previousHash: previous)
+            let hash = Store.chainHash(format: format, sequence: sequence, at: at, actor: who, source: source, action: note.action,
+                                       entity: note.entity, before: note.before, after: note.after, previousHash: previous)
             values.append([.integer(Int(sequence)), .integer(Int(at)), .text(who), .text(source), .text(note.action), .text(note.entity),
-                           note.before.map { .text($0) } ?? .null, note.after.map { .text($0) } ?? .null, .text(previous), .text(hash)])
+                           note.before.map { .text($0) } ?? .null, note.after.map { .text($0) } ?? .null, .text(previous), .text(hash),
+                           .integer(format.rawValue)])
             previous = hash
         }
-        try await bulkInsert("audit", ["seq", "at", "actor", "source", "action", "entity", "before", "after", "prev_hash", "hash"], values)
+        try await bulkInsert("audit", ["seq", "at", "actor", "source", "action", "entity", "before", "after", "prev_hash", "hash", "format"],
+                             values)
     }
 
-    static func chainHash(sequence: Int64, at: Int64, actor: String, source: String, action: String, entity: String,
-                          before: String?, after: String?, previousHash: String) -> String {
-        let input = AuditEntry.chainInput(sequence: sequence, at: at, actor: actor, source: source, action: action,
+    static func chainHash(format: AuditEntry.Format, sequence: Int64, at: Int64, actor: String, source: String, action: String,
+                          entity: String, before: String?, after: String?, previousHash: String) -> String {
+        let input = AuditEntry.chainInput(format: format, sequence: sequence, at: at, actor: actor, source: source, action: action,
                                           entity: entity, before: before, after: after, previousHash: previousHash)
-        let hex = Array("0123456789abcdef")
-        var text = ""
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: input) {
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0f)])
+        return ChainDigest.hex(SHA256.hash(data: input))
+    }
+
+    // MARK: - Movement chain
+
+    /// Appends journal rows, each chained to the one before: the last row's id and hash are read once, each new row
+    /// gets the next id and the SHA-256 of its values and that hash (`ChainedMovement`), computed here from values so
+    /// any engine computes the same. Returns the ids given, in order. Call inside a write transaction.
+    @discardableResult
+    func appendToJournal(_ rows: [ChainedMovement]) async throws -> [Int64] {
+        guard !rows.isEmpty else { return [] }
+        let last = try await connection.query("SELECT id, hash FROM movements ORDER BY id DESC LIMIT 1").first
+        var id = Int64(last?.column("id")?.integer ?? 0)
+        var previous = last.flatMap { Store.bytes($0.column("hash")) } ?? ChainedMovement.genesis
+        var values: [[SQLiteData]] = []
+        values.reserveCapacity(rows.count)
+        var ids: [Int64] = []
+        ids.reserveCapacity(rows.count)
+        for var row in rows {
+            id += 1
+            row.id = id
+            let hash = Array(SHA256.hash(data: row.chainInput(previous: previous)))
+            values.append(Store.journalValues(row) + [.blob(ByteBuffer(bytes: hash))])
+            ids.append(id)
+            previous = hash
         }
-        return text
+        try await bulkInsert("movements", Store.journalColumnNames + ["hash"], values)
+        return ids
+    }
+
+    /// The columns of a journal row, in the order `journalValues` gives them.
+    static let journalColumnNames = ["id", "kind", "item_id", "location_id", "to_location_id", "quantity", "counted", "reason", "ref",
+                                     "actor", "source", "at"]
+
+    static func journalValues(_ row: ChainedMovement) -> [SQLiteData] {
+        [.integer(Int(row.id)), .text(row.kind), .integer(Int(row.itemID)), .integer(Int(row.locationID)),
+         row.toLocationID.map { .integer(Int($0)) } ?? .null, .integer(Int(row.quantity)), row.counted.map { .integer(Int($0)) } ?? .null,
+         row.reason.map { .text($0) } ?? .null, row.reference.map { .text($0) } ?? .null, .text(row.actor), .text(row.source),
+         .integer(Int(row.at))]
+    }
+
+    /// A journal row read back exactly as stored; nil when a column holds a type the journal never writes there
+    /// (which only an edit outside the store can do).
+    static func chainedMovement(_ row: SQLiteRow) -> ChainedMovement? {
+        func int(_ name: String) -> Int64?? {
+            switch row.column(name) {
+            case let .integer(value): Int64(value)
+            case .null: .some(nil)
+            default: nil
+            }
+        }
+        func text(_ name: String) -> String?? {
+            switch row.column(name) {
+            case let .text(value): value
+            case .null: .some(nil)
+            default: nil
+            }
+        }
+        guard let id = int("id") ?? nil, let kind = text("kind") ?? nil, let item = int("item_id") ?? nil,
+              let location = int("location_id") ?? nil, let to = int("to_location_id"), let quantity = int("quantity") ?? nil,
+              let counted = int("counted"), let reason = text("reason"), let reference = text("ref"), let actor = text("actor") ?? nil,
+              let source = text("source") ?? nil, let at = int("at") ?? nil else { return nil }
+        return ChainedMovement(id: id, kind: kind, itemID: item, locationID: location, toLocationID: to, quantity: quantity,
+                               counted: counted, reason: reason, reference: reference, actor: actor, source: source, at: at)
+    }
+
+    static func bytes(_ data: SQLiteData?) -> [UInt8]? {
+        if case let .blob(buffer) = data { return Array(buffer.readableBytesView) }
+        return nil
+    }
+
+    /// Brings the journal rows written before the chain existed under it, in id order, in the migration's transaction.
+    /// The append-only trigger is set aside only for this and put back before the migration commits.
+    func chainExistingMovements() async throws {
+        var previous = ChainedMovement.genesis
+        var after: Int64 = 0
+        while true {
+            let page = try await connection.query("SELECT * FROM movements WHERE id > ? ORDER BY id LIMIT 10000", [.integer(Int(after))])
+            guard let lastRow = page.last else { break }
+            var values: [SQLiteData] = []
+            values.reserveCapacity(page.count * 2)
+            for row in page {
+                guard let movement = Store.chainedMovement(row) else {
+                    throw Failure(.storeFailure, "movement \(row.column("id")?.integer ?? 0) holds a value the journal never writes; "
+                                  + "this store was edited outside backoffice and cannot be brought under the journal chain")
+                }
+                let hash = Array(SHA256.hash(data: movement.chainInput(previous: previous)))
+                values += [.integer(Int(movement.id)), .blob(ByteBuffer(bytes: hash))]
+                previous = hash
+            }
+            for slice in values.chunks(of: 2 * 400) {
+                _ = try await connection.query("""
+                    UPDATE movements SET hash = change.column2 FROM (VALUES \(Store.marks(slice.count / 2, "(?, ?)"))) AS change
+                    WHERE movements.id = change.column1
+                    """, Array(slice))
+            }
+            after = Int64(lastRow.column("id")?.integer ?? 0)
+        }
+    }
+
+    /// The last movement and the last audit entry, each with its hash, of the store on `connection`.
+    static func chainHead(_ connection: SQLiteConnection) async throws -> ChainDigest {
+        let movement = try await connection.query("SELECT id, hash FROM movements ORDER BY id DESC LIMIT 1").first
+        let audit = try await connection.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").first
+        return ChainDigest(
+            movements: .init(sequence: Int64(movement?.column("id")?.integer ?? 0),
+                             hash: ChainDigest.hex(movement.flatMap { bytes($0.column("hash")) } ?? ChainedMovement.genesis)),
+            audit: .init(sequence: Int64(audit?.column("seq")?.integer ?? 0), hash: audit?.column("hash")?.string ?? AuditEntry.genesisHash))
     }
 
     /// The most recent audit entries, newest first.
@@ -79,24 +186,43 @@ extension Store {
         public var integrity: String
         public var balancesChecked: Int
         public var balanceDifferences: [String]
+        public var movementsChecked: Int
+        public var movementProblems: [String]
         public var auditEntriesChecked: Int
         public var auditProblems: [String]
         public var otherProblems: [String]
-        public var ok: Bool { integrity == "ok" && balanceDifferences.isEmpty && auditProblems.isEmpty && otherProblems.isEmpty }
+        /// Where the digest `verify --expect` was given is not extended by this store.
+        public var digestProblems: [String]
+        /// The heads of both chains as stored (meaningful as evidence only when `ok`).
+        public var digest: ChainDigest
+        public var ok: Bool {
+            integrity == "ok" && balanceDifferences.isEmpty && movementProblems.isEmpty && auditProblems.isEmpty && otherProblems.isEmpty
+                && digestProblems.isEmpty
+        }
+        /// Every problem, one line each.
+        public var problems: [String] {
+            (integrity == "ok" ? [] : ["integrity: \(integrity)"]) + balanceDifferences + movementProblems + auditProblems + otherProblems
+                + digestProblems
+        }
     }
 
-    /// Recomputes every balance from the journal, walks the audit chain and runs SQLite's integrity check.
-    public func verify(by actor: Actor) async throws -> VerifyReport {
+    /// Recomputes every balance from the journal, walks the movement and audit chains, runs SQLite's integrity check
+    /// and, given a digest kept from before, checks that this store still extends it.
+    public func verify(expecting digest: ChainDigest? = nil, by actor: Actor) async throws -> VerifyReport {
         try actor.require(.administer)
-        return try await verifyReport()
+        return try await verifyReport(expecting: digest)
     }
 
-    func verifyReport() async throws -> VerifyReport {
-        try await read {
+    /// The most problems of one kind a report lists.
+    static let reportedProblems = 20
+
+    func verifyReport(expecting digest: ChainDigest? = nil) async throws -> VerifyReport {
+        try await snapshot {
             let integrityRows = try await connection.query("PRAGMA integrity_check")
             let integrity = integrityRows.compactMap { $0.column("integrity_check")?.string }.joined(separator: "; ")
 
-            // Balances against the journal, both ways round.
+            // Balances against the journal, both ways round: a balance row exists exactly where the journal moved
+            // stock, and holds what the journal sums to.
             let differences = try await connection.query("""
                 WITH journal AS (
                     SELECT item_id, location_id, SUM(delta) AS on_hand FROM (
@@ -109,17 +235,24 @@ extension Store {
                 )
                 SELECT COALESCE(i.sku, '#' || COALESCE(j.item_id, b.item_id)) AS sku,
                        COALESCE(l.code, '#' || COALESCE(j.location_id, b.location_id)) AS location,
-                       COALESCE(j.on_hand, 0) AS journal, COALESCE(b.on_hand, 0) AS balance
+                       COALESCE(j.on_hand, 0) AS journal, COALESCE(b.on_hand, 0) AS balance,
+                       j.item_id IS NULL AS no_journal, b.item_id IS NULL AS no_balance
                 FROM journal j
                 FULL OUTER JOIN balances b ON b.item_id = j.item_id AND b.location_id = j.location_id
                 LEFT JOIN items i ON i.id = COALESCE(j.item_id, b.item_id)
                 LEFT JOIN locations l ON l.id = COALESCE(j.location_id, b.location_id)
-                WHERE COALESCE(j.on_hand, 0) <> COALESCE(b.on_hand, 0)
+                WHERE j.item_id IS NULL OR b.item_id IS NULL OR j.on_hand IS NOT b.on_hand
                 LIMIT 100
                 """)
             let balanceDifferences = differences.map { row in
                 let sku = row.column("sku")?.string ?? "?", location = row.column("location")?.string ?? "?"
                 let journal = row.column("journal")?.integer ?? 0, balance = row.column("balance")?.integer ?? 0
+                if row.column("no_journal")?.integer == 1 {
+                    return "\(sku) at \(location): a balance (\(balance)) exists where the journal never moved stock"
+                }
+                if row.column("no_balance")?.integer == 1 {
+                    return "\(sku) at \(location): journal says \(journal), the balance is missing"
+                }
                 return "\(sku) at \(location): journal says \(journal), balance says \(balance)"
             }
             let balanceCount = try await connection.query("SELECT COUNT(*) AS n FROM balances").first?.column("n")?.integer ?? 0
@@ -130,6 +263,7 @@ extension Store {
             // The journal and the audit log refuse changes; new items reach the search index (an import sets that
             // trigger aside for its transaction and must put it back).
             for (table, trigger, purpose) in [("movements", "movements_no_update", "append-only"), ("movements", "movements_no_delete", "append-only"),
+                                              ("movements", "movements_chained", "journal-chain"),
                                               ("audit", "audit_no_update", "append-only"), ("audit", "audit_no_delete", "append-only"),
                                               ("items", "items_fts_insert", "search-index")] {
                 let found = try await connection.query("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
@@ -137,53 +271,186 @@ extension Store {
                 if found.isEmpty { other.append("the \(purpose) trigger \(trigger) on \(table) is missing") }
             }
 
-            // The audit chain, a page at a time.
-            var problems: [String] = []
-            var previous = AuditEntry.genesisHash
-            var expected: Int64 = 1
-            var checked = 0
-            while problems.count < 20 {
-                let page = try await connection.query("SELECT * FROM audit WHERE seq >= ? ORDER BY seq LIMIT 5000", [.integer(Int(expected))])
-                if page.isEmpty { break }
-                for row in page {
-                    let seq = Int64(row.column("seq")?.integer ?? 0)
-                    if seq != expected { problems.append("audit entry \(expected) is missing") }
-                    let prev = row.column("prev_hash")?.string ?? ""
-                    if prev != previous { problems.append("audit entry \(seq) does not follow entry \(seq - 1)") }
+            let movements = try await verifyMovementChain()
+            let audit = try await verifyAuditChain()
+            let head = try await Store.chainHead(connection)
+            var digestProblems: [String] = []
+            if let digest { digestProblems = try await extends(digest) }
+            return VerifyReport(integrity: integrity, balancesChecked: balanceCount, balanceDifferences: balanceDifferences,
+                                movementsChecked: movements.checked, movementProblems: movements.problems,
+                                auditEntriesChecked: audit.checked, auditProblems: audit.problems, otherProblems: other,
+                                digestProblems: digestProblems, digest: head)
+        }
+    }
+
+    /// Walks the journal in id order, a page at a time, recomputing each row's hash from its values and the stored
+    /// hash of the row before. An altered row fails its own hash (later rows still chain to what is stored, so only
+    /// it is named); a deleted row leaves a gap in the ids and the next row not following; an inserted row has no
+    /// hash or a wrong one.
+    private func verifyMovementChain() async throws -> (checked: Int, problems: [String]) {
+        var problems: [String] = []
+        var previous = ChainedMovement.genesis
+        var expected: Int64 = 1
+        var checked = 0
+        var after = Int64.min
+        while problems.count < Store.reportedProblems {
+            let page = try await connection.query("SELECT * FROM movements WHERE id > ? ORDER BY id LIMIT 10000", [.integer(Int(after))])
+            guard let lastRow = page.last else { break }
+            for row in page {
+                let id = Int64(row.column("id")?.integer ?? 0)
+                let gap = id != expected
+                if id < expected {
+                    problems.append("movement #\(id) was inserted (journal ids start at 1)")
+                } else if gap {
+                    let missing = id - expected
+                    problems.append(missing == 1 ? "movement #\(expected) is missing"
+                                    : "movements #\(expected)–#\(id - 1) are missing (\(missing) rows)")
+                }
+                let stored = Store.bytes(row.column("hash"))
+                if let movement = Store.chainedMovement(row), let stored {
+                    if Array(SHA256.hash(data: movement.chainInput(previous: previous))) != stored {
+                        problems.append(gap ? "movement #\(id) does not follow movement #\(expected - 1)" : "movement #\(id) was altered")
+                    }
+                } else if stored == nil {
+                    problems.append("movement #\(id) was inserted outside the ledger (it has no chain hash)")
+                } else {
+                    problems.append("movement #\(id) was altered (a column holds a value the journal never writes)")
+                }
+                previous = stored ?? previous
+                expected = max(expected, id + 1)
+                checked += 1
+            }
+            after = Int64(lastRow.column("id")?.integer ?? 0)
+        }
+        return (checked, Array(problems.prefix(Store.reportedProblems)))
+    }
+
+    /// Walks the audit chain a page at a time. Entries keep the hash rule they were written under; the rule may only
+    /// move forward along the chain (an entry cannot be downgraded to the ambiguous first rule).
+    private func verifyAuditChain() async throws -> (checked: Int, problems: [String]) {
+        var problems: [String] = []
+        var previous = AuditEntry.genesisHash
+        var expected: Int64 = 1
+        var checked = 0
+        var newestFormat = AuditEntry.Format.joined
+        var after = Int64.min
+        while problems.count < Store.reportedProblems {
+            let page = try await connection.query("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT 5000", [.integer(Int(after))])
+            guard let lastRow = page.last else { break }
+            for row in page {
+                let seq = Int64(row.column("seq")?.integer ?? 0)
+                if seq < expected {
+                    problems.append("audit entry \(seq) was inserted (the log starts at 1)")
+                } else if seq != expected {
+                    problems.append(seq - expected == 1 ? "audit entry \(expected) is missing"
+                                    : "audit entries \(expected)–\(seq - 1) are missing (\(seq - expected) entries)")
+                }
+                let prev = row.column("prev_hash")?.string ?? ""
+                if prev != previous { problems.append("audit entry \(seq) does not follow entry \(seq - 1)") }
+                let stored = row.column("hash")?.string ?? ""
+                if case let .integer(number) = row.column("format"), let format = AuditEntry.Format(rawValue: number) {
+                    if format < newestFormat { problems.append("audit entry \(seq) was altered (its hash rule went back to format \(number))") }
+                    newestFormat = max(newestFormat, format)
                     let recomputed = Store.chainHash(
-                        sequence: seq, at: Int64(row.column("at")?.integer ?? 0), actor: row.column("actor")?.string ?? "",
+                        format: format, sequence: seq, at: Int64(row.column("at")?.integer ?? 0), actor: row.column("actor")?.string ?? "",
                         source: row.column("source")?.string ?? "", action: row.column("action")?.string ?? "",
                         entity: row.column("entity")?.string ?? "", before: row.column("before")?.string,
                         after: row.column("after")?.string, previousHash: prev)
-                    let stored = row.column("hash")?.string ?? ""
                     if recomputed != stored { problems.append("audit entry \(seq) was altered (hash mismatch)") }
-                    previous = stored
-                    expected = seq + 1
-                    checked += 1
+                } else {
+                    problems.append("audit entry \(seq) was altered (unknown hash rule \(row.column("format")?.description ?? "?"))")
                 }
+                previous = stored
+                expected = max(expected, seq + 1)
+                checked += 1
             }
-            return VerifyReport(integrity: integrity, balancesChecked: balanceCount, balanceDifferences: balanceDifferences,
-                                auditEntriesChecked: checked, auditProblems: problems, otherProblems: other)
+            after = Int64(lastRow.column("seq")?.integer ?? 0)
         }
+        return (checked, Array(problems.prefix(Store.reportedProblems)))
+    }
+
+    /// Whether this store extends the history `digest` was taken of: the movement and the audit entry it names are
+    /// still there with the same hashes (the chain walk proves everything before and after them).
+    private func extends(_ digest: ChainDigest) async throws -> [String] {
+        var problems: [String] = []
+        let movement = digest.movements
+        if movement.sequence > 0 {
+            let row = try await connection.query("SELECT hash FROM movements WHERE id = ?", [.integer(Int(movement.sequence))]).first
+            if row == nil {
+                problems.append("movement #\(movement.sequence) named by the digest is missing: the journal was truncated")
+            } else if Store.bytes(row?.column("hash")).map(ChainDigest.hex) != movement.hash {
+                problems.append("movement #\(movement.sequence) differs from the digest: the journal was rewritten")
+            }
+        } else if movement.hash != ChainDigest.hex(ChainedMovement.genesis) {
+            problems.append("the digest's movement head is not a chain head (movements=0 needs the zero hash)")
+        }
+        let entry = digest.audit
+        if entry.sequence > 0 {
+            let row = try await connection.query("SELECT hash FROM audit WHERE seq = ?", [.integer(Int(entry.sequence))]).first
+            if row == nil {
+                problems.append("audit entry \(entry.sequence) named by the digest is missing: the audit log was truncated")
+            } else if row?.column("hash")?.string != entry.hash {
+                problems.append("audit entry \(entry.sequence) differs from the digest: the audit log was rewritten")
+            }
+        } else if entry.hash != AuditEntry.genesisHash {
+            problems.append("the digest's audit head is not a chain head (audit=0 needs the zero hash)")
+        }
+        return problems
     }
 
     // MARK: - Backup
 
-    /// Writes a consistent copy of the store to `destination` with `VACUUM INTO`, while others keep working.
-    public func backup(to destination: String, by actor: Actor) async throws {
+    /// Writes a consistent copy of the store to a new file at `destination` with `VACUUM INTO`, while others keep
+    /// working, and returns the digest of what it wrote. The copy is made in a file this process creates (mode 0600,
+    /// never through a link) next to the destination, then linked into place: `link` never replaces anything, so an
+    /// existing file, a link (dangling or not) or the live store at `destination` is refused, never written through.
+    @discardableResult
+    public func backup(to destination: String, by actor: Actor) async throws -> ChainDigest {
         try actor.require(.administer)
-        guard !FileManager.default.fileExists(atPath: destination) else {
-            throw Failure(.alreadyExists, "backup: \(destination) already exists; choose a new file name")
+        var info = stat()
+        if lstat(destination, &info) == 0 {
+            let link = (info.st_mode & S_IFMT) == S_IFLNK
+            throw Failure(.alreadyExists, "backup: \(destination) already exists\(link ? " (a symbolic link; backups never follow links)" : ""); choose a new file name")
         }
         let folder = (destination as NSString).deletingLastPathComponent
         var isFolder: ObjCBool = false
         guard folder.isEmpty || (FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) else {
             throw Failure(.notFound, "backup: the folder \(folder) does not exist")
         }
-        try await read {
-            _ = try await connection.query("VACUUM INTO ?", [.text(destination)])
+        let partial = (folder.isEmpty ? "" : folder + "/") + ".\((destination as NSString).lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        let descriptor = Glibc.open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw Failure(.storeFailure, "backup: cannot create a file in \(folder.isEmpty ? "." : folder): \(String(cString: strerror(errno)))")
         }
-        try await write { try await audit(actor, "store.backup", "store", after: destination) }
+        Glibc.close(descriptor)
+        defer { unlink(partial) }
+        try await read {
+            _ = try await connection.query("VACUUM INTO ?", [.text(partial)])
+        }
+        let digest = try await Store.chainHead(ofFileAt: partial)
+        guard link(partial, destination) == 0 else {
+            let problem = errno
+            if problem == EEXIST { throw Failure(.alreadyExists, "backup: \(destination) already exists; choose a new file name") }
+            throw Failure(.storeFailure, "backup: cannot create \(destination): \(String(cString: strerror(problem)))")
+        }
+        try await write { try await audit(actor, "store.backup", "store", after: "\(destination) \(digest)") }
+        return digest
+    }
+
+    /// The chain heads of a store file no one else is writing (a backup just written), read without changing it.
+    static func chainHead(ofFileAt path: String) async throws -> ChainDigest {
+        var logger = Logger(label: "backoffice.store")
+        logger.logLevel = .critical
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: NIOThreadPool.singleton,
+                                                         logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+        do {
+            let digest = try await Store.chainHead(connection)
+            try await connection.close()
+            return digest
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 
     // MARK: - Restore
@@ -264,7 +531,8 @@ extension Store {
         guard report.ok else {
             removeStaging()
             let problems = ([report.integrity == "ok" ? nil : "integrity: \(report.integrity)"] + report.balanceDifferences.prefix(3).map(Optional.some)
-                            + report.auditProblems.prefix(3).map(Optional.some) + report.otherProblems.prefix(3).map(Optional.some)).compactMap { $0 }
+                            + report.movementProblems.prefix(3).map(Optional.some) + report.auditProblems.prefix(3).map(Optional.some)
+                            + report.otherProblems.prefix(3).map(Optional.some)).compactMap { $0 }
             throw Failure(.invalidInput, "restore: \(source) fails verify (\(problems.joined(separator: "; "))); the current store is unchanged")
         }
         var previous: String?

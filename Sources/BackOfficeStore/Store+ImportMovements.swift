@@ -80,15 +80,15 @@ extension Store {
     func post(_ planned: [PlannedMovement], reference: String, by actor: Actor) async throws {
         guard !planned.isEmpty else { return }
         let at = UTC.seconds(now)
-        let journal: [[SQLiteData]] = planned.map { p in
+        let journal: [ChainedMovement] = planned.map { p in
             let (_, _, quantity, counted, _) = Store.journalColumns(p.movement, effects: [p.effect])
-            return [.text(p.movement.kind.rawValue), .integer(Int(p.item.id)), .integer(Int(p.location.id)), .integer(quantity),
-                    counted.map { .integer($0) } ?? .null, .text(reference), .text(actor.auditName), .text(actor.auditSource), .integer(Int(at))]
+            return ChainedMovement(id: 0, kind: p.movement.kind.rawValue, itemID: p.item.id, locationID: p.location.id, toLocationID: nil,
+                                   quantity: Int64(quantity), counted: counted.map(Int64.init), reason: nil, reference: reference,
+                                   actor: actor.auditName, source: actor.auditSource, at: at)
         }
         var ids: [Place: Int64] = [:]
-        for row in try await bulkInsert("movements", ["kind", "item_id", "location_id", "quantity", "counted", "ref", "actor", "source", "at"],
-                                         journal, returning: "id, item_id, location_id") {
-            ids[Place(row)] = Int64(row.column("id")?.integer ?? 0)
+        for (row, id) in zip(journal, try await appendToJournal(journal)) {
+            ids[Place(item: row.itemID, location: row.locationID)] = id
         }
         try await applyBalanceChanges(planned.map { (Place(item: $0.item.id, location: $0.location.id), $0.effect.delta) })
         var notes: [AuditNote] = []

@@ -206,14 +206,11 @@ extension Store {
         let (from, to, quantity, counted, reason) = Store.journalColumns(movement, effects: effects)
         guard let fromLocation = locations[from.lowercased()] else { throw Failure.notFound("location", from) }
         let toLocation = to.flatMap { locations[$0.lowercased()] }
-        _ = try await connection.query("""
-            INSERT INTO movements (kind, item_id, location_id, to_location_id, quantity, counted, reason, ref, actor, source, at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(movement.kind.rawValue), .integer(Int(item.id)), .integer(Int(fromLocation.id)),
-                  toLocation.map { .integer(Int($0.id)) } ?? .null, .integer(quantity), counted.map { .integer($0) } ?? .null,
-                  reason.map { .text($0) } ?? .null, reference.flatMap { $0.isEmpty ? nil : SQLiteData.text($0) } ?? .null,
-                  .text(actor), .text(source), .integer(Int(at))])
-        let id = try await lastInsertID()
+        let ids = try await appendToJournal([ChainedMovement(
+            id: 0, kind: movement.kind.rawValue, itemID: item.id, locationID: fromLocation.id, toLocationID: toLocation?.id,
+            quantity: Int64(quantity), counted: counted.map(Int64.init), reason: reason,
+            reference: reference.flatMap { $0.isEmpty ? nil : $0 }, actor: actor, source: source, at: at)])
+        guard let id = ids.first else { throw Failure(.storeFailure, "the journal did not take the movement") }
         try await applyBalanceChanges(effects.compactMap { effect in
             locations[effect.location.lowercased()].map { (Place(item: item.id, location: $0.id), effect.delta) }
         })

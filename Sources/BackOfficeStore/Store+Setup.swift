@@ -44,7 +44,7 @@ extension Store {
         while start < company.itemCount {
             let end = min(company.itemCount, start + chunk)
             try await write {
-                var items: [[SQLiteData]] = [], prices: [[SQLiteData]] = [], movements: [[SQLiteData]] = [], balances: [[SQLiteData]] = []
+                var items: [[SQLiteData]] = [], prices: [[SQLiteData]] = [], movements: [ChainedMovement] = [], balances: [[SQLiteData]] = []
                 items.reserveCapacity(end - start)
                 for index in start..<end {
                     let demo = company.item(at: index)
@@ -58,11 +58,11 @@ extension Store {
                     for step in company.history(at: index) {
                         let (from, to, quantity, counted, reason) = Store.journalColumns(step.movement, effects: step.effects)
                         for effect in step.effects { onHand[effect.location, default: 0] += effect.delta }
-                        movements.append([.text(step.movement.kind.rawValue), .integer(Int(id)), .integer(Int(locationIDs[from]!)),
-                                          to.map { .integer(Int(locationIDs[$0]!)) } ?? .null, .integer(quantity),
-                                          counted.map { .integer($0) } ?? .null, reason.map { .text($0) } ?? .null,
-                                          step.reference.isEmpty ? .null : .text(step.reference), .text(step.actor), .text("cli"),
-                                          .integer(Int(UTC.seconds(step.at)))])
+                        movements.append(ChainedMovement(
+                            id: 0, kind: step.movement.kind.rawValue, itemID: id, locationID: locationIDs[from]!,
+                            toLocationID: to.map { locationIDs[$0]! }, quantity: Int64(quantity), counted: counted.map(Int64.init),
+                            reason: reason, reference: step.reference.isEmpty ? nil : step.reference, actor: step.actor, source: "cli",
+                            at: UTC.seconds(step.at)))
                     }
                     for (location, quantity) in onHand {
                         balances.append([.integer(Int(id)), .integer(Int(locationIDs[location]!)), .integer(quantity)])
@@ -71,8 +71,7 @@ extension Store {
                 }
                 try await bulkInsert("items", ["id", "sku", "name", "uom", "category", "active", "cost", "cost_currency", "reorder_point"], items)
                 try await bulkInsert("list_prices", ["price_list_id", "item_id", "price"], prices)
-                try await bulkInsert("movements", ["kind", "item_id", "location_id", "to_location_id", "quantity", "counted", "reason",
-                                                   "ref", "actor", "source", "at"], movements)
+                try await appendToJournal(movements)
                 try await bulkInsert("balances", ["item_id", "location_id", "on_hand"], balances)
                 try await audit(actor, "demo.seed", "items \(start + 1)–\(end)",
                                 after: "\(end - start) items, \(movements.count) movements, \(balances.count) balances")

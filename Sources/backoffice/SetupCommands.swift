@@ -102,21 +102,39 @@ struct Init: AsyncParsableCommand {
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Recompute every balance from the journal, check the audit chain and SQLite's integrity.")
+        abstract: "Recompute every balance from the journal, check the movement and audit chains and SQLite's integrity.",
+        discussion: """
+            `--digest` prints the heads of both chains as one line to keep somewhere else (another machine, a ticket, \
+            a printout); later, `--expect LINE` proves the store still extends that history: a journal or audit log \
+            truncated or rewritten since then fails with exit code 1.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
+    @Flag(name: .long, help: "Print only the chains' digest (when the store verifies), to keep elsewhere.") var digest = false
+    @Option(name: .long, help: ArgumentHelp("A digest printed earlier by verify --digest or backup; fail unless this store extends it.",
+                                            valueName: "digest"))
+    var expect: String?
 
     func run() async throws {
-        let report = try await global.withSession { try await $0.store.verify(by: $0.actor) }
+        let expected = try expect.map(ChainDigest.parse)
+        let report = try await global.withSession { try await $0.store.verify(expecting: expected, by: $0.actor) }
         if output.json {
             try Output.json(report)
+        } else if digest && report.ok {
+            Output.line(report.digest.description)
         } else {
             Output.line("integrity check: \(report.integrity)")
             Output.line("balances checked: \(report.balancesChecked), differences: \(report.balanceDifferences.count)")
             for difference in report.balanceDifferences { Output.line("  \(Output.safe(difference))") }
+            Output.line("movements checked: \(report.movementsChecked), problems: \(report.movementProblems.count)")
+            for problem in report.movementProblems { Output.line("  \(problem)") }
             Output.line("audit entries checked: \(report.auditEntriesChecked), problems: \(report.auditProblems.count)")
             for problem in report.auditProblems + report.otherProblems { Output.line("  \(problem)") }
+            if expected != nil {
+                Output.line("digest: " + (report.digestProblems.isEmpty ? "this store extends it" : "NOT extended"))
+                for problem in report.digestProblems { Output.line("  \(problem)") }
+            }
             Output.line(report.ok ? "OK" : "NOT OK")
         }
         if !report.ok { throw ExitCode(ExitCodes.differencesFound) }
@@ -124,14 +142,17 @@ struct Verify: AsyncParsableCommand {
 }
 
 struct Backup: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a consistent copy of the store while others keep working.")
+    static let configuration = CommandConfiguration(
+        abstract: "Write a consistent copy of the store while others keep working, and print its digest.",
+        discussion: "The backup is a new file, readable by its owner only; an existing file or link there is refused.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The new backup file.") var path: String
 
     func run() async throws {
-        try await global.withSession { try await $0.store.backup(to: path, by: $0.actor) }
-        Output.line("backed up \(global.storePath) to \(path)")
+        let digest = try await global.withSession { try await $0.store.backup(to: path, by: $0.actor) }
+        Output.line("backed up \(Output.safe(global.storePath)) to \(Output.safe(path))")
+        Output.line(digest.description)
     }
 }
 
