@@ -193,11 +193,27 @@ public enum Queue {
     }
 
     /// Checks the text of a new request or an answer.
+    ///
+    /// Line breaks and tabs are kept (a question may have several lines); every other control character (C0, DEL, C1)
+    /// and the bidi overrides and isolates are refused, as in item names: the text is shown on other people's
+    /// terminals, where `ESC ]0;…` would retitle the window and `U+202E` would reverse what follows.
     public static func checkText(_ text: String, field: String = "text") throws(Failure) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A line break typed or pasted on Windows is a line break.
+        let trimmed = text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw Failure.invalid(field, text, "must not be empty") }
         guard trimmed.count <= 4000 else { throw Failure.invalid(field, String(trimmed.prefix(20)) + "…", "longer than 4000 characters") }
+        for (offset, scalar) in trimmed.unicodeScalars.enumerated()
+        where (scalar.isControl && scalar != "\n" && scalar != "\t") || Sanitize.isBidiControl(scalar) {
+            let what = scalar.isControl ? "a control character" : "a bidi control"
+            throw Failure.invalid(field, String(String.UnicodeScalarView(trimmed.unicodeScalars.prefix(offset + 1).suffix(20))),
+                                  "holds \(what) (\(Sanitize.codePoint(scalar))) at character \(offset + 1); of those only line breaks and tabs are allowed")
+        }
         return trimmed
+    }
+
+    /// Checks the optional note on closing or reopening a request: empty, or text as `checkText` allows it.
+    public static func checkNote(_ text: String, field: String = "text") throws(Failure) -> String {
+        text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "" : try checkText(text, field: field)
     }
 }
 

@@ -36,6 +36,19 @@ public enum Sanitize {
         }
     }
 
+    /// Whether a scalar reorders the text around it: a bidi embedding, override or isolate (U+202A–202E,
+    /// U+2066–2069). Text shown to someone else (a request, a name) must not hold one: `U+202E` makes "txt.exe" read
+    /// as "exe.txt".
+    public static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
+    /// A scalar as a message names it: `U+001B`.
+    public static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
     private static func isEmoji(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value > 0x7F && (scalar.properties.isEmojiPresentation || scalar.properties.isEmoji)
     }

@@ -108,7 +108,7 @@ extension Store {
     /// account and quantity, as the salesperson may see them.
     public func act(on id: Int64, _ action: RequestAction, text: String = "", assignTo: String? = nil,
                     by actor: Actor) async throws -> Request {
-        let text = action.needsText ? try Queue.checkText(text) : text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = action.needsText ? try Queue.checkText(text) : try Queue.checkNote(text)
         return try await write {
             let request = try await requireRequest(id)
             guard Queue.mayView(request, user: actor.user) else { throw Failure.notFound("request", String(id)) }
