@@ -64,6 +64,13 @@ public actor Store {
                     throw Failure(.storeFailure, "cannot create the folder \(directory) for the store")
                 }
             }
+            // Created here for the owner alone, never through a link: SQLite would create it 0644, and it gives the
+            // -wal and -shm files it makes beside it the mode of the store file.
+            let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                throw Failure(.storeFailure, "cannot create the store at \(path): \(String(cString: strerror(errno)))")
+            }
+            Glibc.close(descriptor)
         }
         guard SQLiteConnection.libraryVersion() >= minimumSQLiteVersion else {
             throw Failure(.storeFailure, "SQLite \(SQLiteConnection.libraryVersionString()) is too old; 3.51.3 or newer is needed")
