@@ -13,8 +13,11 @@ struct Export: AsyncParsableCommand {
     @Option(help: "Movements or requests from this day (YYYY-MM-DD, UTC).") var from: String?
     @Option(help: "Movements or requests through this day.") var to: String?
     @Option(help: "csv or json.") var format = "csv"
-    @Option(name: [.customShort("o"), .long], help: "Write to this file (written whole or not at all) instead of standard output.")
+    @Option(name: [.customShort("o"), .long],
+            help: "Write to this new file (written whole or not at all; - for standard output) instead of standard output.")
     var output: String?
+    @Flag(help: "Replace the file -o names if it exists (only a regular file: never a folder, a link or the store).")
+    var force = false
     @Option(help: "Field delimiter for CSV: , or ;") var delimiter = ","
 
     func validate() throws {
@@ -30,7 +33,7 @@ struct Export: AsyncParsableCommand {
         let fromDay = try parseDay(from, field: "from"), toDay = try parseDay(to, field: "to")
         if (fromDay != nil || toDay != nil) && !kind.isDated { throw Failure(.usage, "--from and --to apply to movements and requests only") }
         if let fromDay, let toDay, toDay < fromDay { throw Failure.invalid("to", toDay.description, "is before --from \(fromDay)") }
-        let sink = try OutputSink(path: output)
+        let sink = try OutputSink(path: output, force: force, store: global.storePath)
         let clock = ContinuousClock()
         let started = clock.now
         var count = 0
@@ -40,9 +43,12 @@ struct Export: AsyncParsableCommand {
                 let header = kind.header
                 let numeric = header.map { kind.numericColumns.contains($0) }
                 let separator = Character(delimiter)
+                // On a terminal a cell from the store is shown, not obeyed; a file or a pipe gets the exact text.
+                let terminal = sink.isTerminal
+                func cell(_ text: String) -> String { terminal ? Sanitize.forTerminal(text) : text }
                 // The first page before the header: a refusal must leave the output empty.
                 var page = try await session.store.export(kind, after: nil, from: fromDay, to: toDay, by: session.actor)
-                sink.write(json ? "[" : header.map { CSV.field($0, delimiter: separator) }.joined(separator: delimiter) + "\r\n")
+                try sink.write(json ? "[" : header.map { CSV.field($0, delimiter: separator) }.joined(separator: delimiter) + "\r\n")
                 while true {
                     var text = ""
                     for row in page.rows {
@@ -54,83 +60,165 @@ struct Export: AsyncParsableCommand {
                             }
                             text += (count == 0 ? "\n{" : ",\n{") + fields.joined(separator: ",") + "}"
                         } else {
-                            text += zip(row, numeric).map { CSV.field($0, delimiter: separator, number: $1) }.joined(separator: delimiter) + "\r\n"
+                            text += zip(row, numeric).map { CSV.field(cell($0), delimiter: separator, number: $1) }.joined(separator: delimiter) + "\r\n"
                         }
                         count += 1
                     }
-                    sink.write(text)
+                    try sink.write(text)
                     guard let next = page.next else { break }
                     page = try await session.store.export(kind, after: next, from: fromDay, to: toDay, by: session.actor)
                 }
-                if json { sink.write("\n]\n") }
+                if json { try sink.write("\n]\n") }
             }
             try sink.finish()
         } catch {
             sink.abandon()
             throw error
         }
-        if output != nil {
+        if sink.isFile {
             FileHandle.standardError.write(Data("exported \(count.grouped) \(kind.rawValue) rows \(Output.rate(count, since: started))\n".utf8))
         }
     }
 }
 
-/// Standard output, or a file that appears only when complete (written beside it, then renamed into place).
+/// Standard output, or a file the user named, which appears only when complete.
+///
+/// A file is written to a new temporary file beside it (created exclusively, mode 0600), flushed to disk, then moved
+/// into place. The name given is never a folder, a symbolic link, anything but a regular file, or the store or its
+/// `-wal`, `-shm` or `-journal` file under any path (compared by device and inode, and by resolved name for the files
+/// SQLite creates and removes as it goes); an existing file is replaced only with `force`. `-` is standard output.
 final class OutputSink {
-    private let handle: FileHandle
-    private let path: String?
-    private let partial: String?
+    /// Whether the output is a terminal, where text from the store must be sanitised.
+    let isTerminal: Bool
+    /// Whether the output is a file (not standard output).
+    var isFile: Bool { target != nil }
+    private let descriptor: Int32
+    private let target: String?
+    private let temporary: String?
+    private let force: Bool
+    private let store: String
 
-    init(path: String?) throws {
-        self.path = path
-        guard let path else {
-            handle = FileHandle.standardOutput
-            partial = nil
+    init(path: String?, force: Bool, store: String) throws {
+        self.force = force
+        self.store = store
+        guard let path, path != "-" else {
+            descriptor = STDOUT_FILENO
+            isTerminal = isatty(STDOUT_FILENO) == 1
+            target = nil
+            temporary = nil
             return
         }
-        let partial = path + ".partial"
-        guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
-            throw Failure(.storeFailure, "cannot write \(path): its folder is missing or not writable")
+        _ = try OutputSink.check(path, force: force, store: store)
+        let folder = (path as NSString).deletingLastPathComponent
+        let temporary = (folder.isEmpty ? "" : folder + "/")
+            + ".\((path as NSString).lastPathComponent).\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).partial"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw Failure(.storeFailure, "cannot write \(path): \(OutputSink.reason(errno)) (in \(folder.isEmpty ? "." : folder))")
         }
-        self.handle = handle
-        self.partial = partial
+        self.descriptor = descriptor
+        self.temporary = temporary
+        target = path
+        isTerminal = false
     }
 
-    func write(_ text: String) {
-        handle.write(Data(text.utf8))
+    func write(_ text: String) throws {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                throw Failure(.storeFailure, "cannot write \(target ?? "standard output"): \(OutputSink.reason(errno))")
+            }
+            bytes = bytes.dropFirst(written)
+        }
     }
 
+    /// Flushes the file to disk and moves it into place, checking the target again: it may have appeared since.
     func finish() throws {
-        guard let path, let partial else { return }
-        try handle.close()
-        _ = try? FileManager.default.removeItem(atPath: path)
-        guard rename(partial, path) == 0 else { throw Failure(.storeFailure, "cannot move the export into place at \(path)") }
+        guard let target, let temporary else { return }
+        guard fsync(descriptor) == 0 else { throw Failure(.storeFailure, "cannot write \(target): \(OutputSink.reason(errno))") }
+        close(descriptor)
+        if try OutputSink.check(target, force: force, store: store) {
+            // --force, and the target is a regular file that is not the store: replaced in one step.
+            guard rename(temporary, target) == 0 else {
+                throw Failure(.storeFailure, "cannot move the export into place at \(target): \(OutputSink.reason(errno))")
+            }
+        } else if link(temporary, target) == 0 {
+            // A hard link never replaces anything: a file created at the target meanwhile makes it fail, not vanish.
+            unlink(temporary)
+        } else if errno == EEXIST {
+            throw Failure(.alreadyExists, "\(target) already exists; pass --force to replace it")
+        } else {
+            // A file system without hard links: the target was free a moment ago.
+            guard rename(temporary, target) == 0 else {
+                throw Failure(.storeFailure, "cannot move the export into place at \(target): \(OutputSink.reason(errno))")
+            }
+        }
+        let folder = (target as NSString).deletingLastPathComponent
+        let directory = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 {
+            fsync(directory)  // the new name survives a power cut too
+            close(directory)
+        }
     }
 
     func abandon() {
-        guard let partial else { return }
-        try? handle.close()
-        try? FileManager.default.removeItem(atPath: partial)
+        guard let temporary else { return }
+        close(descriptor)
+        unlink(temporary)
     }
-}
 
-enum JSONText {
-    /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+    /// Refuses a target that must not be written; answers whether it exists (then it is a regular file and `force`).
+    private static func check(_ path: String, force: Bool, store: String) throws(Failure) -> Bool {
+        if path.hasSuffix("/") { throw Failure(.alreadyExists, "\(path) is a folder; name a file in it, such as \(path)export.csv") }
+        var target = stat()
+        let exists = lstat(path, &target) == 0
+        if exists {
+            switch target.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw Failure(.alreadyExists, "\(path) is a folder; name a file in it, such as \(path)/export.csv")
+            case S_IFLNK: throw Failure(.alreadyExists, "\(path) is a symbolic link; name the file itself, not a link to it")
+            default: throw Failure(.alreadyExists, "\(path) is not a regular file; use -o - for standard output")
             }
         }
-        return out + "\""
+        let storeFiles = storeFiles(store)
+        let isStore = storeFiles.names.contains(resolvedName(path))
+            || (exists && storeFiles.identities.contains { $0.device == UInt64(target.st_dev) && $0.inode == UInt64(target.st_ino) })
+        if isStore { throw Failure(.alreadyExists, "\(path) is the store or one of its files; export to another file") }
+        if exists && !force { throw Failure(.alreadyExists, "\(path) already exists; pass --force to replace it") }
+        return exists
     }
+
+    /// The store's file and the files SQLite keeps beside it: their resolved names and, for those there now, their
+    /// device and inode.
+    private static func storeFiles(_ store: String) -> (names: Set<String>, identities: [(device: UInt64, inode: UInt64)]) {
+        var bases = [resolvedName(store)]
+        if let real = realpath(store, nil) {
+            bases.append(String(cString: real))
+            free(real)
+        }
+        var names = Set<String>(), identities: [(device: UInt64, inode: UInt64)] = []
+        for base in bases {
+            for name in [base, base + "-wal", base + "-shm", base + "-journal"] where names.insert(name).inserted {
+                var file = stat()
+                if stat(name, &file) == 0 { identities.append((UInt64(file.st_dev), UInt64(file.st_ino))) }
+            }
+        }
+        return (names, identities)
+    }
+
+    /// The absolute name of `path` with its folder's links resolved, its last part as given.
+    private static func resolvedName(_ path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        guard let real = realpath(folder.isEmpty ? "." : folder, nil) else { return path }
+        defer { free(real) }
+        let resolved = String(cString: real)
+        return (resolved == "/" ? "" : resolved) + "/" + name
+    }
+
+    private static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 }
 
 /// `backoffice import KIND FILE`: a spreadsheet's rows into the store, all or none.

@@ -29,11 +29,12 @@ enum Output {
         for row in clean { print(render(row)) }
     }
 
+    /// Prints `value` as JSON; characters a terminal would obey are `\u` escapes (see `JSONText`).
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        print(JSONText.escapingInvisibles(String(decoding: try encoder.encode(value), as: UTF8.self)))
     }
 
     static func safe(_ text: String) -> String { Sanitize.forTerminal(text) }
@@ -46,6 +47,53 @@ enum Output {
         if s < 3_600 { return "\(s / 60)m" }
         if s < 86_400 { return "\(s / 3_600)h \(String(format: "%02d", s / 60 % 60))m" }
         return "\(s / 86_400)d \(s / 3_600 % 24)h"
+    }
+}
+
+/// JSON text that is safe on a terminal: besides what JSON requires, DEL, the C1 controls (U+009B is a one-byte CSI),
+/// bidi overrides and isolates and the other invisible characters `Sanitize` shows as placeholders are written as
+/// `\u` escapes. A parser reads the same value; a terminal sees only ASCII where they stood.
+enum JSONText {
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if let escaped = escaped(scalar) { out += escaped } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// An encoder's JSON with those characters escaped too. The encoder escapes C0 controls itself (a raw line break
+    /// there is layout); outside its strings JSON is ASCII, so each character from DEL up is inside a string, where
+    /// the escape means the same character.
+    static func escapingInvisibles(_ json: String) -> String {
+        func escapedInString(_ scalar: Unicode.Scalar) -> String? { scalar.value >= 0x7F ? escaped(scalar) : nil }
+        guard json.unicodeScalars.contains(where: { escapedInString($0) != nil }) else { return json }
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if let escaped = escapedInString(scalar) { out.append(contentsOf: escaped.unicodeScalars) } else { out.append(scalar) }
+        }
+        return String(out)
+    }
+
+    /// `\u009b` for a character that must not reach a terminal raw (a surrogate pair above U+FFFF); nil for others.
+    private static func escaped(_ scalar: Unicode.Scalar) -> String? {
+        guard Sanitize.placeholder(for: scalar) != nil else { return nil }
+        func unit(_ value: UInt32) -> String {
+            let hex = String(value, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+        guard scalar.value > 0xFFFF else { return unit(scalar.value) }
+        let value = scalar.value - 0x10000
+        return unit(0xD800 + (value >> 10)) + unit(0xDC00 + (value & 0x3FF))
     }
 }
 
@@ -133,9 +181,9 @@ struct QuoteJSON: Encodable {
         unitPrice = quote.unitPrice.decimalString
         extendedPrice = quote.extendedPrice.decimalString
         rule = quote.rule
-        adjustments = quote.adjustments
+        adjustments = quote.adjustments.map(\.description)
         considered = quote.considered.map {
-            Considered(source: $0.source, level: $0.level, description: $0.description, unitPrice: $0.unitPrice?.decimalString,
+            Considered(source: $0.source, level: $0.level.description, description: $0.description, unitPrice: $0.unitPrice?.decimalString,
                        won: $0.won, reason: $0.reason)
         }
         tiers = quote.tiers.map { Tier(minQuantity: $0.minQuantity, unitPrice: $0.unitPrice.decimalString, source: $0.source) }
@@ -192,12 +240,12 @@ enum Render {
         Output.line("extended price  \(quote.extendedPrice.formatted)")
         if let cost = quote.cost { Output.line("cost            \(cost.formatted)") }
         if let margin = quote.margin { Output.line("margin          \(margin)%") }
-        Output.line("set by          \(quote.rule)" + (quote.adjustments.isEmpty ? "" : " (\(quote.adjustments.joined(separator: "; ")))"))
+        Output.line("set by          \(quote.rule)" + (quote.adjustments.isEmpty ? "" : " (\(quote.adjustments.map(\.description).joined(separator: "; ")))"))
         Output.line("valid through   \(quote.validThrough?.description ?? "no end date")")
         Output.line()
         Output.line("Considered:")
         Output.table(["", "SOURCE", "LEVEL", "UNIT", "WHAT", "OUTCOME"], quote.considered.map {
-            [$0.won ? "*" : " ", $0.source, $0.level, $0.unitPrice?.decimalString ?? "-", $0.description, $0.won ? "won" : ($0.reason ?? "")]
+            [$0.won ? "*" : " ", $0.source, $0.level.description, $0.unitPrice?.decimalString ?? "-", $0.description, $0.won ? "won" : ($0.reason ?? "")]
         }, right: [3])
         Output.line()
         Output.line("Quantity breaks:")
