@@ -121,7 +121,7 @@ enum PricingDrawing {
             y += 1
         }
         pair("Unit price", "\(quote.unitPrice.formatted)   × \(quote.quantity) = \(quote.extendedPrice.formatted)", role: .title)
-        pair("Set by", quote.rule + (quote.adjustments.isEmpty ? "" : " (\(quote.adjustments.joined(separator: "; ")))"))
+        pair("Set by", quote.rule + (quote.adjustments.isEmpty ? "" : " (\(quote.adjustments.map(\.description).joined(separator: "; ")))"))
         let ending = quote.validThrough.map { day -> (String, StyleRole) in
             let left = day.ordinal - Day(state.now).ordinal
             return ("\(day)" + (left <= 7 ? " (ends in \(left) day\(left == 1 ? "" : "s"))" : ""), left <= 7 ? .warning : .normal)

@@ -171,6 +171,88 @@ public struct PricingContext: Sendable {
     }
 }
 
+/// Where a source of a price sits in the precedence, first to last.
+public enum PriceLevel: String, Hashable, Sendable, Codable, Comparable, CaseIterable, CustomStringConvertible {
+    case contract = "contract"
+    case accountRule = "account rule"
+    case priceListRule = "price list rule"
+    case defaultListRule = "default list rule"
+    case listPrice = "list price"
+
+    /// `price list rule`: how explanations name the level.
+    public var description: String { rawValue }
+
+    /// 0 for a contract, which outranks everything, up to 4 for the list price.
+    private var rank: Int {
+        switch self {
+        case .contract: 0
+        case .accountRule: 1
+        case .priceListRule: 2
+        case .defaultListRule: 3
+        case .listPrice: 4
+        }
+    }
+
+    public static func < (lhs: PriceLevel, rhs: PriceLevel) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A change a rule made to its price after its action: rounding, the margin floor.
+///
+/// Each case knows whether it gives the item's cost away, so hiding cost never depends on how a message is worded.
+/// In JSON (the CLI's answers, the snapshots kept with answers) an adjustment is its description.
+public enum PriceAdjustment: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Rounded to a multiple of the rule's step, written as the list's currency writes it (`0.05`).
+    case roundedToStep(String)
+    /// Raised to meet the rule's margin floor: the price is then cost ÷ (1 − floor), so it reveals the cost.
+    case raisedToMarginFloor(Percent)
+    /// A margin-floor raise as it is told to a role that may not see cost.
+    case raisedToMinimumPrice
+
+    /// Whether a reader who knows the price could work the cost out from this adjustment.
+    public var revealsCost: Bool {
+        if case .raisedToMarginFloor = self { return true }
+        return false
+    }
+
+    /// The adjustment as a role without `seeCost` is told of it.
+    public var withoutCost: PriceAdjustment { revealsCost ? .raisedToMinimumPrice : self }
+
+    public var description: String {
+        switch self {
+        case .roundedToStep(let step): "rounded to a step of \(step)"
+        case .raisedToMarginFloor(let floor): "raised to \(floor)% margin floor"
+        case .raisedToMinimumPrice: "raised to a minimum price"
+        }
+    }
+
+    /// Reads back a description.
+    public init?(description text: String) {
+        if text == PriceAdjustment.raisedToMinimumPrice.description {
+            self = .raisedToMinimumPrice
+        } else if text.hasPrefix("rounded to a step of ") {
+            self = .roundedToStep(String(text.dropFirst("rounded to a step of ".count)))
+        } else if text.hasPrefix("raised to "), text.hasSuffix("% margin floor"),
+                  let floor = try? Percent.parse(String(text.dropFirst("raised to ".count).dropLast("% margin floor".count))) {
+            self = .raisedToMarginFloor(floor)
+        } else {
+            return nil
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let adjustment = PriceAdjustment(description: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a price adjustment: \(text)"))
+        }
+        self = adjustment
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
 /// One source of a price that the engine looked at, and what became of it.
 public struct ConsideredPrice: Hashable, Sendable, Codable {
     public enum Outcome: Hashable, Sendable, Codable {
@@ -180,8 +262,8 @@ public struct ConsideredPrice: Hashable, Sendable, Codable {
 
     /// `contract #3`, `rule #12`, `list RETAIL`.
     public var source: String
-    /// Where it sits in the precedence: contract, account rule, price list rule, default list rule, list price.
-    public var level: String
+    /// Where it sits in the precedence.
+    public var level: PriceLevel
     public var description: String
     /// The unit price it would give, when it could give one.
     public var unitPrice: Money?
@@ -215,7 +297,7 @@ public struct Quote: Hashable, Sendable, Codable {
     /// The source that set the price.
     public var rule: String
     /// Adjustments made after the winning rule: rounding, the margin floor.
-    public var adjustments: [String]
+    public var adjustments: [PriceAdjustment]
     public var considered: [ConsideredPrice]
     public var tiers: [PriceTier]
     /// The last day this price holds; nil when nothing known ends it.
@@ -231,7 +313,7 @@ public struct Quote: Hashable, Sendable, Codable {
         var copy = self
         copy.cost = nil
         copy.margin = nil
-        copy.adjustments = copy.adjustments.map { $0.hasPrefix("raised to") ? "raised to a minimum price" : $0 }
+        copy.adjustments = adjustments.map(\.withoutCost)
         copy.considered = considered.map { source in
             guard source.revealsCost else { return source }
             var hidden = source
@@ -271,8 +353,7 @@ public enum PricingEngine {
     /// A candidate price source with its rank in the precedence.
     private struct Candidate {
         var source: String
-        var level: Int
-        var levelName: String
+        var level: PriceLevel
         var description: String
         var specificity: Int
         var minQuantity: Int
@@ -280,7 +361,7 @@ public enum PricingEngine {
         var validTo: Day?
         var tieBreak: Int64
         var unitPrice: Money?
-        var adjustments: [String]
+        var adjustments: [PriceAdjustment]
         /// Why it cannot apply at all, before ranking.
         var excluded: String?
         /// It can never apply, whatever the date: wrong currency, nothing to take a percentage of.
@@ -300,15 +381,13 @@ public enum PricingEngine {
 
         /// Why `self` lost to `winner`, in the words a clerk would use.
         func lossReason(to winner: Candidate) -> String {
-            if level != winner.level { return "\(winner.source) (\(winner.levelName)) takes precedence" }
+            if level != winner.level { return "\(winner.source) (\(winner.level)) takes precedence" }
             if specificity != winner.specificity { return "\(winner.source) has a more specific scope" }
             if minQuantity != winner.minQuantity { return "\(winner.source) is a larger quantity break" }
             if validFrom != winner.validFrom { return "\(winner.source) started later" }
             return "tie with \(winner.source), broken by lower id"
         }
     }
-
-    private static let levelNames = ["contract", "account rule", "price list rule", "default list rule", "list price"]
 
     private static func price(_ context: PricingContext, quantity: Int, on date: Day) throws(Failure) -> Quote {
         let currency = context.accountList.currency
@@ -321,7 +400,7 @@ public enum PricingEngine {
 
         for contract in context.contracts
         where contract.sku.lowercased() == context.item.sku.lowercased() && contract.account.lowercased() == context.account.lowercased() {
-            var c = Candidate(source: "contract #\(contract.id)", level: 0, levelName: levelNames[0],
+            var c = Candidate(source: "contract #\(contract.id)", level: .contract,
                               description: "contract price \(Money(minorUnits: contract.unitPrice, currency: currency).formatted)"
                                 + (contract.minQuantity > 1 ? " from \(contract.minQuantity)" : ""),
                               specificity: 0, minQuantity: contract.minQuantity, validFrom: contract.validFrom,
@@ -332,22 +411,22 @@ public enum PricingEngine {
         }
 
         for rule in context.rules where rule.scope.matches(context.item) {
-            let level: Int
+            let level: PriceLevel
             let ruleCurrency: String
             if let account = rule.account {
                 guard account.lowercased() == context.account.lowercased() else { continue }
-                level = 1
+                level = .accountRule
                 ruleCurrency = currency
             } else if rule.priceList?.lowercased() == context.accountList.code.lowercased() {
-                level = 2
+                level = .priceListRule
                 ruleCurrency = currency
             } else if rule.priceList?.lowercased() == context.defaultList.code.lowercased() {
-                level = 3
+                level = .defaultListRule
                 ruleCurrency = context.defaultList.currency
             } else {
                 continue
             }
-            var c = Candidate(source: "rule #\(rule.id)", level: level, levelName: levelNames[level],
+            var c = Candidate(source: "rule #\(rule.id)", level: level,
                               description: describe(rule, currency: ruleCurrency), specificity: rule.scope.specificity,
                               minQuantity: rule.minQuantity, validFrom: rule.validFrom, validTo: rule.validTo,
                               tieBreak: rule.id, unitPrice: nil, adjustments: [])
@@ -361,8 +440,7 @@ public enum PricingEngine {
             case .success(let (price, adjustments)):
                 c.unitPrice = price
                 c.adjustments = adjustments
-                // A price raised to a margin floor is cost ÷ (1 − floor): it gives the cost away.
-                if adjustments.contains(where: { $0.hasPrefix("raised to") }) { c.revealsCost = true }
+                if adjustments.contains(where: \.revealsCost) { c.revealsCost = true }
             case .failure(let problem):
                 c.excluded = c.excluded ?? problem.message
                 c.neverApplies = true
@@ -371,7 +449,7 @@ public enum PricingEngine {
         }
 
         if let listPrice {
-            candidates.append(Candidate(source: "list \(listPriceSource)", level: 4, levelName: levelNames[4],
+            candidates.append(Candidate(source: "list \(listPriceSource)", level: .listPrice,
                                         description: "list price \(Money(minorUnits: listPrice, currency: currency).formatted)",
                                         specificity: 0, minQuantity: 1, validFrom: nil, validTo: nil, tieBreak: 0,
                                         unitPrice: Money(minorUnits: listPrice, currency: currency), adjustments: []))
@@ -394,7 +472,7 @@ public enum PricingEngine {
             if index == winnerIndex { outcome = .won } else if let why = c.excluded { outcome = .lost(why) } else {
                 outcome = .lost(c.lossReason(to: winner))
             }
-            return ConsideredPrice(source: c.source, level: c.levelName, description: c.description, unitPrice: c.unitPrice,
+            return ConsideredPrice(source: c.source, level: c.level, description: c.description, unitPrice: c.unitPrice,
                                    outcome: outcome, revealsCost: c.revealsCost)
         }
 
@@ -445,8 +523,8 @@ public enum PricingEngine {
     }
 
     /// The unit price a rule gives, after its rounding step and margin floor.
-    static func evaluate(_ rule: PriceRule, listPrice: Int64?, cost: Money?, currency: String) -> Result<(Money, [String]), Failure> {
-        var adjustments: [String] = []
+    static func evaluate(_ rule: PriceRule, listPrice: Int64?, cost: Money?, currency: String) -> Result<(Money, [PriceAdjustment]), Failure> {
+        var adjustments: [PriceAdjustment] = []
         var price: Money
         switch rule.action {
         case .fixedPrice(let minor):
@@ -464,7 +542,7 @@ public enum PricingEngine {
         if rule.roundingStep > 1 {
             let rounded = price.rounded(toStep: rule.roundingStep)
             if rounded != price {
-                adjustments.append("rounded to a step of \(Money(minorUnits: rule.roundingStep, currency: currency).decimalString)")
+                adjustments.append(.roundedToStep(Money(minorUnits: rule.roundingStep, currency: currency).decimalString))
                 price = rounded
             }
         }
@@ -474,7 +552,7 @@ public enum PricingEngine {
             var lowest = Money(minorUnits: roundUp(minimum * Money.scale(of: currency)), currency: currency)
             lowest = lowest.roundedUp(toStep: rule.roundingStep)
             if price < lowest {
-                adjustments.append("raised to \(floor)% margin floor")
+                adjustments.append(.raisedToMarginFloor(floor))
                 price = lowest
             }
         }

@@ -132,7 +132,7 @@ struct PricingPrecedenceTests {
         let rule = PriceRule(id: 5, priceList: "LIST", scope: .all, action: .fixedPrice(900))
         let quote = try Pricing.quote(Pricing.context(accountList: Pricing.standard, rules: [rule]))
         #expect(quote.rule == "rule #5")
-        #expect(quote.considered.first?.level == "price list rule")
+        #expect(quote.considered.first?.level == .priceListRule)
     }
 
     @Test func givenMixedCaseCodesWhenQuotingThenCodesMatchRegardlessOfCase() throws {
@@ -464,7 +464,7 @@ struct PricingAdjustmentTests {
         let rule = Pricing.listRule(1, .all, row.action, roundingStep: row.roundingStep, marginFloor: row.marginFloor)
         let quote = try Pricing.quote(Pricing.context(listPrices: ["TRADE": 999], rules: [rule]))
         #expect(quote.unitPrice == eur(row.expected))
-        #expect(quote.adjustments == row.adjustments)
+        #expect(quote.adjustments.map(\.description) == row.adjustments)
     }
 
     @Test func givenAnItemWithoutCostWhenQuotingARuleWithAFloorThenTheFloorDoesNotApply() throws {
@@ -564,7 +564,7 @@ struct PricingExplanationTests {
         let quote = try Pricing.quote(context, quantity: 12)
         #expect(quote.rule == "rule #2")
         #expect(quote.unitPrice == eur(850))
-        let explained = quote.considered.map { [$0.source, $0.level, $0.reason ?? "won"] }
+        let explained = quote.considered.map { [$0.source, $0.level.description, $0.reason ?? "won"] }
         #expect(explained == [
             ["contract #1", "contract", "expired 2026-05-31"],
             ["rule #2", "account rule", "won"],
@@ -721,14 +721,14 @@ struct QuoteVisibilityTests {
         #expect(quote.unitPrice == eur(860))
         #expect(quote.cost == eur(600))
         #expect(quote.margin == percent("30.23"))
-        #expect(quote.adjustments == ["raised to 30% margin floor"])
+        #expect(quote.adjustments.map(\.description) == ["raised to 30% margin floor"])
     }
 
     @Test func givenASalespersonWhenShowingAQuoteThenCostMarginAndTheFloorAreHidden() throws {
         let seen = try Self.flooredQuote().visible(to: User(name: "alice", displayName: "Alice", role: .sales))
         #expect(seen.cost == nil)
         #expect(seen.margin == nil)
-        #expect(seen.adjustments == ["raised to a minimum price"])
+        #expect(seen.adjustments.map(\.description) == ["raised to a minimum price"])
         #expect(seen.unitPrice == eur(860))
     }
 
@@ -736,7 +736,7 @@ struct QuoteVisibilityTests {
         let rule = Pricing.listRule(1, .all, .fixedPrice(874), roundingStep: 5)
         let quote = try Pricing.quote(Pricing.context(rules: [rule]))
         let seen = quote.visible(to: User(name: "alice", displayName: "Alice", role: .sales))
-        #expect(seen.adjustments == ["rounded to a step of 0.05"])
+        #expect(seen.adjustments.map(\.description) == ["rounded to a step of 0.05"])
     }
 
     @Test("Given a role that may see cost, when showing a quote, then it is shown whole", arguments: [Role.clerk, .manager, .admin])
