@@ -9,11 +9,24 @@ import Foundation
 /// at the end of the file silently, keeps stray text after a quote, and reports bad UTF-8 through a property with no
 /// position; it also decodes a scalar at a time through an `AnyIterator`, slow for a million rows.
 public enum CSV {
-    /// A problem in the file itself, with the line it is on.
+    /// A problem in the file itself, with the line it is on and, when it is about one field, that field's position
+    /// in its record (0 for the first).
     public struct SyntaxError: Error, Equatable, Sendable {
         public var line: Int
         public var problem: String
+        public var field: Int? = nil
+
+        public init(line: Int, problem: String, field: Int? = nil) {
+            self.line = line
+            self.problem = problem
+            self.field = field
+        }
     }
+
+    /// The longest field a reader accepts: a longer one is refused as soon as it passes this, not read to its end.
+    public static let maxFieldBytes = 1 << 20
+    /// The most fields one record may have: a line of nothing but delimiters must not become millions of strings.
+    public static let maxFields = 10_000
 
     /// Reads records from bytes handed in by `read` (which returns an empty array at the end).
     public struct Reader {
@@ -75,11 +88,19 @@ public enum CSV {
             var quoted = false
             var afterQuote = false
             func finish(_ bytes: [UInt8]) throws -> String {
+                if fields.count >= CSV.maxFields {
+                    throw SyntaxError(line: start, problem: "more than \(CSV.maxFields.grouped) fields in one row")
+                }
                 if bytes.contains(0) { throw SyntaxError(line: start, problem: "a NUL byte (a binary file?)") }
                 guard let text = String(validating: bytes, as: UTF8.self) else {
                     throw SyntaxError(line: start, problem: "not UTF-8 text (a binary file, or another encoding)")
                 }
                 return text
+            }
+            /// Refuses a field as soon as it passes the limit, before the rest of it is read.
+            func bound(_ count: Int) throws {
+                guard count > CSV.maxFieldBytes else { return }
+                throw SyntaxError(line: start, problem: "a field longer than \(CSV.maxFieldBytes >> 20) MiB", field: fields.count)
             }
             while true {
                 guard let byte = try next() else {
@@ -99,6 +120,7 @@ public enum CSV {
                     } else {
                         if byte == UInt8(ascii: "\n") { line += 1 }
                         field.append(byte)
+                        try bound(field.count)
                     }
                     continue
                 }
@@ -119,6 +141,7 @@ public enum CSV {
                         throw SyntaxError(line: line, problem: "text after a closing quote (a quote inside a field must be doubled)")
                     }
                     field.append(byte)
+                    try bound(field.count)
                 }
             }
         }
@@ -127,11 +150,12 @@ public enum CSV {
     /// One field as a spreadsheet reads it back unchanged: quoted when it holds the delimiter, a quote or a line break.
     ///
     /// A field that a spreadsheet would take for a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage
-    /// return) gets a leading apostrophe, so opening an export never runs anything. Numbers the export writes itself
-    /// (`-3`) pass `number: true` and stay numbers.
+    /// return) gets a leading apostrophe, so opening an export never runs anything. So does one that already begins
+    /// with apostrophes before such a character (`'=x`), so that `value(_:)` can take exactly one off and every text
+    /// comes back as it was. Numbers the export writes itself (`-3`) pass `number: true` and stay numbers.
     public static func field(_ text: String, delimiter: Character = ",", number: Bool = false) -> String {
         var value = text
-        if !number, let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+        if !number, looksLikeFormula(value) {
             value = "'" + value
         }
         let separator = delimiter.asciiValue
@@ -142,6 +166,19 @@ public enum CSV {
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return value
+    }
+
+    /// A cell's text as `field(_:)` was given it: the one apostrophe `field` puts before a formula-like value taken
+    /// off, and nothing else touched (`'hello` stays `'hello`; `''=x` becomes `'=x`).
+    public static func value(_ cell: String) -> String {
+        guard cell.utf8.first == UInt8(ascii: "'"), looksLikeFormula(cell) else { return cell }
+        return String(cell.dropFirst())
+    }
+
+    /// Whether a spreadsheet could take the text, after any leading apostrophes, for a formula.
+    static func looksLikeFormula(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first(where: { $0 != "'" }) else { return false }
+        return ["=", "+", "-", "@", "\t", "\r"].contains(first)
     }
 
     /// A header name as imports match it: lower case, without spaces, underscores or dashes ("Reorder Point" = "reorder_point").

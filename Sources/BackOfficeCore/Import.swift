@@ -35,17 +35,30 @@ public enum ImportKind: String, Sendable, CaseIterable {
         case .counts: []
         }
     }
+
+    /// Every optional column: what a row made in code, not read from a file, states.
+    public var statedByDefault: Set<String> { Set(optional) }
+
+    /// The optional columns whose empty cell clears the field rather than leaving it as it is.
+    var clearedByEmptyCell: Set<String> { ["category", "manager", "backupmanager", "validto"] }
 }
 
 /// One row as the store will apply it.
+///
+/// `stated` names the optional columns (by key) whose value the row gives: an existing row keeps every other field as
+/// it is, and only a new row takes the default (see `ImportMerge`). A column is stated when the file has it and, for
+/// a field that cannot be empty (unit, active, sellable, reorder point, cost, price list), its cell is not empty: an
+/// empty cell there is as if the column were absent. An empty cell in a column whose field may be empty (category,
+/// manager, backup manager, valid to) clears it. Rows made in code state every column unless they say otherwise.
 public enum ImportRecord: Sendable, Hashable {
     /// An item; `cost` is the text of an amount in the store's currency, nil when the column is absent or empty.
-    case item(Item, cost: String?)
-    case location(Location)
-    case account(code: String, name: String, manager: String?, backupManager: String?, priceList: String?)
+    case item(Item, cost: String?, stated: Set<String> = ImportKind.items.statedByDefault)
+    case location(Location, stated: Set<String> = ImportKind.locations.statedByDefault)
+    case account(code: String, name: String, manager: String?, backupManager: String?, priceList: String?,
+                 stated: Set<String> = ImportKind.accounts.statedByDefault)
     case price(list: String, sku: String, price: String, currency: String?)
     /// An account's contract price; `price` is the amount's text, read in the account's list currency.
-    case contract(ContractPrice, price: String)
+    case contract(ContractPrice, price: String, stated: Set<String> = ImportKind.contracts.statedByDefault)
     /// Opening stock: a receipt.
     case stock(sku: String, location: String, quantity: Int)
     /// A counted quantity: a count movement.
@@ -54,11 +67,11 @@ public enum ImportRecord: Sendable, Hashable {
     /// The key a row is matched by; two rows of one file with the same key are refused.
     public var key: String {
         switch self {
-        case .item(let item, _): item.sku.uppercased()
-        case .location(let location): location.code.uppercased()
-        case .account(let code, _, _, _, _): code.uppercased()
+        case .item(let item, _, _): item.sku.uppercased()
+        case .location(let location, _): location.code.uppercased()
+        case .account(let code, _, _, _, _, _): code.uppercased()
         case .price(let list, let sku, _, _): "\(list.uppercased()) \(sku.uppercased())"
-        case .contract(let contract, _):
+        case .contract(let contract, _, _):
             "\(contract.account.uppercased()) \(contract.sku.uppercased()) \(contract.minQuantity) \(contract.validFrom?.description ?? "")"
         case .stock(let sku, let location, _), .count(let sku, let location, _): "\(sku.uppercased()) \(location.uppercased())"
         }
@@ -67,9 +80,9 @@ public enum ImportRecord: Sendable, Hashable {
     /// The key as the file wrote it, for messages about it.
     public var keyValue: String {
         switch self {
-        case .item(let item, _): item.sku
-        case .location(let location): location.code
-        case .account(let code, _, _, _, _): code
+        case .item(let item, _, _): item.sku
+        case .location(let location, _): location.code
+        case .account(let code, _, _, _, _, _): code
         case .price(let list, let sku, _, _): "\(sku) in \(list)"
         case .contract: key
         case .stock(let sku, let location, _), .count(let sku, let location, _): "\(sku) at \(location)"
@@ -98,7 +111,8 @@ public struct ImportProblem: Error, Sendable, Hashable, CustomStringConvertible 
         self.line = line
         self.column = column
         self.problem = problem
-        self.value = value
+        // A problem quotes its value, not a megabyte of it: a thousand of them are kept.
+        self.value = value.map { $0.count > 200 ? $0.prefix(200) + "…" : $0 }
     }
 
     public var description: String {
@@ -134,8 +148,9 @@ public enum Importing {
         var problems: [ImportProblem] = []
         func text(_ key: String) -> String? {
             guard let index = columns[key] else { return nil }
-            // A line break inside a spreadsheet cell reads as a space: no name or code may hold one.
-            let raw = index < fields.count ? fields[index] : ""
+            // A line break inside a spreadsheet cell reads as a space: no name or code may hold one. The apostrophe an
+            // export puts before a formula-like value comes off, so an export imports back unchanged.
+            let raw = CSV.value(index < fields.count ? fields[index] : "")
             // Every line break is a byte 0x0A–0x0D or outside ASCII (NEL, LS, PS): most cells have neither.
             guard raw.utf8.contains(where: { (0x0A...0x0D).contains($0) || $0 >= 0x80 }) else { return raw.trimmingSpaces }
             return raw.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingSpaces
@@ -189,6 +204,11 @@ public enum Importing {
         if fields.count > columns.count, fields.dropFirst(columns.count).contains(where: { !$0.isEmpty }) {
             problems.append(ImportProblem(file: file, line: line, column: nil, problem: "more fields than the header has columns", value: nil))
         }
+        /// The optional columns this row gives a value for (see `ImportRecord`).
+        let stated = Set(kind.optional.filter { key in
+            guard let value = text(key) else { return false }
+            return !value.isEmpty || kind.clearedByEmptyCell.contains(key)
+        })
         var record: ImportRecord?
         switch kind {
         case .items:
@@ -203,13 +223,14 @@ public enum Importing {
                 return amount("cost")
             }
             if let sku, let name, let unit, let category, let active, let reorder {
-                record = .item(Item(sku: sku, name: name, unit: unit, category: category, active: active, reorderPoint: reorder), cost: cost)
+                record = .item(Item(sku: sku, name: name, unit: unit, category: category, active: active, reorderPoint: reorder), cost: cost,
+                               stated: stated)
             }
         case .locations:
             let code = check("code") { value throws(Failure) in try Validate.code(value, field: "code").uppercased() }
             let name = check("name") { value throws(Failure) in try Validate.name(value, field: "name") }
             let sellable = flag("sellable", default: true)
-            if let code, let name, let sellable { record = .location(Location(code: code, name: name, sellable: sellable)) }
+            if let code, let name, let sellable { record = .location(Location(code: code, name: name, sellable: sellable), stated: stated) }
         case .accounts:
             let code = check("code") { value throws(Failure) in try Validate.code(value, field: "code").uppercased() }
             let name = check("name") { value throws(Failure) in try Validate.name(value, field: "name") }
@@ -219,7 +240,7 @@ public enum Importing {
             }
             let manager = optionalCode("manager"), backup = optionalCode("backupmanager"), list = optionalCode("pricelist")
             if let code, let name, let manager, let backup, let list {
-                record = .account(code: code, name: name, manager: manager, backupManager: backup, priceList: list)
+                record = .account(code: code, name: name, manager: manager, backupManager: backup, priceList: list, stated: stated)
             }
         case .prices:
             let list = check("pricelist") { value throws(Failure) in try Validate.code(value, field: "pricelist").uppercased() }
@@ -240,7 +261,7 @@ public enum Importing {
             if let account, let sku, let price, let minimum, let from, let to {
                 let contract = ContractPrice(account: account, sku: sku, unitPrice: 0, minQuantity: minimum, validFrom: from, validTo: to)
                 do {
-                    record = .contract(try contract.validated(), price: price)
+                    record = .contract(try contract.validated(), price: price, stated: stated)
                 } catch {
                     problems.append(ImportProblem(file: file, line: line, column: name("validto"), problem: "is before valid_from",
                                                   value: to?.description))
@@ -256,5 +277,133 @@ public enum Importing {
             }
         }
         return problems.isEmpty ? (record, []) : (nil, problems)
+    }
+}
+
+/// One field of an existing row that an import changes, as `sellable no → yes`.
+public struct FieldChange: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var field: String
+    public var before: String
+    public var after: String
+
+    public init(field: String, before: String, after: String) {
+        self.field = field
+        self.before = before
+        self.after = after
+    }
+
+    public var description: String { "\(field) \(before) → \(after)" }
+}
+
+/// What an import does to a row that exists: the file's value for each field it states, the existing value for every
+/// other (defaults are for new rows only), and the fields that change, before and after.
+public struct ImportMerge: Sendable {
+    public private(set) var changes: [FieldChange] = []
+
+    public init() {}
+
+    /// The value the row keeps for one field: the file's when the file states it, else the existing one.
+    public mutating func field<T>(_ name: String, _ old: T, _ new: T, stated: Bool = true, same: (T, T) -> Bool,
+                                  show: (T) -> String) -> T {
+        guard stated, !same(old, new) else { return old }
+        changes.append(FieldChange(field: name, before: show(old), after: show(new)))
+        return new
+    }
+
+    public mutating func field<T: Equatable>(_ name: String, _ old: T, _ new: T, stated: Bool = true, show: (T) -> String) -> T {
+        field(name, old, new, stated: stated, same: ==, show: show)
+    }
+
+    /// Text as a change shows it: `(none)` for nothing.
+    public static func text(_ value: String?) -> String { (value ?? "").isEmpty ? "(none)" : value! }
+    public static func flag(_ value: Bool) -> String { value ? "yes" : "no" }
+
+    /// An item as the file leaves it: `cost` is the file's (nil when it states none).
+    public static func item(_ old: Item, with new: Item, cost: Money?, stated: Set<String>) -> (item: Item, changes: [FieldChange]) {
+        var merge = ImportMerge()
+        var item = old
+        item.name = merge.field("name", old.name, new.name, show: text)
+        item.unit = merge.field("unit", old.unit, new.unit, stated: stated.contains("unit"), show: text)
+        item.category = merge.field("category", old.category, new.category, stated: stated.contains("category"), show: text)
+        item.active = merge.field("active", old.active, new.active, stated: stated.contains("active"), show: flag)
+        item.cost = merge.field("cost", old.cost, cost, stated: stated.contains("cost") && cost != nil) { text($0?.decimalString) }
+        item.reorderPoint = merge.field("reorder_point", old.reorderPoint, new.reorderPoint, stated: stated.contains("reorderpoint"),
+                                        show: String.init)
+        return (item, merge.changes)
+    }
+
+    public static func location(_ old: Location, with new: Location, stated: Set<String>) -> (location: Location, changes: [FieldChange]) {
+        var merge = ImportMerge()
+        var location = old
+        location.name = merge.field("name", old.name, new.name, show: text)
+        location.sellable = merge.field("sellable", old.sellable, new.sellable, stated: stated.contains("sellable"), show: flag)
+        return (location, merge.changes)
+    }
+
+    /// An account as the file leaves it; user names and list codes compare without case. `priceList` is the list the
+    /// file names (nil for none: the account keeps its list).
+    public static func account(_ old: Account, with new: Account, stated: Set<String>) -> (account: Account, changes: [FieldChange]) {
+        var merge = ImportMerge()
+        var account = old
+        let sameName = { (a: String?, b: String?) in (a ?? "").lowercased() == (b ?? "").lowercased() }
+        account.name = merge.field("name", old.name, new.name, show: text)
+        account.manager = merge.field("manager", old.manager, new.manager, stated: stated.contains("manager"), same: sameName, show: text)
+        account.backupManager = merge.field("backup_manager", old.backupManager, new.backupManager, stated: stated.contains("backupmanager"),
+                                            same: sameName, show: text)
+        account.priceList = merge.field("price_list", old.priceList, new.priceList, stated: stated.contains("pricelist") && !new.priceList.isEmpty,
+                                        same: sameName, show: text)
+        return (account, merge.changes)
+    }
+
+    /// A list price or a contract price: the file always states the price.
+    public static func price(_ old: Money, with new: Money) -> [FieldChange] {
+        var merge = ImportMerge()
+        _ = merge.field("price", old, new) { $0.decimalString }
+        return merge.changes
+    }
+
+    /// A contract price row: its price, and its end when the file has the column (its other fields are its key).
+    public static func contract(_ old: ContractPrice, price oldPrice: Money, with new: ContractPrice, price newPrice: Money,
+                                stated: Set<String>) -> (validTo: Day?, changes: [FieldChange]) {
+        var merge = ImportMerge()
+        _ = merge.field("price", oldPrice, newPrice) { $0.decimalString }
+        let validTo = merge.field("valid_to", old.validTo, new.validTo, stated: stated.contains("validto")) { text($0?.description) }
+        return (validTo, merge.changes)
+    }
+}
+
+/// The problems of one import, the thousand on the lowest lines kept and the rest only counted: a file of a million
+/// bad rows must not hold a million messages.
+public struct ImportProblems: Sendable {
+    public static let kept = 1_000
+    /// Every problem found, kept or not.
+    public private(set) var total = 0
+    private var problems: [ImportProblem] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { total == 0 }
+
+    public mutating func append(_ problem: ImportProblem) {
+        total += 1
+        problems.append(problem)
+        // Trimmed now and then rather than on every append: at most twice the kept number are ever held.
+        if problems.count >= 2 * Self.kept { trim() }
+    }
+
+    public mutating func append(contentsOf more: some Sequence<ImportProblem>) {
+        for problem in more { append(problem) }
+    }
+
+    /// The kept problems, by line.
+    public var first: [ImportProblem] {
+        var copy = self
+        copy.trim()
+        return copy.problems
+    }
+
+    private mutating func trim() {
+        problems.sort { $0.line < $1.line }
+        if problems.count > Self.kept { problems.removeLast(problems.count - Self.kept) }
     }
 }

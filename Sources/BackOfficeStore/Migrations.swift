@@ -305,6 +305,20 @@ enum Migrations {
             ) WITHOUT ROWID
             """,
         ]),
+        // Stock and count files already posted, by the SHA-256 of their content: importing the same file again (by
+        // any name) posts nothing, and a new file that happens to have an old one's name posts.
+        Migration(version: 5, name: "import batches", statements: [
+            """
+            CREATE TABLE import_batches (
+                sha256 TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                file TEXT NOT NULL,
+                rows INTEGER NOT NULL,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL
+            ) WITHOUT ROWID
+            """,
+        ]),
         // The journal becomes a hash chain: each movement carries the SHA-256 of its values and of the movement before
         // it (`ChainedMovement`, computed in Swift from values so every engine agrees). Rows already there are chained
         // in id order in this transaction, the append-only trigger set aside only for that. Audit entries written from

@@ -1,4 +1,5 @@
 import BackOfficeCore
+import Crypto
 import Foundation
 import SQLKit
 import SQLiteNIO
@@ -21,31 +22,81 @@ public struct ImportReport: Sendable, Codable {
     public var changed = 0
     public var unchanged = 0
     public var dryRun = false
+    /// The first changed rows and what changed in each, as `QUAR: sellable no → yes`; `notListed` counts the rest.
+    public var changes: [String] = []
+    public var notListed = 0
+    /// For stock and counts: the earlier import of the same content, when there was one (and nothing was posted).
+    public var alreadyImported: PriorImport?
+
+    /// How many changed rows a report lists; the audit has every one of them.
+    public static let listed = 20
+
+    /// A stock or count file posted before, found by the SHA-256 of its content.
+    public struct PriorImport: Sendable, Codable, Hashable {
+        public var file: String
+        public var at: Date
+        public var actor: String
+    }
+
+    mutating func note(_ key: String, _ changes: [FieldChange]) {
+        changed += 1
+        if self.changes.count < Self.listed {
+            self.changes.append("\(key): " + changes.map(\.description).joined(separator: ", "))
+        } else {
+            notListed += 1
+        }
+    }
+}
+
+/// The SHA-256 of a file's bytes as an import reads them, which keys stock and count imports.
+public struct ImportDigest {
+    private var hash = SHA256()
+    public init() {}
+    public mutating func update(_ bytes: [UInt8]) { hash.update(data: bytes) }
+    /// Lower-case hex.
+    public func finish() -> String { hash.finalize().map { String(format: "%02x", $0) }.joined() }
 }
 
 /// An import refused: every problem found, and nothing written.
 public struct ImportRejected: BackOfficeFailure {
+    /// The problems kept (the first thousand by line).
     public var problems: [ImportProblem]
+    /// Every problem found, kept or not.
+    public var total: Int
     public var file: String
     public var kind: FailureKind { .invalidInput }
 
     public init(problems: [ImportProblem], file: String) {
         self.problems = problems
+        self.total = problems.count
         self.file = file
     }
+
+    public init(_ problems: ImportProblems, file: String) {
+        self.problems = problems.first
+        self.total = problems.total
+        self.file = file
+    }
+
     public var message: String {
-        "\(problems.count.grouped) problem\(problems.count == 1 ? "" : "s") in \(file); nothing was imported:\n"
-            + problems.prefix(1_000).map(\.description).joined(separator: "\n")
-            + (problems.count > 1_000 ? "\n… and \((problems.count - 1_000).grouped) more: \(problems.count.grouped) problems, nothing was imported" : "")
+        let shown = problems.prefix(ImportProblems.kept)
+        return "\(total.grouped) problem\(total == 1 ? "" : "s") in \(file); nothing was imported:\n"
+            + shown.map(\.description).joined(separator: "\n")
+            + (total > shown.count ? "\n… and \((total - shown.count).grouped) more: \(total.grouped) problems, nothing was imported" : "")
     }
 }
 
 extension Store {
-    /// Imports rows in one transaction: all of them, or none when any row has a problem (every problem is reported).
-    /// A dry run checks everything the same way and writes nothing. Rows are matched by their key, so importing the
-    /// same file again changes nothing; stock and counts post ledger movements with the file's name as reference, and
-    /// a row whose movement that file already posted is left alone.
+    /// Imports rows in one transaction: all of them, or none when any row has a problem (every problem is reported,
+    /// the first thousand by line in full). A dry run checks everything the same way and writes nothing.
+    ///
+    /// Rows are matched by their key, and an existing row changes only in the fields the file states (see
+    /// `ImportRecord` and `ImportMerge`); each changed row gets an audit entry naming those fields, before and after.
+    /// Stock and counts post ledger movements with the file's name as reference, once per content: `digest`, called
+    /// after the last batch, gives the SHA-256 of the file's bytes (without one, of the rows), and a content posted
+    /// before posts nothing again, whatever the file is called now.
     public func importRecords(_ kind: ImportKind, file: String, dryRun: Bool, by actor: Actor,
+                              digest: @escaping @Sendable () -> String? = { nil },
                               next: @escaping @Sendable () throws -> ImportBatch?) async throws -> ImportReport {
         switch kind {
         case .items, .locations: try actor.require(.editItems)
@@ -54,7 +105,7 @@ extension Store {
         case .stock, .counts: try actor.require(.postMovements)
         }
         let reference = String((file as NSString).lastPathComponent.prefix(60))
-        struct Outcome: Error { var report: ImportReport; var problems: [ImportProblem] }
+        struct Outcome: Error { var report: ImportReport; var problems: ImportProblems }
         // One transaction of a million rows touches far more pages than SQLite's default cache holds; spilling them
         // to the log over and over made a million-item import take minutes. A larger cache for the import only: 64 MiB
         // imports a million items as fast as 256 MiB did (54 s against 56 s) with a peak of 226 MiB instead of 612.
@@ -65,38 +116,55 @@ extension Store {
         do {
             let report = try await write { () async throws -> ImportReport in
                 var report = ImportReport(dryRun: dryRun)
-                var problems: [ImportProblem] = []
+                var problems = ImportProblems()
+                // Stock and counts without a digest of their bytes are keyed on their rows.
+                var rowDigest = ImportDigest()
                 try await execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT PRIMARY KEY, line INTEGER NOT NULL)")
                 try await execute("DELETE FROM import_keys")
                 let currency = try await defaultPriceList().currency
                 let indexing = kind == .items ? try await suspendItemIndexing() : nil
                 while let batch = try next() {
-                    problems += batch.problems
+                    problems.append(contentsOf: batch.problems)
                     report.rows += batch.records.count + Set(batch.problems.map(\.line)).count
+                    var notes: [AuditNote] = []
+                    func note(_ record: ImportRecord, _ entity: String, _ changes: [FieldChange]) {
+                        report.note(record.keyValue.trimmingSpaces, changes)
+                        notes.append(AuditNote(action: "import.\(kind.rawValue).change", entity: entity,
+                                               before: changes.map { "\($0.field) \($0.before)" }.joined(separator: "; "),
+                                               after: changes.map { "\($0.field) \($0.after)" }.joined(separator: "; ")))
+                    }
                     switch kind {
                     case .items:
                         // Items, stock and counts come in batches of statements, not a few statements a row: a
                         // million-row item master or opening stock is what has to be fast.
                         let outcome = try await applyItems(batch.records, file: file, currency: currency)
-                        problems += outcome.problems
+                        problems.append(contentsOf: outcome.problems)
                         report.added += outcome.added
-                        report.changed += outcome.changed
                         report.unchanged += outcome.unchanged
+                        for (record, changes) in outcome.changed {
+                            if case .item(let item, _, _) = record { note(record, "item \(item.sku)", changes) }
+                        }
                     case .stock, .counts:
+                        for (_, record) in batch.records {
+                            switch record {
+                            case .stock(let sku, let location, let amount), .count(let sku, let location, let amount):
+                                rowDigest.update(Array("\(sku.uppercased())\t\(location.uppercased())\t\(amount)\n".utf8))
+                            default: break
+                            }
+                        }
                         // Once a problem is found the file is refused: the rest is checked, not written.
                         let outcome = try await applyMovements(batch.records, file: file, reference: reference, by: actor,
                                                                write: !dryRun && problems.isEmpty)
-                        problems += outcome.problems
+                        problems.append(contentsOf: outcome.problems)
                         report.added += outcome.added
-                        report.unchanged += outcome.unchanged
                     case .locations, .accounts, .prices, .contracts:
                         let claim = try await claimKeys(batch.records, file: file)
-                        problems += claim.problems
+                        problems.append(contentsOf: claim.problems)
                         for (line, record) in claim.fresh {
                             do {
                                 switch try await apply(record, reference: reference, currency: currency, actor: actor) {
                                 case .added: report.added += 1
-                                case .changed: report.changed += 1
+                                case .changed(let entity, let changes): note(record, entity, changes)
                                 case .unchanged: report.unchanged += 1
                                 }
                             } catch let failure as any BackOfficeFailure {
@@ -104,19 +172,42 @@ extension Store {
                             }
                         }
                     }
+                    if !dryRun { try await audit(actor, notes) }
+                }
+                var content: String?
+                // A file of no rows posts nothing and is not remembered.
+                if kind == .stock || kind == .counts, report.rows > 0 {
+                    let sha256 = digest() ?? rowDigest.finish()
+                    content = sha256
+                    if let prior = try await row("SELECT file, at, actor FROM import_batches WHERE sha256 = \(bind: sha256)") {
+                        // The same content again: nothing it would post stays posted, problems or not.
+                        report.alreadyImported = ImportReport.PriorImport(file: try prior.string("file"), at: try prior.date("at"),
+                                                                          actor: try prior.string("actor"))
+                        report.unchanged = report.rows
+                        report.added = 0
+                        throw Outcome(report: report, problems: ImportProblems())
+                    }
                 }
                 // A problem, or a dry run: throwing rolls the whole transaction back.
                 guard problems.isEmpty, !dryRun else { throw Outcome(report: report, problems: problems) }
                 if let indexing { try await resumeItemIndexing(indexing) }
+                if let content {
+                    try await run("""
+                        INSERT INTO import_batches (sha256, kind, file, rows, at, actor)
+                        VALUES (\(bind: content), \(bind: kind.rawValue), \(bind: reference), \(bind: report.rows),
+                                \(bind: UTC.seconds(now)), \(bind: actor.auditName))
+                        """)
+                }
                 try await audit(actor, "import.\(kind.rawValue)", "file \(reference)",
-                                after: "\(report.rows) rows: \(report.added) added, \(report.changed) changed, \(report.unchanged) unchanged")
+                                after: "\(report.rows) rows: \(report.added) added, \(report.changed) changed, \(report.unchanged) unchanged"
+                                    + (content.map { ", sha256 \($0)" } ?? ""))
                 return report
             }
             try await restoreCacheSize()
             return report
         } catch let outcome as Outcome {
             try await restoreCacheSize()
-            if !outcome.problems.isEmpty { throw ImportRejected(problems: outcome.problems.sorted { $0.line < $1.line }, file: file) }
+            if !outcome.problems.isEmpty { throw ImportRejected(outcome.problems, file: file) }
             return outcome.report
         } catch {
             try? await restoreCacheSize()
@@ -129,42 +220,55 @@ extension Store {
         try await exclusive { try await execute("PRAGMA cache_size = -2000") }
     }
 
-    enum ImportChange { case added, changed, unchanged }
+    enum ImportChange {
+        case added
+        /// An existing row changed: what the audit calls it, and the fields that changed.
+        case changed(String, [FieldChange])
+        case unchanged
+    }
 
-    /// Applies one row inside the import's transaction.
+    /// Applies one row inside the import's transaction. An existing row changes only in the fields the file states.
     func apply(_ record: ImportRecord, reference: String, currency: String, actor: Actor) async throws -> ImportChange {
         switch record {
         case .item:
             // Items never come here: `importRecords` hands them to `applyItems` a batch at a time.
             preconditionFailure("item rows are applied in batches")
-        case .location(let location):
-            guard let existing = try await row("SELECT * FROM locations WHERE code = \(bind: location.code)") else {
+        case .location(let location, let stated):
+            guard let existing = try await row("SELECT * FROM locations WHERE code = \(bind: location.code)").map(Store.location) else {
                 try await run("INSERT INTO locations (code, name, sellable) VALUES (\(bind: location.code), \(bind: location.name), \(bind: location.sellable ? 1 : 0))")
                 return .added
             }
-            if try existing.string("name") == location.name && existing.bool("sellable") == location.sellable { return .unchanged }
-            try await run("UPDATE locations SET name = \(bind: location.name), sellable = \(bind: location.sellable ? 1 : 0) WHERE code = \(bind: location.code)")
-            return .changed
-        case .account(let code, let name, let manager, let backup, let listCode):
+            let (merged, changes) = ImportMerge.location(existing, with: location, stated: stated)
+            guard !changes.isEmpty else { return .unchanged }
+            try await run("UPDATE locations SET name = \(bind: merged.name), sellable = \(bind: merged.sellable ? 1 : 0) WHERE id = \(bind: existing.id)")
+            return .changed("location \(existing.code)", changes)
+        case .account(let code, let name, let manager, let backup, let listCode, let stated):
+            // What the file states is checked whether or not it changes anything, as for a new account.
             let managerID = try await accountManagerID(manager, field: "manager")
             let backupID = try await accountManagerID(backup, field: "backup_manager")
-            let list = if let listCode, !listCode.isEmpty { try await requirePriceList(listCode) } else { try await defaultPriceList() }
+            let named = if let listCode, !listCode.isEmpty { try await requirePriceList(listCode) } else { nil as PriceList? }
             guard let existing = try await findAccount(code) else {
+                let list = if let named { named } else { try await defaultPriceList() }
                 try await run("""
                     INSERT INTO accounts (code, name, manager_id, backup_id, price_list_id)
                     VALUES (\(bind: code), \(bind: name), \(bind: managerID), \(bind: backupID), \(bind: list.id))
                     """)
                 return .added
             }
-            if existing.name == name && existing.manager?.lowercased() == manager?.lowercased()
-                && existing.backupManager?.lowercased() == backup?.lowercased() && existing.priceList.lowercased() == list.code.lowercased() {
-                return .unchanged
-            }
+            let file = Account(code: code, name: name, manager: manager, backupManager: backup, priceList: named?.code ?? "")
+            let (merged, changes) = ImportMerge.account(existing, with: file, stated: stated)
+            guard !changes.isEmpty else { return .unchanged }
+            // A field the file leaves alone keeps the id it has.
+            let ids = try await row("SELECT manager_id, backup_id, price_list_id FROM accounts WHERE id = \(bind: existing.id)")
+            let keptManager = try ids?.optionalInt("manager_id"), keptBackup = try ids?.optionalInt("backup_id")
+            let keptList = try ids?.int("price_list_id")
             try await run("""
-                UPDATE accounts SET name = \(bind: name), manager_id = \(bind: managerID), backup_id = \(bind: backupID),
-                    price_list_id = \(bind: list.id) WHERE id = \(bind: existing.id)
+                UPDATE accounts SET name = \(bind: merged.name),
+                    manager_id = \(bind: stated.contains("manager") ? managerID : keptManager),
+                    backup_id = \(bind: stated.contains("backupmanager") ? backupID : keptBackup),
+                    price_list_id = \(bind: named?.id ?? keptList) WHERE id = \(bind: existing.id)
                 """)
-            return .changed
+            return .changed("account \(existing.code)", changes)
         case .price(let listCode, let sku, let text, let stated):
             let list = try await requirePriceList(listCode)
             if let stated, stated != list.currency {
@@ -173,13 +277,15 @@ extension Store {
             let price = try Money.parse(text, currency: list.currency, field: "price")
             let item = try await requireItem(sku: sku)
             let old = try await row("SELECT price FROM list_prices WHERE price_list_id = \(bind: list.id) AND item_id = \(bind: item.id)")
-            if let old, try old.int("price") == price.minorUnits { return .unchanged }
+            let changes = try old.map { ImportMerge.price(Money(minorUnits: try $0.int("price"), currency: list.currency), with: price) }
+            if changes?.isEmpty == true { return .unchanged }
             try await run("""
                 INSERT INTO list_prices (price_list_id, item_id, price) VALUES (\(bind: list.id), \(bind: item.id), \(bind: price.minorUnits))
                 ON CONFLICT (price_list_id, item_id) DO UPDATE SET price = excluded.price
                 """)
-            return old == nil ? .added : .changed
-        case .contract(let contract, let text):
+            guard let changes else { return .added }
+            return .changed("item \(item.sku) on \(list.code)", changes)
+        case .contract(let contract, let text, let stated):
             let account = try await requireAccount(contract.account)
             let item = try await requireItem(sku: contract.sku)
             let list = try await requirePriceList(account.priceList)
@@ -188,14 +294,17 @@ extension Store {
                 SELECT id, price, valid_to FROM contract_prices WHERE account_id = \(bind: account.id) AND item_id = \(bind: item.id)
                 AND min_qty = \(bind: contract.minQuantity) AND valid_from IS \(bind: contract.validFrom?.description)
                 """) {
-                if try existing.int("price") == price.minorUnits && existing.optionalString("valid_to") == contract.validTo?.description {
-                    return .unchanged
-                }
+                var old = contract
+                old.validTo = try existing.optionalString("valid_to").map { try Day.parse($0, field: "valid_to") }
+                let (validTo, changes) = ImportMerge.contract(old, price: Money(minorUnits: try existing.int("price"), currency: list.currency),
+                                                              with: contract, price: price, stated: stated)
+                guard !changes.isEmpty else { return .unchanged }
+                let id = try existing.int("id")
                 try await run("""
-                    UPDATE contract_prices SET price = \(bind: price.minorUnits), valid_to = \(bind: contract.validTo?.description)
-                    WHERE id = \(bind: try existing.int("id"))
+                    UPDATE contract_prices SET price = \(bind: price.minorUnits), valid_to = \(bind: validTo?.description)
+                    WHERE id = \(bind: id)
                     """)
-                return .changed
+                return .changed("contract \(id) account \(account.code) item \(item.sku)", changes)
             }
             _ = try await insertContract(contract, price: text, actor: nil)
             return .added

@@ -6,25 +6,26 @@ import SQLiteNIO
 
 extension Store {
     /// A batch of item rows: keys checked for repeats, existing items read and new ones inserted a statement per
-    /// batch rather than a few statements a row.
+    /// batch rather than a few statements a row. An existing item changes only in the fields its row states; the
+    /// changed ones come back with what changed.
     func applyItems(_ records: [(line: Int, record: ImportRecord)], file: String, currency: String) async throws
-        -> (problems: [ImportProblem], added: Int, changed: Int, unchanged: Int) {
+        -> (problems: [ImportProblem], added: Int, changed: [(ImportRecord, [FieldChange])], unchanged: Int) {
         let claim = try await claimKeys(records, file: file)
         var problems = claim.problems
-        var rows: [(line: Int, item: Item, cost: Money?, costGiven: Bool)] = []
+        var rows: [(record: ImportRecord, item: Item, cost: Money?, stated: Set<String>)] = []
         for (line, record) in claim.fresh {
-            guard case .item(let item, let costText) = record else { continue }
+            guard case .item(let item, let costText, let stated) = record else { continue }
             do {
-                rows.append((line, item, try costText.map { try Money.parse($0, currency: currency, field: "cost") }, costText != nil))
+                rows.append((record, item, try costText.map { try Money.parse($0, currency: currency, field: "cost") }, stated))
             } catch let failure as any BackOfficeFailure {
                 problems.append(ImportProblem(file: file, line: line, column: "cost", problem: failure.message, value: costText))
             }
         }
-        guard !rows.isEmpty else { return (problems, 0, 0, 0) }
+        guard !rows.isEmpty else { return (problems, 0, [], 0) }
 
         let existing = try await items(skus: rows.map(\.item.sku))
         var added: [[SQLiteData]] = []
-        var changed = 0, unchanged = 0
+        var changed: [(ImportRecord, [FieldChange])] = [], unchanged = 0
         for row in rows {
             let item = row.item
             guard let old = existing[item.sku.uppercased()] else {
@@ -33,19 +34,18 @@ extension Store {
                               .integer(item.reorderPoint)])
                 continue
             }
-            let cost = row.costGiven ? row.cost : old.cost
-            if old.name == item.name && old.unit == item.unit && old.category == item.category && old.active == item.active
-                && old.reorderPoint == item.reorderPoint && old.cost == cost {
+            let (merged, changes) = ImportMerge.item(old, with: item, cost: row.cost, stated: row.stated)
+            if changes.isEmpty {
                 unchanged += 1
                 continue
             }
             try await run("""
-                UPDATE items SET name = \(bind: item.name), uom = \(bind: item.unit), category = \(bind: item.category),
-                    active = \(bind: item.active ? 1 : 0), reorder_point = \(bind: item.reorderPoint),
-                    cost = \(bind: cost?.minorUnits), cost_currency = \(bind: cost?.currency)
+                UPDATE items SET name = \(bind: merged.name), uom = \(bind: merged.unit), category = \(bind: merged.category),
+                    active = \(bind: merged.active ? 1 : 0), reorder_point = \(bind: merged.reorderPoint),
+                    cost = \(bind: merged.cost?.minorUnits), cost_currency = \(bind: merged.cost?.currency)
                 WHERE id = \(bind: old.id)
                 """)
-            changed += 1
+            changed.append((row.record, changes))
         }
         try await bulkInsert("items", ["sku", "name", "uom", "category", "active", "cost", "cost_currency", "reorder_point"], added)
         return (problems, added.count, changed, unchanged)

@@ -6,11 +6,12 @@ import SQLiteNIO
 extension Store {
     /// A batch of opening-stock or count rows, posted as ledger movements a few statements per batch instead of the
     /// single-movement path's dozen a row. Core's ledger rules decide each movement from the same position a single
-    /// post would read; each gets its journal row, its balance change and its own chained audit entry. A row this file
-    /// already posted is left alone. With `write: false` (a dry run, or a file already refused) rows are only checked:
-    /// every row has its own item and location (the file's key), so no row's outcome depends on another's.
+    /// post would read; each gets its journal row, its balance change and its own chained audit entry. Whether the file
+    /// was posted before is decided on its content by `importRecords`, not here. With `write: false` (a dry run, or a
+    /// file already refused) rows are only checked: every row has its own item and location (the file's key), so no
+    /// row's outcome depends on another's.
     func applyMovements(_ records: [(line: Int, record: ImportRecord)], file: String, reference: String, by actor: Actor,
-                        write: Bool) async throws -> (problems: [ImportProblem], added: Int, unchanged: Int) {
+                        write: Bool) async throws -> (problems: [ImportProblem], added: Int) {
         let claim = try await claimKeys(records, file: file)
         var problems = claim.problems
         let entries: [(line: Int, sku: String, location: String, movement: Movement)] = claim.fresh.compactMap { line, record in
@@ -20,7 +21,7 @@ extension Store {
             default: nil
             }
         }
-        guard let kind = entries.first?.movement.kind else { return (problems, 0, 0) }
+        guard let kind = entries.first?.movement.kind else { return (problems, 0) }
         let items = try await items(skus: entries.map(\.sku))
         var locations: [String: Location] = [:]
         for slice in Array(Set(entries.map { $0.location.uppercased() })).chunks(of: 900) {
@@ -31,10 +32,8 @@ extension Store {
         }
         let itemIDs = Array(Set(items.values.map(\.id)))
         let positions = try await positions(itemIDs: itemIDs)
-        let posted = try await postedByFile(itemIDs: itemIDs, kind: kind, reference: reference)
 
         var planned: [PlannedMovement] = []
-        var unchanged = 0
         for entry in entries {
             guard let item = items[entry.sku.uppercased()] else {
                 problems.append(ImportProblem(file: file, line: entry.line, column: "sku", problem: "no such item", value: entry.sku))
@@ -45,10 +44,6 @@ extension Store {
                 continue
             }
             let place = Place(item: item.id, location: location.id)
-            if posted.contains(place) {
-                unchanged += 1
-                continue
-            }
             let before = positions[place] ?? StockPosition()
             do {
                 try Ledger.checkItemAccepts(kind, item: item)
@@ -59,10 +54,10 @@ extension Store {
                 problems.append(ImportProblem(file: file, line: entry.line, column: nil, problem: failure.message, value: nil))
             }
         }
-        guard write, problems.isEmpty, !planned.isEmpty else { return (problems, planned.count, unchanged) }
+        guard write, problems.isEmpty, !planned.isEmpty else { return (problems, planned.count) }
 
         try await post(planned, reference: reference, by: actor)
-        return (problems, planned.count, unchanged)
+        return (problems, planned.count)
     }
 
     /// A one-location movement the ledger's rules have accepted, with the position they judged it against.
@@ -105,19 +100,5 @@ extension Store {
             })
         }
         try await audit(actor, notes)
-    }
-
-    /// Where this file already posted a movement of the kind, for the items of a batch.
-    private func postedByFile(itemIDs: [Int64], kind: MovementKind, reference: String) async throws -> Set<Place> {
-        var posted = Set<Place>()
-        for slice in itemIDs.chunks(of: 900) {
-            for row in try await connection.query("""
-                SELECT DISTINCT item_id, location_id FROM movements
-                WHERE item_id IN (\(Store.marks(slice.count))) AND kind = ? AND ref = ?
-                """, slice.map { .integer(Int($0)) } + [.text(kind.rawValue), .text(reference)]) {
-                posted.insert(Place(row))
-            }
-        }
-        return posted
     }
 }

@@ -234,8 +234,15 @@ struct Import: AsyncParsableCommand {
               contracts  account, sku, price, [min_quantity, valid_from, valid_to]
               stock      sku, location, quantity      (opening stock: receipts with the file name as reference)
               counts     sku, location, counted       (count movements with the file name as reference)
-            UTF-8 with or without BOM, CRLF or LF, RFC 4180 quoting. Rows are matched by key (SKU, code, list and SKU,
-            SKU and location), so importing the same file twice changes nothing.
+            UTF-8 with or without BOM, CRLF or LF, RFC 4180 quoting; a field may hold at most 1 MiB. Rows are matched
+            by key (SKU, code, list and SKU, account, SKU and the rest of a contract's key), so importing the same file
+            twice changes nothing. An existing row changes only in the columns the file has: a column left out keeps
+            its values, and defaults (unit EA, active, sellable, reorder point 0, the default price list) are for new
+            rows only. An empty cell keeps the value too, except in category, manager, backup_manager and valid_to,
+            where it clears it. The changed rows are listed with each field before and after, and audited.
+            Stock and count files are recognised by their content (SHA-256), not their name: the same file again, by
+            any name, posts nothing; another file with an old one's name posts. A leading apostrophe that an export
+            put before a value such as +, -, = or @ is taken off, so an export imports back unchanged.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -259,12 +266,19 @@ struct Import: AsyncParsableCommand {
         let report = try await { () async throws -> ImportReport in
             defer { source.endProgress() }
             return try await global.withSession { session in
-                try await session.store.importRecords(kind, file: file, dryRun: dryRun, by: session.actor) { try source.nextBatch() }
+                try await session.store.importRecords(kind, file: file, dryRun: dryRun, by: session.actor,
+                                                      digest: { source.sha256 }) { try source.nextBatch() }
             }
         }()
         let verb = dryRun ? "checked (dry run, nothing written)" : "imported"
+        if let prior = report.alreadyImported {
+            Output.line("\(Output.safe(file)): already imported on \(Output.time(prior.at)) as \(Output.safe(prior.file)) by "
+                        + "\(Output.safe(prior.actor)); nothing posted")
+        }
         Output.line("\(verb) \(file): \(report.rows.grouped) rows, \(report.added.grouped) added, \(report.changed.grouped) changed, "
                     + "\(report.unchanged.grouped) unchanged \(Output.rate(report.rows, since: started))")
+        for change in report.changes { Output.line("  " + Output.safe(change)) }
+        if report.notListed > 0 { Output.line("  … and \(report.notListed.grouped) more changed rows (all in the audit log)") }
     }
 }
 
@@ -283,7 +297,14 @@ final class CSVSource: @unchecked Sendable {
     private let counter: ByteCounter
     private var rows = 0
 
-    final class ByteCounter: @unchecked Sendable { var bytes = 0 }
+    /// The bytes read so far, counted and hashed as they pass.
+    final class ByteCounter: @unchecked Sendable {
+        var bytes = 0
+        var digest = ImportDigest()
+    }
+
+    /// The SHA-256 of the whole file, once it has all been read.
+    var sha256: String? { done ? counter.digest.finish() : nil }
 
     init(path: String, kind: ImportKind, delimiter: Character, dryRun: Bool) throws {
         var isFolder: ObjCBool = false
@@ -297,9 +318,10 @@ final class CSVSource: @unchecked Sendable {
         let counter = ByteCounter()
         self.counter = counter
         reader = CSV.Reader(delimiter: delimiter) {
-            let data = handle.readData(ofLength: 1 << 16)
-            counter.bytes += data.count
-            return [UInt8](data)
+            let bytes = [UInt8](handle.readData(ofLength: 1 << 16))
+            counter.bytes += bytes.count
+            counter.digest.update(bytes)
+            return bytes
         }
     }
 
@@ -342,7 +364,8 @@ final class CSVSource: @unchecked Sendable {
             }
         } catch let error as CSV.SyntaxError {
             done = true
-            batch.problems.append(ImportProblem(file: path, line: error.line, column: nil, problem: error.problem, value: nil))
+            let column = error.field.flatMap { columns != nil && $0 < header.count ? header[$0] : nil }
+            batch.problems.append(ImportProblem(file: path, line: error.line, column: column, problem: error.problem, value: nil))
         }
         progress.show("importing \(kind.rawValue)", rows: rows, done: counter.bytes, total: size)
         return batch.records.isEmpty && batch.problems.isEmpty && done ? try nextBatch() : batch
