@@ -26,6 +26,7 @@ struct Export: AsyncParsableCommand {
         }
         guard ["csv", "json"].contains(format.lowercased()) else { throw ValidationError("--format must be csv or json") }
         guard [",", ";"].contains(delimiter) else { throw ValidationError("--delimiter must be , or ;") }
+        if output?.isEmpty == true { throw ValidationError("-o needs a file name (or - for standard output)") }
     }
 
     func run() async throws {

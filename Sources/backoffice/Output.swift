@@ -10,8 +10,11 @@ enum Output {
         return "in \(String(format: "%.2f", seconds)) s (\(Int(Double(count) / seconds).grouped) rows/s)"
     }
 
+    /// Prints a line for people. Whatever came from data in it is shown, never obeyed: each line of `text` goes
+    /// through the terminal sanitiser, so a name or code an old row still holds cannot drive the terminal.
     static func line(_ text: String = "") {
-        print(text)
+        print(text.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitize.forTerminal(String($0)) }
+            .joined(separator: "\n"))
     }
 
     /// Prints rows as aligned columns; numeric columns (named in `right`) are right-aligned.

@@ -189,6 +189,22 @@ struct OutputSafetyTests {
         }
     }
 
+    @Test(.enabled(if: sqlite3 != nil, "the sqlite3 shell is not installed"))
+    func givenAnOldPriceListCodeHoldingAnEscapeWhenAnAccountIsShownThenTheLineShowsAPlaceholder() throws {
+        let demo = try DemoStore()
+        let update = try run(Self.sqlite3!, [demo.path, """
+            UPDATE price_lists SET code = code || char(27) || ']0;pwned' || char(7)
+            WHERE id = (SELECT price_list_id FROM accounts WHERE code = 'ACME')
+            """], in: demo.folder.url.path)
+        try #require(update.status == 0, "\(update.stderr)")
+
+        let shown = try demo.run(["accounts", "show", "ACME"], as: "admin")
+
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("\u{241B}]0;pwned\u{2407}"), "\(shown.stdout)")
+        #expect(!shown.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+    }
+
     @Test(.enabled(if: sqlite3 != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs sqlite3 and script"))
     func givenAnOldHostileRequestWhenExportedAsCSVThenATerminalGetsPlaceholdersAndAFileTheExactText() throws {
         let demo = try storeWithAnOldHostileRequest()
