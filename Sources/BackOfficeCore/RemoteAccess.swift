@@ -18,64 +18,89 @@ public enum RemoteAccess {
     }()
 
     /// Options that choose the store or the user: the server fixes both, so a client may not pass them.
-    static let fixedOptions = ["--db", "--user"]
+    public static let fixedOptions = ["--db", "--user"]
 
-    /// Checks a command's words for a role; throws a one-line refusal naming what is not allowed.
-    public static func check(_ words: [String], role: Role) throws(Failure) {
-        guard let first = words.first else {
-            throw Failure(.usage, "no command given; over SSH you may run: \(allowedList(role))")
-        }
-        if let fixed = words.first(where: { word in fixedOptions.contains { word == $0 || word.hasPrefix($0 + "=") } }) {
-            throw Failure(.permissionDenied, "\(fixed.split(separator: "=")[0]) is fixed by the server over SSH")
-        }
+    /// Whether `role` may run the command at `path` (its names from the root, as in "prices add-list") over SSH.
+    public static func allows(_ path: String, role: Role) -> Bool {
+        commands[role]?.contains(path) ?? false
+    }
+
+    /// Whether `role` may read the help of `path`: of a command it may run, of a group holding one, or of everything
+    /// (the path is empty) when it may run `help`.
+    public static func allowsHelp(_ path: String, role: Role) -> Bool {
         let allowed = commands[role] ?? []
-        let name = words.count > 1 && !words[1].hasPrefix("-") ? "\(first) \(words[1])" : first
-        guard allowed.contains(name) || allowed.contains(first) || (words.contains("--help") && allowed.contains { $0.hasPrefix(first) })
-        else {
-            throw Failure(.permissionDenied, "\(role.rawValue) may not run `\(name)` over SSH; allowed: \(allowedList(role))")
-        }
+        if path.isEmpty { return allowed.contains("help") }
+        return allowed.contains(path) || allowed.contains { $0.hasPrefix(path + " ") }
+    }
+
+    /// The refusal of a command `role` may not run over SSH, naming what it may run.
+    public static func refusal(_ path: String, role: Role) -> Failure {
+        guard !path.isEmpty else { return Failure(.usage, "no command given; over SSH you may run: \(allowedList(role))") }
+        return Failure(.permissionDenied, "\(role.rawValue) may not run `\(path)` over SSH; allowed: \(allowedList(role))")
+    }
+
+    /// The refusal of `--db` or `--user` given by a client.
+    public static func refusal(fixed option: String) -> Failure {
+        Failure(.permissionDenied, "\(option) is fixed by the server over SSH")
     }
 
     static func allowedList(_ role: Role) -> String {
         (commands[role] ?? []).sorted().joined(separator: ", ")
     }
 
-    /// Splits a command line as a POSIX shell would split plain words: whitespace separates, single quotes keep
+    /// Refuses a word holding a control character (C0, DEL or C1; NUL among them): the process's arguments are C
+    /// strings, cut at a NUL, so `--user\0` would reach it as `--user`; and no command needs one.
+    public static func checkCharacters(_ words: [String]) throws(Failure) {
+        for (index, word) in words.enumerated() {
+            if let control = word.unicodeScalars.first(where: \.isControl) { throw controlCharacter(control, word: index + 1) }
+        }
+    }
+
+    static func controlCharacter(_ scalar: Unicode.Scalar, word: Int) -> Failure {
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        return Failure(.usage, "the command holds a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)) in word \(word)")
+    }
+
+    /// Splits a command line as a POSIX shell would split plain words: spaces and tabs separate, single quotes keep
     /// everything, double quotes keep everything but `\"` and `\\`, a backslash outside quotes keeps the next character.
-    /// Nothing is expanded or run: `$`, `;`, `|` and backticks are ordinary characters.
+    /// Nothing is expanded or run: `$`, `;`, `|` and backticks are ordinary characters. A control character anywhere
+    /// but a separating tab (a NUL, a line break, an escape) is refused, naming the word it is in.
     public static func words(_ line: String) throws(Failure) -> [String] {
         var words: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var inWord = false
-        var quote: Character?
+        var quote: Unicode.Scalar?
         var escaped = false
-        for character in line {
+        for scalar in line.unicodeScalars {
+            if scalar.isControl && !(scalar == "\t" && quote == nil && !escaped) {
+                throw controlCharacter(scalar, word: words.count + 1)
+            }
             if escaped {
-                current.append(character)
+                current.append(scalar)
                 escaped = false
                 continue
             }
-            switch (quote, character) {
+            switch (quote, scalar) {
             case (nil, "\\"), ("\"", "\\"):
                 escaped = true
                 inWord = true
             case (nil, "'"), (nil, "\""):
-                quote = character
+                quote = scalar
                 inWord = true
             case ("'", "'"), ("\"", "\""):
                 quote = nil
-            case (nil, _) where character.isWhitespace:
-                if inWord { words.append(current) }
-                current = ""
+            case (nil, _) where scalar.properties.isWhitespace:
+                if inWord { words.append(String(current)) }
+                current = String.UnicodeScalarView()
                 inWord = false
             default:
-                current.append(character)
+                current.append(scalar)
                 inWord = true
             }
         }
-        if quote != nil { throw Failure(.usage, "unbalanced \(quote!) quote in the command") }
+        if let quote { throw Failure(.usage, "unbalanced \(quote) quote in the command") }
         if escaped { throw Failure(.usage, "the command ends in a lone backslash") }
-        if inWord { words.append(current) }
+        if inWord { words.append(String(current)) }
         return words
     }
 }

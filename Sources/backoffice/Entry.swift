@@ -21,6 +21,8 @@ enum Entry {
         }
         do {
             var command = try BackOffice.parseAsRoot(arguments)
+            // A process an SSH session started checks again what it was asked to run, as it parsed it.
+            try await RemotePolicy.checkInSession(command, words: arguments)
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {

@@ -51,7 +51,7 @@ struct ServeSSH: AsyncParsableCommand {
         let configuration = SSHServer.Configuration(
             host: host, port: port, hostKey: key.key, maxSessions: maxSessions, idleTimeout: idleTimeout,
             executable: Self.executablePath, storePath: URL(fileURLWithPath: global.storePath).standardizedFileURL.path,
-            environment: environment, commandPolicy: { words, role throws(Failure) in try RemoteAccess.check(words, role: role) })
+            environment: environment, commandPolicy: { words, role throws(Failure) in try RemotePolicy.check(words, role: role) })
         let server = SSHServer(configuration: configuration, store: store) { line in
             FileHandle.standardError.write(Data("\(UTC.iso(Date())) \(line)\n".utf8))
         }
@@ -88,7 +88,7 @@ struct SSHGate: AsyncParsableCommand {
         if !command.isEmpty {
             arguments = try RemoteAccess.words(command)
             let role = try await global.withSession { $0.actor.user.role }
-            try RemoteAccess.check(arguments, role: role)
+            try RemotePolicy.check(arguments, role: role)
         }
         // Replace this process with the command itself, as the user, audited with source ssh.
         let key = environment[RemoteAccess.Handoff.key] ?? "sshd"

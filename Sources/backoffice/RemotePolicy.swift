@@ -1,0 +1,112 @@
+import ArgumentParser
+import BackOfficeCore
+import Foundation
+
+/// What a user may run over SSH, decided on the command argument-parser parses from the words (exactly what the
+/// session's process will parse and run), never on the text: `prices add-list -- --help` is `prices add-list`, whatever
+/// words follow it. The list of what each role may run is `RemoteAccess.commands`, in Core.
+enum RemotePolicy {
+    /// What the words will do: run the command at `path` ("prices add-list"), or show the help of `path`.
+    struct Decision: Equatable {
+        var path: String
+        var isHelp: Bool
+    }
+
+    /// Decides the words of an SSH exec request for `role`; throws the one-line refusal.
+    @discardableResult
+    static func check(_ words: [String], role: Role) throws(Failure) -> Decision {
+        try RemoteAccess.checkCharacters(words)
+        guard !words.isEmpty else { throw RemoteAccess.refusal("", role: role) }
+        let command: any ParsableCommand
+        do {
+            command = try BackOffice.parseAsRoot(GlobalOptions.hoisted(words))
+        } catch {
+            // Exit code 0 without a command: a request for help (or the completion script) printed by the parser.
+            guard BackOffice.exitCode(for: error) == .success else { throw Failure(.usage, firstLine(BackOffice.message(for: error))) }
+            return try help(path: wordPath(words), role: role)
+        }
+        return try check(parsed: command, words: words, role: role)
+    }
+
+    /// Decides a command already parsed from `words` (in the session's own process, before it runs).
+    static func check(parsed command: any ParsableCommand, words: [String], role: Role) throws(Failure) -> Decision {
+        try checkFixedOptions(command)
+        guard let path = paths[ObjectIdentifier(type(of: command))] else {
+            // Not in our tree: argument-parser's own `help` subcommand, or `--help` after any command, which it answers
+            // with its help command holding the stack of the command to explain.
+            guard type(of: command)._commandName == "help" else { throw RemoteAccess.refusal(type(of: command)._commandName, role: role) }
+            return try help(path: helpStackPath(command) ?? wordPath(words), role: role)
+        }
+        guard RemoteAccess.allows(path, role: role) else { throw RemoteAccess.refusal(path, role: role) }
+        return Decision(path: path, isHelp: false)
+    }
+
+    /// In a process an SSH session started (the server or ssh-gate set the handoff key): checks the parsed command again
+    /// for the user's role, read from the store, before it runs. The console is what every session without a command
+    /// runs, so it is allowed here.
+    static func checkInSession(_ command: any ParsableCommand, words: [String]) async throws {
+        guard let key = ProcessInfo.processInfo.environment[RemoteAccess.Handoff.key], !key.isEmpty else { return }
+        try checkFixedOptions(command)
+        if command is OpenConsole { return }
+        let role = try await GlobalOptions.parse([]).withSession { $0.actor.user.role }
+        try check(parsed: command, words: words, role: role)
+    }
+
+    /// Refuses a parsed `--db` or `--user`: the server fixes both.
+    static func checkFixedOptions(_ command: any ParsableCommand) throws(Failure) {
+        for global in globalOptions(in: command) {
+            if global.db != nil { throw RemoteAccess.refusal(fixed: "--db") }
+            if global.user != nil { throw RemoteAccess.refusal(fixed: "--user") }
+        }
+    }
+
+    private static func help(path: String, role: Role) throws(Failure) -> Decision {
+        guard RemoteAccess.allowsHelp(path, role: role) else { throw RemoteAccess.refusal(path.isEmpty ? "help" : path, role: role) }
+        return Decision(path: path, isHelp: true)
+    }
+
+    /// Every command's path from the root ("prices add-list"), by its type.
+    static let paths: [ObjectIdentifier: String] = {
+        var paths: [ObjectIdentifier: String] = [ObjectIdentifier(BackOffice.self): ""]
+        func walk(_ commands: [any ParsableCommand.Type], under prefix: String) {
+            for command in commands {
+                let path = prefix.isEmpty ? command._commandName : prefix + " " + command._commandName
+                paths[ObjectIdentifier(command)] = path
+                walk(command.configuration.subcommands, under: path)
+            }
+        }
+        walk(BackOffice.configuration.subcommands, under: "")
+        return paths
+    }()
+
+    /// The path named by the subcommand words before any `--` (a leading `help` skipped), as the parser descends.
+    static func wordPath(_ words: [String]) -> String {
+        var level = BackOffice.configuration.subcommands
+        var names: [String] = []
+        for word in words.prefix(while: { $0 != "--" }).drop(while: { $0 == "help" }) {
+            guard let next = level.first(where: { $0._commandName == word || $0.configuration.aliases.contains(word) }) else { continue }
+            names.append(next._commandName)
+            level = next.configuration.subcommands
+        }
+        return names.joined(separator: " ")
+    }
+
+    /// The path of the command whose help argument-parser's help command will show (its `commandStack`, root first).
+    private static func helpStackPath(_ command: any ParsableCommand) -> String? {
+        guard let stack = Mirror(reflecting: command).children.first(where: { $0.label == "commandStack" })?.value
+            as? [any ParsableCommand.Type], !stack.isEmpty else { return nil }
+        return paths[ObjectIdentifier(stack[stack.count - 1])]
+    }
+
+    /// The global options a parsed command carries, wherever its option groups hold them.
+    static func globalOptions(in value: Any, depth: Int = 0) -> [GlobalOptions] {
+        if let options = value as? GlobalOptions { return [options] }
+        guard depth < 6 else { return [] }
+        return Mirror(reflecting: value).children.flatMap { globalOptions(in: $0.value, depth: depth + 1) }
+    }
+
+    private static func firstLine(_ text: String) -> String {
+        let line = text.split(separator: "\n").first.map(String.init) ?? "the command cannot be parsed"
+        return line.hasPrefix("Error: ") ? String(line.dropFirst(7)) : line
+    }
+}
