@@ -206,7 +206,7 @@ public final class ConsoleRuntime {
             var account: Account?
             if let sku { item = try await store.stock(query: sku, by: actor).item }
             if let accountCode {
-                guard let found = try await store.account(code: accountCode) else { throw Failure.notFound("account", accountCode) }
+                guard let found = try await store.account(code: accountCode, by: actor) else { throw Failure.notFound("account", accountCode) }
                 account = found
             }
             return [.pricingChosen(account: account, item: item, quantity: quantity)]
@@ -233,10 +233,11 @@ public final class ConsoleRuntime {
                                                       priority: priority, by: actor)
             return [.done("request #\(request.id) sent to \(request.assignee ?? "the unassigned queue"); due \(UTC.iso(request.dueAt))")]
         case .answerFacts(let request):
-            guard let sku = request.sku else { return [.failed("request #\(request.id) names no item")] }
-            let stock = try await store.stock(sku: sku, by: actor)
-            let quote = try? await store.quote(sku: sku, account: request.account, quantity: request.quantity ?? 1, by: actor)
-            return [.answerFacts(Console.answerFacts(stock: stock, quote: quote, quantity: request.quantity ?? 1))]
+            // The facts go into an answer the requester reads: the store gives them as the requester may see them.
+            guard request.sku != nil, let basis = try await store.answerBasis(forRequest: request.id, by: actor), let stock = basis.stock else {
+                return [.failed("request #\(request.id) names no item")]
+            }
+            return [.answerFacts(Console.answerFacts(stock: stock, quote: basis.quote, quantity: request.quantity ?? 1))]
         case .startCount(let location, let category):
             return [.countLoaded(try await store.startCount(location: location, category: category, by: actor), select: nil)]
         case .loadCount(let id):
@@ -286,7 +287,8 @@ extension Console {
     public static func answerFacts(stock: StockAnswer, quote: Quote?, quantity: Int) -> String {
         let sellable = stock.lines.filter(\.sellable)
         var text = "Available now: " + (sellable.isEmpty ? "none" : sellable.map { "\($0.location) \($0.position.available)" }.joined(separator: ", "))
-        if let next = stock.nextReceipt { text += "; next receipt \(next)" }
+        // Stock that will be sellable: a receipt due into quarantine is not a date to promise.
+        if let next = sellable.compactMap(\.nextReceipt).min() { text += "; next receipt \(next)" }
         text += "."
         if let quote {
             text += " Price for \(quantity): \(quote.unitPrice.formatted) each, \(quote.extendedPrice.formatted) in all"

@@ -49,4 +49,18 @@ public struct CountLine: Sendable, Codable, Hashable {
 
     /// Counted minus expected; nil until counted.
     public var variance: Int? { counted.map { $0 - expected } }
+
+    /// What the line counts after entering `quantity`: the quantity itself, or (a scanner's `add`) the count so far
+    /// plus it. Refused when the result is beyond what `count post` would accept, so a count never holds a quantity
+    /// that can only fail when posted.
+    public static func counted(entering quantity: Int, add: Bool, to previous: Int?) throws(Failure) -> Int {
+        let entered = try Validate.quantity(quantity, allowZero: true)
+        guard add, let previous else { return entered }
+        // Both are within the maximum already, so the sum cannot overflow.
+        let total = previous + entered
+        guard total <= Ledger.maximumQuantity else {
+            throw Failure.invalid("quantity", String(quantity), "adding it makes the count \(total), more than \(Ledger.maximumQuantity)")
+        }
+        return total
+    }
 }

@@ -99,6 +99,30 @@ public enum Permissions {
     }
 }
 
+/// The parts of an item a change sets, each asking its own permissions of whoever makes it.
+public struct ItemChange: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Name, unit, category, active flag, reorder point: the item record itself.
+    public static let details = ItemChange(rawValue: 1 << 0)
+    /// The standard cost. Markup-on-cost rules and margin floors price from it, so setting it sets prices.
+    public static let cost = ItemChange(rawValue: 1 << 1)
+    /// The item's list price.
+    public static let listPrice = ItemChange(rawValue: 1 << 2)
+
+    /// The permissions this change needs, in the order they are checked: changing the details needs `editItems`;
+    /// setting the cost needs `seeCost` and `editPrices` (a clerk who cannot price may not move prices through the
+    /// cost); setting a list price needs `editPrices`. A change that sets nothing is an item edit.
+    public var needs: [Permission] {
+        var needs: [Permission] = []
+        if contains(.details) || isEmpty { needs.append(.editItems) }
+        if contains(.cost) { needs += [.seeCost, .editPrices] }
+        if contains(.listPrice) && !needs.contains(.editPrices) { needs.append(.editPrices) }
+        return needs
+    }
+}
+
 /// Where a change came from, for the audit log.
 public enum Source: String, Sendable, Codable, CaseIterable {
     case cli
@@ -120,6 +144,11 @@ public struct Actor: Sendable, Hashable {
 
     public func require(_ permission: Permission) throws(PermissionDenied) {
         try Permissions.require(permission, of: user)
+    }
+
+    /// Refuses a change to an item that the actor's role may not make (see `ItemChange.needs`).
+    public func requireMayChange(_ change: ItemChange) throws(PermissionDenied) {
+        for permission in change.needs { try require(permission) }
     }
 
     /// Who may change a user: admins anything; anyone may mark only themselves away or back.

@@ -564,8 +564,15 @@ extension Store {
         public var walBytes: Int64
     }
 
-    /// The SQLite version, the pragmas in force and counts of everything.
-    public func diagnose() async throws -> Diagnosis {
+    /// The SQLite version, the pragmas in force and counts of everything, for an admin: it shows the store's path and
+    /// versions, which are no one else's business.
+    public func diagnose(by actor: Actor) async throws -> Diagnosis {
+        try actor.require(.administer)
+        return try await diagnose()
+    }
+
+    /// The diagnosis without a permission check, for the benchmarks and tests of this package.
+    package func diagnose() async throws -> Diagnosis {
         try await read {
             var pragmas: [String: String] = [:]
             for name in ["journal_mode", "synchronous", "foreign_keys", "busy_timeout", "page_size", "page_count",

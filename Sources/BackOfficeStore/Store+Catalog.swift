@@ -35,7 +35,13 @@ extension Store {
         return user
     }
 
-    public func users() async throws -> [User] {
+    /// Every user, for an admin: roles, who is away and who is deactivated are administration.
+    public func users(by actor: Actor) async throws -> [User] {
+        try actor.require(.administer)
+        return try await users()
+    }
+
+    func users() async throws -> [User] {
         try await read { try await rows("SELECT * FROM users ORDER BY name").map(Store.user) }
     }
 
@@ -208,8 +214,10 @@ extension Store {
 
     /// Adds an item, with its list price on the default list when given.
     public func addItem(_ item: Item, listPrice: Money? = nil, by actor: Actor) async throws -> Item {
-        try actor.require(.editItems)
-        if listPrice != nil { try actor.require(.editPrices) }
+        var change: ItemChange = .details
+        if item.cost != nil { change.insert(.cost) }
+        if listPrice != nil { change.insert(.listPrice) }
+        try actor.requireMayChange(change)
         let sku = try Validate.code(item.sku, field: "sku")
         let name = try Validate.name(item.name, field: "name")
         let unit = try Validate.code(item.unit, field: "uom").uppercased()
@@ -252,11 +260,20 @@ extension Store {
             self.cost = cost
             self.reorderPoint = reorderPoint
         }
+
+        /// The parts of the item these changes set, for the permission check.
+        public var parts: ItemChange {
+            var parts: ItemChange = []
+            if name != nil || unit != nil || category != nil || active != nil || reorderPoint != nil { parts.insert(.details) }
+            if cost != nil { parts.insert(.cost) }
+            return parts
+        }
     }
 
     public func editItem(sku: String, _ changes: ItemChanges, listPrice: Money? = nil, by actor: Actor) async throws -> Item {
-        try actor.require(.editItems)
-        if listPrice != nil { try actor.require(.editPrices) }
+        var change = changes.parts
+        if listPrice != nil { change.insert(.listPrice) }
+        try actor.requireMayChange(change)
         var validated = changes
         if let name = changes.name { validated.name = try Validate.name(name, field: "name") }
         if let unit = changes.unit { validated.unit = try Validate.code(unit, field: "uom").uppercased() }
@@ -320,17 +337,21 @@ extension Store {
         return account
     }
 
-    public func account(code: String) async throws -> Account? {
-        try await read { try await findAccount(code) }
+    /// The account with this code, for anyone who may see prices: a quote needs its price list, and a salesperson its
+    /// manager to ask (the same permission as the list of accounts).
+    public func account(code: String, by actor: Actor) async throws -> Account? {
+        try actor.require(.viewPrices)
+        return try await read { try await findAccount(code) }
     }
 
     /// One page of accounts in code order; `search` matches code or name.
     public func accounts(after code: String = "", limit: Int = 100, search: String? = nil, by actor: Actor) async throws -> [Account] {
         try actor.require(.viewPrices)
         return try await read {
-            let pattern = "%" + (search ?? "") + "%"
+            let pattern = "%" + Store.likeLiteral(search ?? "") + "%"
             return try await rows("""
-                \(unsafeRaw: Store.accountSelect) WHERE a.code > \(bind: code) AND (a.code LIKE \(bind: pattern) OR a.name LIKE \(bind: pattern))
+                \(unsafeRaw: Store.accountSelect) WHERE a.code > \(bind: code)
+                  AND (a.code LIKE \(bind: pattern) ESCAPE '\\' OR a.name LIKE \(bind: pattern) ESCAPE '\\')
                 ORDER BY a.code LIMIT \(bind: max(1, min(limit, 1_000)))
                 """).map(Store.account)
         }

@@ -29,18 +29,19 @@ extension Store {
     /// An item the session did not expect is added with an expected quantity of zero.
     public func enterCount(_ id: Int64, sku: String, quantity: Int, add: Bool = false, by actor: Actor) async throws -> CountLine {
         try actor.require(.postMovements)
-        _ = try Validate.quantity(quantity, allowZero: true)
+        _ = try CountLine.counted(entering: quantity, add: false, to: nil)
         return try await write {
             guard let state = try await row("SELECT state FROM count_sessions WHERE id = \(bind: id)")?.string("state") else {
                 throw Failure.notFound("count", String(id))
             }
             guard state == CountSession.State.open.rawValue else { throw Failure(.conflict, "count \(id) is \(state); start a new one") }
             let item = try await requireItem(sku: sku)
+            let previous = add ? try await countLines(id, itemID: item.id).first?.counted : nil
+            let counted = try CountLine.counted(entering: quantity, add: add, to: previous)
             try await run("""
                 INSERT INTO count_lines (session_id, item_id, expected, counted, counted_at)
-                VALUES (\(bind: id), \(bind: item.id), 0, \(bind: quantity), \(bind: UTC.seconds(now)))
-                ON CONFLICT (session_id, item_id) DO UPDATE SET
-                    counted = \(unsafeRaw: add ? "COALESCE(counted, 0) + excluded.counted" : "excluded.counted"), counted_at = excluded.counted_at
+                VALUES (\(bind: id), \(bind: item.id), 0, \(bind: counted), \(bind: UTC.seconds(now)))
+                ON CONFLICT (session_id, item_id) DO UPDATE SET counted = excluded.counted, counted_at = excluded.counted_at
                 """)
             guard let line = try await countLines(id, itemID: item.id).first else { throw Failure.notFound("count line", item.sku) }
             return line
@@ -76,9 +77,14 @@ extension Store {
         }
     }
 
+    /// A count and its lines; a count at a location that is not sellable only for roles that may see such stock.
     public func count(_ id: Int64, by actor: Actor) async throws -> CountSession {
         try actor.require(.viewStock)
-        return try await read { try await requireCount(id) }
+        return try await read {
+            let session = try await requireCount(id)
+            if !(try await requireLocation(session.location).sellable) { try actor.require(.viewUnsellableStock) }
+            return session
+        }
     }
 
     /// The session with its lines, by SKU.

@@ -135,6 +135,10 @@ extension Store {
                     }
                     switch kind {
                     case .items:
+                        // A cost column sets prices through markup-on-cost rules: the same permissions as `items edit --cost`.
+                        if batch.records.contains(where: { if case .item(_, cost: .some, _) = $0.record { true } else { false } }) {
+                            try actor.requireMayChange([.details, .cost])
+                        }
                         // Items, stock and counts come in batches of statements, not a few statements a row: a
                         // million-row item master or opening stock is what has to be fast.
                         let outcome = try await applyItems(batch.records, file: file, currency: currency)

@@ -154,7 +154,18 @@ extension Store {
 
     /// Items of a category and of the categories below it (`Fasteners` holds `Fasteners/Bolts`), on `items i`.
     static func inCategory(_ category: String) -> SQLQueryString {
-        "(i.category = \(bind: category) OR i.category LIKE \(bind: category + "/%"))"
+        "(i.category = \(bind: category) OR i.category LIKE \(bind: likeLiteral(category) + "/%") ESCAPE '\\')"
+    }
+
+    /// `text` as a LIKE pattern that matches only itself: `%`, `_` and the escape character `\` are escaped, for a
+    /// LIKE with `ESCAPE '\'`. A category `a_b` must not take in `axb`, nor `50%` everything that starts `50`.
+    static func likeLiteral(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
     }
 
     private static func listFilters(_ query: ItemListQuery, location: Int64?) -> SQLQueryString {

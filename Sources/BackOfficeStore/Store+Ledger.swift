@@ -451,6 +451,7 @@ extension Store {
                 JOIN items i ON i.id = x.item_id JOIN locations l ON l.id = x.location_id WHERE x.quantity > 0
                 """
             if let sku { query += " AND i.sku = \(bind: sku)" }
+            if !actor.user.may(.viewUnsellableStock) { query += " AND l.sellable = 1" }
             query += " ORDER BY x.due, x.id LIMIT \(bind: max(1, min(limit, 1_000)))"
             return try await rows(query).map { row in
                 ExpectedReceipt(id: try row.int("id"), sku: try row.string("sku"), location: try row.string("location"),

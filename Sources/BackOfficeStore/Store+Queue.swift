@@ -147,11 +147,26 @@ extension Store {
 
     /// The stock and quote an answer is based on, as the requester may see them (a salesperson: no cost or margin).
     func answerSnapshot(for request: Request) async throws -> String? {
+        try await answerBasis(for: request)?.json
+    }
+
+    /// The live stock and quote of a request's item, as its requester may see them: what an answer may quote (the
+    /// console's answer facts). Sales sees only sellable locations, their receipts included, and no cost or margin.
+    public func answerBasis(forRequest id: Int64, by actor: Actor) async throws -> AnswerSnapshot? {
+        try actor.require(.viewStock)
+        return try await snapshot {
+            let request = try await requireRequest(id)
+            guard Queue.mayView(request, user: actor.user) else { throw Failure.notFound("request", String(id)) }
+            return try await answerBasis(for: request)
+        }
+    }
+
+    private func answerBasis(for request: Request) async throws -> AnswerSnapshot? {
         guard let sku = request.sku, let item = try await findItem(sku: sku) else { return nil }
         let reader = try await requireUser(request.requester)
         let stock = try await stockAnswer(item).visible(to: reader)
         let quote = (try? await makeQuote(sku: sku, account: request.account, quantity: request.quantity ?? 1, on: Day(now)))?.visible(to: reader)
-        return try AnswerSnapshot(takenAt: now, stock: stock, quote: quote).json
+        return AnswerSnapshot(takenAt: now, stock: stock, quote: quote)
     }
 
     /// A request and its thread, if the acting user may see it.

@@ -191,7 +191,7 @@ struct Accounts: AsyncParsableCommand {
 
         func run() async throws {
             let account = try await global.withSession { session in
-                guard let account = try await session.store.account(code: code) else { throw Failure.notFound("account", code) }
+                guard let account = try await session.store.account(code: code, by: session.actor) else { throw Failure.notFound("account", code) }
                 return account
             }
             if output.json { try Output.json(account); return }
@@ -252,7 +252,7 @@ struct Users: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let users = try await global.withSession { try await $0.store.users() }
+            let users = try await global.withSession { try await $0.store.users(by: $0.actor) }
             if output.json { try Output.json(users); return }
             Output.table(["NAME", "FULL NAME", "ROLE", "AWAY", "ACTIVE"], users.map {
                 [$0.name, $0.displayName, $0.role.rawValue, $0.away ? "yes" : "", $0.active ? "yes" : "no"]

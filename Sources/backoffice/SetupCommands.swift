@@ -200,10 +200,7 @@ struct Doctor: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let store = try await Store.open(path: global.storePath)
-        let diagnosis: Store.Diagnosis
-        do { diagnosis = try await store.diagnose() } catch { await store.close(); throw error }
-        await store.close()
+        let diagnosis = try await global.withSession { try await $0.store.diagnose(by: $0.actor) }
         if output.json { try Output.json(diagnosis); return }
         Output.line("store           \(diagnosis.path)")
         Output.line("sqlite          \(diagnosis.sqliteVersion)")

@@ -221,7 +221,7 @@ struct CLITests {
 
     @Test func doctorReportsTheSQLiteVersionAndPragmas() throws {
         let demo = try DemoStore()
-        let json = try #require(try demo.run(["doctor", "--json"]).json as? [String: Any])
+        let json = try #require(try demo.run(["doctor", "--json"], as: "admin").json as? [String: Any])
         let version = try #require(json["sqliteVersion"] as? String).split(separator: ".").compactMap { Int($0) }
         #expect(version.lexicographicallyPrecedes([3, 51, 3]) == false)
         let pragmas = try #require(json["pragmas"] as? [String: String])
@@ -249,11 +249,11 @@ struct CLITests {
 
     @Test func benchRefusesAStoreItDidNotBuild() throws {
         let demo = try DemoStore()
-        let before = try #require(try demo.run(["doctor", "--json"]).json as? [String: Any])
+        let before = try #require(try demo.run(["doctor", "--json"], as: "admin").json as? [String: Any])
         let result = try demo.run(["bench", "--samples", "10", "--process-runs", "1"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("only runs on a store it built"))
-        let after = try #require(try demo.run(["doctor", "--json"]).json as? [String: Any])
+        let after = try #require(try demo.run(["doctor", "--json"], as: "admin").json as? [String: Any])
         #expect((after["counts"] as? [String: Int])?["movements"] == (before["counts"] as? [String: Int])?["movements"])
     }
 
