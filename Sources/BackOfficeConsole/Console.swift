@@ -70,7 +70,8 @@ public enum Console {
         case .storeChanged:
             return refresh(&state)
         case .locationsLoaded(let locations):
-            state.locations = locations.filter { $0.sellable || state.user.may(.viewUnsellableStock) }
+            // The store gives only the locations the user may see.
+            state.locations = locations
             return []
         case .itemsLoaded(let request, let rows):
             guard state.inventory.list.receive(rows, for: request) else { return [] }

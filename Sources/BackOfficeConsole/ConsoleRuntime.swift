@@ -177,7 +177,7 @@ public final class ConsoleRuntime {
     private func attempt(_ effect: ConsoleEffect) async throws -> [ConsoleMessage] {
         switch effect {
         case .loadLocations:
-            return [.locationsLoaded(try await store.locations())]
+            return [.locationsLoaded(try await store.locations(by: actor))]
         case .loadItems(let query, let page):
             let rows = try await store.itemRows(query, from: page.anchor, limit: page.count, by: actor)
             return [.itemsLoaded(page, rows)]

@@ -94,7 +94,14 @@ extension Store {
         Location(id: try row.int("id"), code: try row.string("code"), name: try row.string("name"), sellable: try row.bool("sellable"))
     }
 
-    public func locations() async throws -> [Location] {
+    /// The locations the acting user may see: sales only the sellable ones, whose stock it may sell.
+    public func locations(by actor: Actor) async throws -> [Location] {
+        try actor.require(.viewStock)
+        let all = actor.user.may(.viewUnsellableStock)
+        return try await locations().filter { all || $0.sellable }
+    }
+
+    func locations() async throws -> [Location] {
         try await read { try await rows("SELECT * FROM locations ORDER BY code").map(Store.location) }
     }
 

@@ -121,7 +121,7 @@ struct Locations: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let locations = try await global.withSession { try await $0.store.locations() }
+            let locations = try await global.withSession { try await $0.store.locations(by: $0.actor) }
             if output.json { try Output.json(locations); return }
             Output.table(["CODE", "NAME", "SELLABLE"], locations.map { [$0.code, $0.name, $0.sellable ? "yes" : "no"] })
         }

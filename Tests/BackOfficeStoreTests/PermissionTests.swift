@@ -115,6 +115,12 @@ struct PermissionTests {
         #expect(try await fixture.store.users(by: fixture.admin).contains { $0.name == "sam" })
     }
 
+    @Test func givenSalesWhenListingLocationsThenOnlySellableOnesAreListed() async throws {
+        let fixture = try await StoreFixture.make()
+        #expect(try await fixture.store.locations(by: fixture.sales).map(\.code) == ["MAIN"])
+        #expect(try await fixture.store.locations(by: fixture.clerk).map(\.code) == ["MAIN", "QUAR"])
+    }
+
     @Test func givenSalesWhenReadingAnAccountThenItsBasicsForPricingAreThere() async throws {
         let fixture = try await StoreFixture.make()
         let account = try #require(try await fixture.store.account(code: "ACME", by: fixture.sales))
