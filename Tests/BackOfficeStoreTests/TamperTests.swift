@@ -320,6 +320,48 @@ struct TamperTests {
         await f.store.close()
     }
 
+    // MARK: - The command line
+
+    @Test func givenTheRealBinaryWhenADigestIsKeptAndTheJournalIsCutThenVerifyExpectFailsWithExitCode1AndNamesIt() throws {
+        let folder = TemporaryFolder()
+        let store = folder.path("store.sqlite")
+        func run(_ arguments: [String]) throws -> CommandResult {
+            try runBackoffice(arguments + ["--db", store, "--user", "admin"], in: folder)
+        }
+        #expect(try run(["init", "--admin", "admin"]).status == 0)
+        #expect(try run(["locations", "add", "MAIN", "--name", "Main", "--sellable"]).status == 0)
+        #expect(try run(["items", "add", "BOLT-1", "--name", "Bolt"]).status == 0)
+        #expect(try run(["move", "receipt", "BOLT-1", "10", "--to", "MAIN"]).status == 0)
+
+        let digest = try run(["verify", "--digest"])
+        #expect(digest.status == 0)
+        let line = digest.stdout.trimmingCharacters(in: .newlines)
+        #expect(line.hasPrefix("backoffice-digest v1 movements=1:") && !line.contains("\n"))
+        let backup = try run(["backup", folder.path("backup.sqlite")])
+        #expect(backup.status == 0)
+        #expect(backup.stdout.split(separator: "\n").last.map(String.init) == line)
+
+        try Self.tamper(store, script: """
+            db.execute('DELETE FROM movements')
+            db.execute('DELETE FROM balances')
+            db.execute('DELETE FROM audit WHERE seq > 4')
+            """)
+        #expect(try run(["verify"]).status == 0)
+        let expect = try run(["verify", "--expect", line])
+        #expect(expect.status == 1)
+        #expect(expect.stdout.contains("movement #1 named by the digest is missing: the journal was truncated"))
+        #expect(try runBackoffice(["verify", "--db", folder.path("backup.sqlite"), "--user", "admin", "--expect", line], in: folder).status == 0)
+
+        let garbage = try run(["verify", "--expect", "backoffice-digest v1 movements=x"])
+        #expect(garbage.status == 65)
+        #expect(garbage.stderr.split(separator: "\n").count == 1)
+        try FileManager.default.createSymbolicLink(atPath: folder.path("link.sqlite"), withDestinationPath: folder.path("nowhere.sqlite"))
+        let linked = try run(["backup", folder.path("link.sqlite")])
+        #expect(linked.status == 73)
+        #expect(linked.stderr.contains("symbolic link"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("nowhere.sqlite")))
+    }
+
     // MARK: - Property
 
     /// Any one edit of a journal row, a balance or an audit entry, made with SQLite past the triggers, is found by
