@@ -102,7 +102,7 @@ public struct ChainEncoder: Sendable {
     private mutating func appendLength(_ count: Int) { appendBigEndian(UInt64(count)) }
 
     private mutating func appendBigEndian(_ value: UInt64) {
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 }
 

@@ -73,13 +73,18 @@ extension Store {
         for var row in rows {
             id += 1
             row.id = id
-            let hash = Array(SHA256.hash(data: row.chainInput(previous: previous)))
+            let hash = Store.movementHash(row, previous: previous)
             values.append(Store.journalValues(row) + [.blob(ByteBuffer(bytes: hash))])
             ids.append(id)
             previous = hash
         }
         try await bulkInsert("movements", Store.journalColumnNames + ["hash"], values)
         return ids
+    }
+
+    /// A journal row's chain hash: SHA-256 of its values after the previous row's hash.
+    static func movementHash(_ row: ChainedMovement, previous: [UInt8]) -> [UInt8] {
+        Array(SHA256.hash(data: row.chainInput(previous: previous)))
     }
 
     /// The columns of a journal row, in the order `journalValues` gives them.
@@ -138,7 +143,7 @@ extension Store {
                     throw Failure(.storeFailure, "movement \(row.column("id")?.integer ?? 0) holds a value the journal never writes; "
                                   + "this store was edited outside backoffice and cannot be brought under the journal chain")
                 }
-                let hash = Array(SHA256.hash(data: movement.chainInput(previous: previous)))
+                let hash = Store.movementHash(movement, previous: previous)
                 values += [.integer(Int(movement.id)), .blob(ByteBuffer(bytes: hash))]
                 previous = hash
             }
@@ -308,7 +313,7 @@ extension Store {
                 }
                 let stored = Store.bytes(row.column("hash"))
                 if let movement = Store.chainedMovement(row), let stored {
-                    if Array(SHA256.hash(data: movement.chainInput(previous: previous))) != stored {
+                    if Store.movementHash(movement, previous: previous) != stored {
                         problems.append(gap ? "movement #\(id) does not follow movement #\(expected - 1)" : "movement #\(id) was altered")
                     }
                 } else if stored == nil {

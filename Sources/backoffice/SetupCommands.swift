@@ -173,7 +173,9 @@ struct Restore: AsyncParsableCommand {
         }
         let actor = try await Store.restoringActor(for: target, user: global.userName)
         let (report, previous) = try await Store.restore(from: path, to: target, by: actor)
-        Output.line("restored \(target) from \(path): integrity ok, \(report.balancesChecked) balances and \(report.auditEntriesChecked) audit entries verified")
+        Output.line("restored \(Output.safe(target)) from \(Output.safe(path)): integrity ok, \(report.balancesChecked) balances, "
+                    + "\(report.movementsChecked) movements and \(report.auditEntriesChecked) audit entries verified")
+        Output.line(report.digest.description)
         if let previous { Output.line("the store it replaced is kept as \(previous)") }
     }
 

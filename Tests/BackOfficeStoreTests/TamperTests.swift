@@ -241,6 +241,22 @@ struct TamperTests {
         #expect(absent != empty)
     }
 
+    /// The encoding is frozen like a migration: these hashes were computed by an independent implementation (Python's
+    /// hashlib over the documented layout), so a change to the encoding, or another engine's writer, shows here.
+    @Test func theChainHashesOfKnownRowsAreFrozen() {
+        let first = ChainedMovement(id: 1, kind: "transfer", itemID: 42, locationID: 7, toLocationID: 9, quantity: 5, counted: nil,
+                                    reason: nil, reference: "TR-1", actor: "clerk", source: "cli", at: 1_796_000_000)
+        let firstHash = Store.movementHash(first, previous: ChainedMovement.genesis)
+        #expect(ChainDigest.hex(firstHash) == "f5ca31cadb8086b9b6fefa1bf7488ae1826abf6ce941685103b5910a3cd059e3")
+        let second = ChainedMovement(id: 2, kind: "adjustment", itemID: 42, locationID: 7, toLocationID: nil, quantity: -2, counted: nil,
+                                     reason: "DAMAGE", reference: nil, actor: "carla", source: "console", at: 1_796_000_060)
+        #expect(ChainDigest.hex(Store.movementHash(second, previous: firstHash))
+                == "0b72123967f4a4bb8fb76345b2f42e76df1f7296ff530a58a3a9d6324a203c53")
+        #expect(Store.chainHash(format: .lengthPrefixed, sequence: 3, at: 1_796_000_000, actor: "admin", source: "cli", action: "item.add",
+                                entity: "item BOLT-1", before: nil, after: "Hex Bolt", previousHash: AuditEntry.genesisHash)
+                == "b246e68183cfdccfa157fff76efbece99139e249cf90bc5f22d8321e97bc4baf")
+    }
+
     // MARK: - Migration
 
     /// A store as schema version 5 left it: movements without hashes, audit entries under the joined rule.
