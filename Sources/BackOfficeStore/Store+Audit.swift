@@ -84,7 +84,7 @@ extension Store {
 
     /// A journal row's chain hash: SHA-256 of its values after the previous row's hash.
     static func movementHash(_ row: ChainedMovement, previous: [UInt8]) -> [UInt8] {
-        Array(SHA256.hash(data: row.chainInput(previous: previous)))
+        SHA256.hash(data: row.chainInput(previous: previous)).withUnsafeBytes { Array($0) }
     }
 
     /// The columns of a journal row, in the order `journalValues` gives them.
@@ -124,7 +124,7 @@ extension Store {
     }
 
     static func bytes(_ data: SQLiteData?) -> [UInt8]? {
-        if case let .blob(buffer) = data { return Array(buffer.readableBytesView) }
+        if case let .blob(buffer) = data { return buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) }
         return nil
     }
 
