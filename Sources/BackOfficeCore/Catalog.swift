@@ -105,13 +105,19 @@ public enum Validate {
         return trimmed
     }
 
-    /// A human-readable name: not empty, no control characters, at most 200 characters.
+    /// A human-readable name: not empty, no control characters or bidi overrides, at most 200 characters.
+    ///
+    /// A bidi override (U+202E) would make a name read backwards wherever it is shown outside the console, as it is
+    /// refused in request text for the same reason.
     public static func name(_ value: String, field: String) throws(Failure) -> String {
         let trimmed = value.trimmingSpaces
         guard !trimmed.isEmpty else { throw Failure.invalid(field, value, "must not be empty") }
         guard trimmed.count <= 200 else { throw Failure.invalid(field, value, "longer than 200 characters") }
         guard !trimmed.unicodeScalars.contains(where: \.isControl) else {
             throw Failure.invalid(field, value, "contains control characters")
+        }
+        if let bidi = trimmed.unicodeScalars.first(where: Sanitize.isBidiControl) {
+            throw Failure.invalid(field, value, "contains a bidi control (\(Sanitize.codePoint(bidi)))")
         }
         return trimmed
     }

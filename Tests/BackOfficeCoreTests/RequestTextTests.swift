@@ -40,3 +40,20 @@ struct RequestNoteTests {
         #expect(throws: Failure.self) { try Queue.checkNote("done \u{1b}[2J") }
     }
 }
+
+@Suite("Names refuse what would make them read differently on a terminal")
+struct NameTextTests {
+    @Test(arguments: ["\u{202E}gnp.exe", "Bolt \u{2066}x\u{2069}", "Nut\u{200F}\u{202D}"])
+    func givenANameWithABidiControlWhenCheckedThenItIsRefusedNamingTheCharacter(_ name: String) {
+        #expect(throws: Failure.self) { try Validate.name(name, field: "name") }
+        do {
+            _ = try Validate.name(name, field: "name")
+        } catch {
+            #expect(error.message.contains("bidi control (U+"))
+        }
+    }
+
+    @Test func givenAnAccentedNameWhenCheckedThenItIsKept() throws {
+        #expect(try Validate.name("Écrou à œil", field: "name") == "Écrou à œil")
+    }
+}
