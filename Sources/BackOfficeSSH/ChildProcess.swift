@@ -8,70 +8,111 @@ import Glibc
 /// A session's child process: the console in a pseudo-terminal, or a command on plain pipes.
 ///
 /// The child leads a new session (so a hang-up reaches all it started) with every signal at its default and none
-/// blocked. Its descriptors are closed on exec everywhere else, so one session's child never holds another's terminal.
+/// blocked, and it inherits only its own terminal or pipes: every other descriptor (the listening socket, other
+/// clients' sockets, which NIO does not mark close-on-exec) is closed in it before it runs. The session hands the
+/// descriptors to NIO, which reads and writes them without blocking and closes them.
 final class ChildProcess: @unchecked Sendable {
+    /// The descriptors NIO takes over, each exactly once.
+    enum Descriptors {
+        /// The terminal's master side: the client's keystrokes go in and the screen comes out.
+        case terminal(master: Int32)
+        /// The write end of the child's standard input and the read ends of its standard output and error.
+        case pipes(input: Int32, output: Int32, errors: Int32)
+    }
+
     let pid: pid_t
-    /// Where the client's keystrokes or standard input go.
-    private(set) var input: Int32
-    /// Where the child's output comes from: the terminal, or standard output and standard error.
-    let outputs: [(descriptor: Int32, isError: Bool)]
-    /// The terminal's master side, for window changes; nil on pipes.
-    private let terminal: Int32?
+    let descriptors: Descriptors
     private let lock = NSLock()
+    /// A duplicate of the terminal's master side, kept for window changes (NIO owns and closes the other); nil on
+    /// pipes and once closed. Guarded by `lock`.
+    private var terminal: Int32?
+    /// Set, under `lock`, in the same step as the child is reaped: its pid may belong to another process after that.
+    private var reaped = false
 
-    /// Held from creating a child's descriptors to starting it: descriptors become close-on-exec only after they are
-    /// made (`pipe2` and `O_CLOEXEC` openpty do not import), and a child started by another session in between would
-    /// inherit them and keep this session's pipes open.
-    private static let spawning = NSLock()
-
-    private init(pid: pid_t, input: Int32, outputs: [(Int32, Bool)], terminal: Int32?) {
+    private init(pid: pid_t, descriptors: Descriptors, terminal: Int32?) {
         self.pid = pid
-        self.input = input
-        self.outputs = outputs.map { (descriptor: $0.0, isError: $0.1) }
+        self.descriptors = descriptors
         self.terminal = terminal
+    }
+
+    deinit {
+        closeTerminal()
     }
 
     /// Starts `arguments` in a new pseudo-terminal of `width` × `height`.
     static func inTerminal(_ arguments: [String], environment: [String: String], width: Int, height: Int) throws(Failure) -> ChildProcess {
-        spawning.lock()
-        defer { spawning.unlock() }
+        try check(arguments, environment)
         var master: Int32 = -1, slave: Int32 = -1
         var size = winsize(ws_row: UInt16(clamping: max(1, height)), ws_col: UInt16(clamping: max(1, width)), ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw Failure(.storeFailure, "openpty failed (errno \(errno))") }
         _ = fcntl(master, F_SETFD, FD_CLOEXEC)
         _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
+        defer { close(slave) }
         guard let name = ttyname(slave).map({ String(cString: $0) }) else {
-            close(master); close(slave)
+            close(master)
             throw Failure(.storeFailure, "no name for the new terminal")
         }
-        defer { close(slave) }
+        let resizing = fcntl(master, F_DUPFD_CLOEXEC, 0)
         // Opened by path after setsid, the terminal becomes the child's controlling terminal.
-        let pid = try spawn(arguments, environment: environment) { actions in
-            posix_spawn_file_actions_addopen(&actions, 0, name, O_RDWR, 0)
-            posix_spawn_file_actions_adddup2(&actions, 0, 1)
-            posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        let pid: pid_t
+        do {
+            pid = try spawn(arguments, environment: environment) { actions in
+                posix_spawn_file_actions_addopen(&actions, 0, name, O_RDWR, 0)
+                posix_spawn_file_actions_adddup2(&actions, 0, 1)
+                posix_spawn_file_actions_adddup2(&actions, 0, 2)
+            }
+        } catch {
+            close(master)
+            if resizing >= 0 { close(resizing) }
+            throw error
         }
-        let input = dup(master)
-        _ = fcntl(input, F_SETFD, FD_CLOEXEC)
-        return ChildProcess(pid: pid, input: input, outputs: [(master, false)], terminal: master)
+        return ChildProcess(pid: pid, descriptors: .terminal(master: master), terminal: resizing >= 0 ? resizing : nil)
     }
 
     /// Starts `arguments` with pipes for standard input, output and error.
     static func onPipes(_ arguments: [String], environment: [String: String]) throws(Failure) -> ChildProcess {
-        spawning.lock()
-        defer { spawning.unlock() }
+        try check(arguments, environment)
         var stdin: [Int32] = [-1, -1], stdout: [Int32] = [-1, -1], stderr: [Int32] = [-1, -1]
         guard pipe(&stdin) == 0, pipe(&stdout) == 0, pipe(&stderr) == 0 else {
-            throw Failure(.storeFailure, "pipe failed (errno \(errno))")
+            let failure = Failure(.storeFailure, "pipe failed (errno \(errno))")
+            for descriptor in stdin + stdout + stderr where descriptor >= 0 { close(descriptor) }
+            throw failure
         }
         for descriptor in stdin + stdout + stderr { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         defer { close(stdin[0]); close(stdout[1]); close(stderr[1]) }
-        let pid = try spawn(arguments, environment: environment) { actions in
-            posix_spawn_file_actions_adddup2(&actions, stdin[0], 0)
-            posix_spawn_file_actions_adddup2(&actions, stdout[1], 1)
-            posix_spawn_file_actions_adddup2(&actions, stderr[1], 2)
+        do {
+            let pid = try spawn(arguments, environment: environment) { actions in
+                posix_spawn_file_actions_adddup2(&actions, stdin[0], 0)
+                posix_spawn_file_actions_adddup2(&actions, stdout[1], 1)
+                posix_spawn_file_actions_adddup2(&actions, stderr[1], 2)
+            }
+            return ChildProcess(pid: pid, descriptors: .pipes(input: stdin[1], output: stdout[0], errors: stderr[0]), terminal: nil)
+        } catch {
+            close(stdin[1]); close(stdout[0]); close(stderr[0])
+            throw error
         }
-        return ChildProcess(pid: pid, input: stdin[1], outputs: [(stdout[0], false), (stderr[0], true)], terminal: nil)
+    }
+
+    /// Refuses an argument or environment entry holding NUL or another C0 or C1 control character: they are passed as
+    /// C strings, cut at a NUL, so `--user\0` would reach the child as `--user`. The exec words are checked before
+    /// this; here it is checked again where the C strings are made.
+    static func check(_ arguments: [String], _ environment: [String: String]) throws(Failure) {
+        func control(_ text: String) -> Unicode.Scalar? {
+            text.unicodeScalars.first { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+        }
+        for (index, argument) in arguments.enumerated() {
+            if let scalar = control(argument) {
+                throw Failure(.usage, "argument \(index) holds a control character (U+\(hex(scalar))); nothing was started")
+            }
+        }
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where control(name) != nil || control(value) != nil || name.contains("=") {
+            throw Failure(.usage, "the environment variable \(Sanitize.forTerminal(name)) holds a control character or `=`; nothing was started")
+        }
+    }
+
+    private static func hex(_ scalar: Unicode.Scalar) -> String {
+        let code = String(scalar.value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - code.count)) + code
     }
 
     private static func spawn(_ arguments: [String], environment: [String: String],
@@ -80,6 +121,8 @@ final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         files(&actions)
+        // After the three standard descriptors are in place, nothing else crosses into the child.
+        guard addCloseFrom(&actions, 3) == 0 else { throw Failure(.storeFailure, "cannot close descriptors for \(arguments[0])") }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -99,53 +142,50 @@ final class ChildProcess: @unchecked Sendable {
         return pid
     }
 
-    /// Passes bytes the client sent on to the child.
-    func write(_ bytes: [UInt8]) {
-        lock.lock()
-        let descriptor = input
-        lock.unlock()
-        guard descriptor >= 0 else { return }
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { return }
-            offset += count
+    /// Sets the terminal's window size (nothing on pipes, or once the terminal is closed).
+    func resize(width: Int, height: Int) {
+        lock.withLock {
+            guard let terminal else { return }
+            var size = winsize(ws_row: UInt16(clamping: max(1, height)), ws_col: UInt16(clamping: max(1, width)), ws_xpixel: 0, ws_ypixel: 0)
+            _ = ioctl(terminal, UInt(TIOCSWINSZ), &size)
         }
     }
 
-    /// The client will send no more: the child's standard input ends (on a terminal the console reads on).
-    func closeInput() {
-        guard terminal == nil else { return }
-        closeInputDescriptor()
+    /// Closes the duplicate of the terminal's master side: once NIO has closed its own, the terminal is gone.
+    func closeTerminal() {
+        lock.withLock {
+            if let terminal { close(terminal) }
+            terminal = nil
+        }
     }
 
-    func resize(width: Int, height: Int) {
-        guard let terminal else { return }
-        var size = winsize(ws_row: UInt16(clamping: max(1, height)), ws_col: UInt16(clamping: max(1, width)), ws_xpixel: 0, ws_ypixel: 0)
-        _ = ioctl(terminal, UInt(TIOCSWINSZ), &size)
-    }
-
-    /// The client is gone: hang up the child's whole session, as a terminal closing would.
+    /// The client is gone: hang up the child's whole session, as a terminal closing would; nothing once it is reaped.
     func hangUp() {
-        kill(-pid, SIGHUP)
-        kill(pid, SIGHUP)
-        closeInputDescriptor()
+        lock.withLock {
+            guard !reaped else { return }
+            kill(-pid, SIGHUP)
+            kill(pid, SIGHUP)
+        }
+        closeTerminal()
     }
 
-    /// Waits for the child to end; its exit status as a shell reports it (128 + the signal when killed).
+    /// Waits for the child to end and reaps it; its exit status as a shell reports it (128 + the signal when killed).
+    /// Blocks: call it on a thread of its own, never on an event loop.
     func waitForExit() -> Int {
+        // Wait without reaping, so that the pid stays the child's until `reaped` is set under the lock.
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        lock.withLock {
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            reaped = true
+        }
         // The WIFEXITED family does not import: the low seven bits are the signal, the next eight the exit code.
         let signal = status & 0x7f
         return signal == 0 ? Int((status >> 8) & 0xff) : 128 + Int(signal)
     }
-
-    /// Closes the descriptor the child's input is written to (its pipe, or the terminal's master side), once.
-    func closeInputDescriptor() {
-        lock.lock()
-        if input >= 0 { close(input); input = -1 }
-        lock.unlock()
-    }
 }
+
+/// glibc 2.34's `posix_spawn_file_actions_addclosefrom_np`, which Glibc does not import.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func addCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32

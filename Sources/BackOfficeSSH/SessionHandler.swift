@@ -2,6 +2,7 @@ import BackOfficeCore
 import BackOfficeStore
 import Foundation
 import NIOCore
+import NIOPosix
 import NIOSSH
 
 #if canImport(Glibc)
@@ -10,6 +11,11 @@ import Glibc
 
 /// One SSH session channel: collects the pty and environment requests, then runs the console (shell) or one command
 /// (exec) as the signed-in user in a child process, and carries bytes both ways until the child exits.
+///
+/// The child's terminal or pipes are NIO channels on this session's event loop, so nothing here blocks: the child's
+/// output is read only while the client's window has room, and the client's bytes are read (and its window granted)
+/// only while the child takes them in. A client that stops reading, or a command that never reads, holds back its own
+/// session and no other.
 final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
     typealias InboundIn = SSHChannelData
     typealias OutboundIn = SSHChannelData
@@ -25,6 +31,30 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var terminal: SSHChannelRequestEvent.PseudoTerminalRequest?
     private var child: ChildProcess?
     private var started = false
+    private var context: ChannelHandlerContext?
+    /// The session channel, kept after the handler is removed so the child is still reaped.
+    private var session: Channel?
+    /// Where the client's bytes go.
+    private var input = ChildInput.notStarted
+    /// The child's output channels (the terminal, or standard output and error) not yet at their end.
+    private var openOutputs = 0
+    private var streams: [ChildStream] = []
+    /// A read from the client held back until the child takes in more.
+    private var heldRead = false
+    /// The client sent EOF before the child's input was ready.
+    private var inputEnded = false
+    /// The client has gone.
+    fileprivate private(set) var ended = false
+    /// The last write to the client: the exit status follows only once it went out.
+    private var lastOutput: EventLoopFuture<Void>?
+
+    private enum ChildInput {
+        case notStarted
+        /// The descriptors are being handed to NIO; what the client sends meanwhile is kept.
+        case waiting([ByteBuffer])
+        case open(Channel)
+        case closed
+    }
 
     init(identity: Connection.Identity, address: String, server: SSHServer) {
         self.identity = identity
@@ -33,20 +63,64 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        session = context.channel
         // The client's EOF must end only the child's standard input, not the channel.
         _ = context.channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true)
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        ended = true
         child?.hangUp()
+        if case .open(let channel) = input { channel.close(promise: nil) }
+        input = .closed
+        for stream in streams { stream.close() }
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
-        guard case .channel = message.type, case .byteBuffer(var bytes) = message.data,
-              let array = bytes.readBytes(length: bytes.readableBytes) else { return }
-        child?.write(array)
+        guard case .channel = message.type, case .byteBuffer(let bytes) = message.data else { return }
+        switch input {
+        case .waiting(var kept):
+            kept.append(bytes)
+            input = .waiting(kept)
+        case .open(let channel):
+            channel.write(bytes, promise: nil)
+        case .notStarted, .closed:
+            break
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .open(let channel) = input { channel.flush() }
+        context.fireChannelReadComplete()
+    }
+
+    /// Reads from the client only while the child takes in what it sends: unread, the client's bytes stay in NIOSSH,
+    /// which grants the client no more window.
+    func read(context: ChannelHandlerContext) {
+        switch input {
+        case .waiting:
+            heldRead = true
+        case .open(let channel) where !channel.isWritable:
+            heldRead = true
+        default:
+            heldRead = false
+            context.read()
+        }
+    }
+
+    /// The client's window has room again: the child's output is read again.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            for stream in streams { stream.resume() }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -74,7 +148,7 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
             server.log("refused subsystem \(request.subsystem) for \(identity.user.name)@\(address)")
             reply(false, request.wantReply, context)
         case let event as ChannelEvent where event == .inputClosed:
-            child?.closeInput()
+            endInput()
         default:
             context.fireUserInboundEventTriggered(event)
         }
@@ -129,51 +203,220 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
         server.log("\(identity.user.name) (\(identity.fingerprint)) from \(address): \(what)\(terminal == nil ? "" : " in a pty") (pid \(child!.pid))")
         let (store, user, fingerprint, address) = (server.store, identity.user, identity.fingerprint, address)
         Task { try? await store.auditRemoteSession(user: user, fingerprint: fingerprint, address: address, command: what) }
-        pump(child!, to: channel)
+        connect(child!, to: context)
     }
 
-    /// Copies the child's output to the channel on threads of their own (each write waits for the client's window,
-    /// which holds the child back rather than buffering without bound), then reports its exit status and closes.
-    private func pump(_ child: ChildProcess, to channel: Channel) {
-        let readers = DispatchGroup()
-        for output in child.outputs {
-            readers.enter()
-            Thread.detachNewThread {
-                var buffer = [UInt8](repeating: 0, count: 16_384)
-                var open = true
-                while true {
-                    let count = buffer.withUnsafeMutableBytes { Glibc.read(output.descriptor, $0.baseAddress, $0.count) }
-                    if count < 0 && errno == EINTR { continue }
-                    // A terminal whose child has gone reads EIO: that is its end of file.
-                    guard count > 0 else { break }
-                    guard open else { continue }
-                    var bytes = channel.allocator.buffer(capacity: count)
-                    bytes.writeBytes(buffer[0..<count])
-                    let data = SSHChannelData(type: output.isError ? .stdErr : .channel, data: .byteBuffer(bytes))
-                    do { try channel.writeAndFlush(data).wait() } catch { open = false }
-                }
-                Glibc.close(output.descriptor)
-                readers.leave()
-            }
+    /// Hands the child's terminal or pipes to NIO on this session's event loop.
+    private func connect(_ child: ChildProcess, to context: ChannelHandlerContext) {
+        input = .waiting([])
+        let loop = context.eventLoop
+        func output(_ descriptor: Int32, _ type: SSHChannelData.DataType, carriesInput: Bool) -> EventLoopFuture<Channel> {
+            let stream = ChildStream(session: self, type: type, carriesInput: carriesInput)
+            streams.append(stream)
+            openOutputs += 1
+            let bootstrap = NIOPipeBootstrap(group: loop).channelInitializer { $0.pipeline.addHandler(stream) }
+            let channel = carriesInput ? bootstrap.takingOwnershipOfDescriptor(inputOutput: descriptor)
+                : bootstrap.takingOwnershipOfDescriptor(input: descriptor)
+            channel.whenFailure { _ in stream.end() }
+            return channel
         }
-        Thread.detachNewThread { [self] in
+        switch child.descriptors {
+        case .terminal(let master):
+            output(master, .channel, carriesInput: true).whenComplete { self.inputReady($0) }
+        case .pipes(let stdin, let stdout, let stderr):
+            let stream = ChildStream(session: self, type: nil, carriesInput: true)
+            streams.append(stream)
+            NIOPipeBootstrap(group: loop).channelInitializer { $0.pipeline.addHandler(stream) }
+                .takingOwnershipOfDescriptor(output: stdin)
+                .whenComplete { self.inputReady($0) }
+            _ = output(stdout, .channel, carriesInput: false)
+            _ = output(stderr, .stdErr, carriesInput: false)
+        }
+    }
+
+    /// The child's input is an NIO channel now: what the client sent meanwhile goes in.
+    private func inputReady(_ result: Result<Channel, Error>) {
+        guard case .waiting(let kept) = input else {
+            // The client left meanwhile.
+            if case .success(let channel) = result { channel.close(promise: nil) }
+            return
+        }
+        switch result {
+        case .success(let channel):
+            input = .open(channel)
+            for bytes in kept { channel.write(bytes, promise: nil) }
+            channel.flush()
+            if inputEnded { endInput() }
+        case .failure:
+            input = .closed
+        }
+        childInputWritable()
+    }
+
+    /// The client sent EOF: the child's standard input ends once what came before is written (on a terminal, where
+    /// the console reads keys until it quits, nothing happens).
+    private func endInput() {
+        guard terminal == nil else { return }
+        switch input {
+        case .waiting:
+            inputEnded = true
+        case .open(let channel):
+            channel.flush()
+            channel.close(mode: .output, promise: nil)
+            input = .closed
+        case .notStarted, .closed:
+            break
+        }
+    }
+
+    /// The child takes in more (or will take nothing more): a held read from the client goes ahead.
+    fileprivate func childInputWritable() {
+        guard heldRead, let context else { return }
+        read(context: context)
+    }
+
+    /// The child's input channel closed (the child exited or closed it): what the client sends from now on is dropped.
+    fileprivate func childInputClosed() {
+        if case .open = input { input = .closed }
+        childInputWritable()
+    }
+
+    /// Whether the client's window has room for more of the child's output.
+    fileprivate var canSend: Bool { session?.isWritable ?? false }
+
+    /// Passes the child's output on to the client.
+    fileprivate func send(_ bytes: ByteBuffer, as type: SSHChannelData.DataType) {
+        guard let channel = session else { return }
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        channel.write(SSHChannelData(type: type, data: .byteBuffer(bytes)), promise: promise)
+        lastOutput = promise.futureResult
+    }
+
+    fileprivate func flushOutput() {
+        session?.flush()
+    }
+
+    /// One of the child's outputs reached its end: when all have, the child is reaped on a thread of its own (waiting
+    /// for a process blocks), then the exit status goes to the client.
+    fileprivate func outputEnded() {
+        openOutputs -= 1
+        guard openOutputs == 0, let child, let channel = session else { return }
+        let loop = channel.eventLoop
+        Thread.detachNewThread {
             let status = child.waitForExit()
-            readers.wait()
-            child.closeInputDescriptor()
-            finish(channel, status: status, message: nil)
+            loop.execute {
+                if case .open(let input) = self.input { input.close(promise: nil) }
+                self.input = .closed
+                self.streams = []
+                child.closeTerminal()
+                self.finish(channel, status: status, message: nil)
+            }
         }
     }
 
     private func finish(_ channel: Channel, status: Int, message: String?) {
-        channel.eventLoop.execute {
+        channel.eventLoop.execute { [self] in
+            var written = lastOutput ?? channel.eventLoop.makeSucceededVoidFuture()
             if let message {
                 var bytes = channel.allocator.buffer(capacity: message.utf8.count)
                 bytes.writeString(message)
-                channel.writeAndFlush(SSHChannelData(type: .stdErr, data: .byteBuffer(bytes)), promise: nil)
+                written = channel.writeAndFlush(SSHChannelData(type: .stdErr, data: .byteBuffer(bytes)))
             }
-            channel.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: status)).whenComplete { _ in
-                channel.close(promise: nil)
+            // The exit status follows the output: it is sent once the last write went out within the client's window.
+            written.whenComplete { _ in
+                channel.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: status)).whenComplete { _ in
+                    channel.close(promise: nil)
+                }
             }
         }
+    }
+}
+
+/// One of a child's descriptors as NIO holds it: the terminal (output and input), standard output or error (output), or
+/// standard input. Output is read only while the session can send it; the session learns when the child takes input
+/// again, and when the output ends. Runs on the session's event loop.
+final class ChildStream: ChannelDuplexHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private weak var session: SessionHandler?
+    /// How the output goes to the client; nil for standard input.
+    let type: SSHChannelData.DataType?
+    let carriesInput: Bool
+    private var context: ChannelHandlerContext?
+    private var heldRead = false
+    private var ended = false
+
+    init(session: SessionHandler, type: SSHChannelData.DataType?, carriesInput: Bool) {
+        self.session = session
+        self.type = type
+        self.carriesInput = carriesInput
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        // The client left while the descriptors were being handed over.
+        if session?.ended ?? true { context.close(promise: nil) }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let type else { return }
+        session?.send(unwrapInboundIn(data), as: type)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        session?.flushOutput()
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if session?.canSend ?? true {
+            context.read()
+        } else {
+            heldRead = true
+        }
+    }
+
+    /// The client's window has room again.
+    func resume() {
+        guard heldRead, let context else { return }
+        heldRead = false
+        read(context: context)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if carriesInput && context.channel.isWritable { session?.childInputWritable() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if carriesInput { session?.childInputClosed() }
+        end()
+        context.fireChannelInactive()
+    }
+
+    /// A terminal whose child has gone reads EIO: that is its end of file. Any other error ends the stream too.
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    func close() {
+        context?.close(promise: nil)
+    }
+
+    /// The output reached its end (or never started): counted once.
+    func end() {
+        guard type != nil, !ended else { return }
+        ended = true
+        session?.outputEnded()
     }
 }
