@@ -126,14 +126,18 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case let request as SSHChannelRequestEvent.EnvironmentRequest:
-            let accepted = Self.acceptedEnvironment.contains(request.name) && !started
+            let accepted = Self.acceptedEnvironment.contains(request.name) && !started && ClientEnvironment.acceptable(request.value)
             if accepted {
                 environment[request.name] = request.value
             } else {
-                server.log("refused env \(request.name) from \(identity.user.name)@\(address)")
+                server.log("refused env \(request.name)=\(request.value.prefix(80)) from \(identity.user.name)@\(address)")
             }
             reply(accepted, request.wantReply, context)
-        case let request as SSHChannelRequestEvent.PseudoTerminalRequest:
+        case var request as SSHChannelRequestEvent.PseudoTerminalRequest:
+            if !ClientEnvironment.acceptable(request.term) {
+                server.log("refused TERM=\(request.term.prefix(80)) from \(identity.user.name)@\(address): using dumb")
+                request.term = "dumb"
+            }
             terminal = request
             reply(!started, request.wantReply, context)
         case let request as SSHChannelRequestEvent.WindowChangeRequest:

@@ -91,6 +91,18 @@ extension Store {
         }
     }
 
+    /// Every registered key's fingerprint and the user it belongs to (active or not), so the SSH server can end the
+    /// sessions of removed keys and deactivated users with one read for all of them.
+    public func keyHolders() async throws -> [String: User] {
+        try await read {
+            var holders: [String: User] = [:]
+            for row in try await rows("SELECT k.fingerprint, u.* FROM user_keys k JOIN users u ON u.id = k.user_id") {
+                holders[try row.string("fingerprint")] = try Store.user(row)
+            }
+            return holders
+        }
+    }
+
     /// Records that a session started over SSH: who, with which key, from where, and what it ran (the console or a
     /// command). What the session then does is audited by the child process like any other change, with source ssh.
     public func auditRemoteSession(user: User, fingerprint: String, address: String, command: String) async throws {

@@ -22,13 +22,26 @@ struct ServeSSH: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Address and port to listen on (loopback unless told otherwise).") var listen = "127.0.0.1:2222"
     @Option(help: "The server's ed25519 host key; created (mode 0600) when missing.") var hostKey: String?
-    @Option(help: "Sessions open at once, at most.") var maxSessions = 64
+    @Option(help: "Sessions running at once, at most (a console or a command each).") var maxSessions = 64
+    @Option(help: "Sessions one user may run at once.") var maxSessionsPerUser = 16
+    @Option(help: "Session channels one connection may open at once (OpenSSH's MaxSessions).") var maxChannelsPerConnection = 10
+    @Option(help: "Connections not signed in yet, at most (OpenSSH's MaxStartups).") var maxStartups = 32
+    @Option(help: """
+        Connections a second one address may end without signing in, after a burst of 10; beyond that its new \
+        connections are closed at once.
+        """) var maxConnectionRate = 2
+    @Option(help: "Seconds a connection has to sign in before it is closed.") var loginGraceTime = 30
     @Option(help: "Seconds without traffic before a connection is closed (0: never).") var idleTimeout = 3_600
 
     func validate() throws {
         guard Self.address(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, as in 127.0.0.1:2222") }
         guard (1...10_000).contains(maxSessions) else { throw ValidationError("--max-sessions must be between 1 and 10000") }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must not be negative") }
+        for (name, value) in [("--max-sessions-per-user", maxSessionsPerUser), ("--max-channels-per-connection", maxChannelsPerConnection),
+                              ("--max-startups", maxStartups), ("--max-connection-rate", maxConnectionRate),
+                              ("--login-grace-time", loginGraceTime)] where !(1...10_000).contains(value) {
+            throw ValidationError("\(name) must be between 1 and 10000")
+        }
     }
 
     static func address(_ text: String) -> (host: String, port: Int)? {
@@ -48,10 +61,15 @@ struct ServeSSH: AsyncParsableCommand {
         for name in ["HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "BACKOFFICE_THEME"] {
             if let value = ProcessInfo.processInfo.environment[name] { environment[name] = value }
         }
-        let configuration = SSHServer.Configuration(
+        var configuration = SSHServer.Configuration(
             host: host, port: port, hostKey: key.key, maxSessions: maxSessions, idleTimeout: idleTimeout,
             executable: Self.executablePath, storePath: URL(fileURLWithPath: global.storePath).standardizedFileURL.path,
             environment: environment, commandPolicy: { words, role throws(Failure) in try RemotePolicy.check(words, role: role) })
+        configuration.maxSessionsPerUser = maxSessionsPerUser
+        configuration.maxChannelsPerConnection = maxChannelsPerConnection
+        configuration.maxStartups = maxStartups
+        configuration.connectionRate = maxConnectionRate
+        configuration.loginGraceTime = loginGraceTime
         let server = SSHServer(configuration: configuration, store: store) { line in
             FileHandle.standardError.write(Data("\(UTC.iso(Date())) \(line)\n".utf8))
         }
