@@ -1,3 +1,4 @@
+import BackOfficeCore
 import BackOfficeStore
 import TerminalUI
 

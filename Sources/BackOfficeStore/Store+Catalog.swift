@@ -176,9 +176,9 @@ extension Store {
     /// merging every matching term's list; longer words are cut to 8 characters to stay on that path (a slightly wider
     /// match, never a narrower one).
     static func ftsQuery(_ text: String) -> String? {
-        let words = text.lowercased().split { !($0.isLetter || $0.isNumber) }
+        let words = ItemListQuery.searchWords(text)
         guard !words.isEmpty else { return nil }
-        return words.prefix(8).map { "\"\($0.prefix(8))\"*" }.joined(separator: " ")
+        return words.map { "\"\($0)\"*" }.joined(separator: " ")
     }
 
     /// Prefix search over SKU, name and category. An exact SKU comes first; the rest in catalogue order.

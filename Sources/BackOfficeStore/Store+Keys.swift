@@ -3,22 +3,10 @@ import Crypto
 import Foundation
 import SQLKit
 
-/// A public key that lets its user in over SSH.
-public struct UserKey: Sendable, Codable, Hashable {
-    public var id: Int64
-    public var user: String
-    /// The SSH algorithm name: `ssh-ed25519`, `ecdsa-sha2-nistp256`, …
-    public var algorithm: String
-    /// `SHA256:` and the unpadded base64 of the key's SHA-256, as `ssh-keygen -l` prints it.
-    public var fingerprint: String
-    public var comment: String
-    public var addedAt: Date
-}
-
 extension Store {
     /// The fingerprint OpenSSH shows for a key: `SHA256:` and the unpadded base64 of the SHA-256 of its wire form.
     public static func fingerprint(ofKey blob: Data) -> String {
-        "SHA256:" + Data(SHA256.hash(data: blob)).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        UserKey.fingerprint(sha256: Data(SHA256.hash(data: blob)))
     }
 
     static let keySelect = """

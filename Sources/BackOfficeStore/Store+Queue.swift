@@ -3,43 +3,6 @@ import Foundation
 import SQLKit
 import SQLiteNIO
 
-/// A request with its thread.
-public struct RequestDetail: Sendable, Codable {
-    public var request: Request
-    public var events: [RequestEvent]
-}
-
-/// What an answer was based on: the live stock and the quote at the moment of answering, as sales may see them.
-public struct AnswerSnapshot: Sendable, Codable {
-    public var takenAt: Date
-    public var stock: StockAnswer?
-    public var quote: Quote?
-
-    /// The snapshot as the store keeps it with the answer: JSON with ISO 8601 times.
-    var json: String {
-        get throws {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            return String(decoding: try encoder.encode(self), as: UTF8.self)
-        }
-    }
-
-    /// A snapshot read back from what the store keeps; nil when the text is not one.
-    public init?(json: String) {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        guard let snapshot = try? decoder.decode(AnswerSnapshot.self, from: Data(json.utf8)) else { return nil }
-        self = snapshot
-    }
-
-    init(takenAt: Date, stock: StockAnswer?, quote: Quote?) {
-        self.takenAt = takenAt
-        self.stock = stock
-        self.quote = quote
-    }
-}
-
 extension Store {
     static let requestSelect = """
         SELECT r.id, r.kind, a.code AS account, i.sku, r.quantity, r.text, r.priority, r.state, q.name AS requester,
@@ -186,12 +149,8 @@ extension Store {
         }
     }
 
-    /// Which requests to list.
-    public enum StateFilter: Sendable, Equatable {
-        case open
-        case only(RequestState)
-        case any
-    }
+    /// Which requests to list (kept under this name for the command line).
+    public typealias StateFilter = RequestStateFilter
 
     /// Requests in a view, oldest due first, a page at a time. Salespeople only ever see their own.
     public func requests(view: QueueView, state: StateFilter = .open, limit: Int = 100, offset: Int = 0,

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Which items the console's item list shows, and in what order.
+public struct ItemListQuery: Sendable, Hashable {
+    /// The orders the list offers; each has an index, so a page of a million-item list costs what a page of a hundred does.
+    public enum Sort: String, Sendable, Hashable, CaseIterable {
+        case sku
+        case name
+        case category
+    }
+
+    /// Words to search for (each as a prefix, in SKU, name and category); empty lists the whole catalogue. Search
+    /// results come in catalogue order, whatever `sort` says.
+    public var search: String
+    /// Only items whose stock on hand is below their reorder point.
+    public var belowReorderOnly: Bool
+    /// Only items with stock at this location; the quantities shown are then that location's.
+    public var location: String?
+    /// Only items in this category or below it.
+    public var category: String?
+    public var sort: Sort
+
+    public init(search: String = "", belowReorderOnly: Bool = false, location: String? = nil, category: String? = nil,
+                sort: Sort = .sku) {
+        self.search = search
+        self.belowReorderOnly = belowReorderOnly
+        self.location = location
+        self.category = category
+        self.sort = sort
+    }
+
+    /// Whether the words of `search` give the index anything to look for.
+    public var isSearch: Bool { !Self.searchWords(search).isEmpty }
+
+    /// The words a search looks for, each as a prefix: runs of letters and digits, lowercased, at most 8 words of at
+    /// most 8 characters (longer words still match by their first 8). Every engine searches for exactly these.
+    public static func searchWords(_ text: String) -> [String] {
+        text.lowercased().split { !($0.isLetter || $0.isNumber) }.prefix(8).map { String($0.prefix(8)) }
+    }
+}
+
+/// One row of the item list: the item and its stock, summed over the locations the user may see (or the filter's one).
+public struct ItemListRow: Sendable, Hashable {
+    public var item: Item
+    public var onHand: Int
+    public var reserved: Int
+    public var available: Int { onHand - reserved }
+    public var belowReorderPoint: Bool { onHand < item.reorderPoint }
+
+    public init(item: Item, onHand: Int, reserved: Int) {
+        self.item = item
+        self.onHand = onHand
+        self.reserved = reserved
+    }
+}
+
+/// Where a page of a list starts: a position, or next to a row already on screen (a keyset, which costs the same
+/// anywhere in the list), or the end.
+public enum PageAnchor<Row: Sendable>: Sendable {
+    /// Skip this many rows from the start.
+    case offset(Int)
+    /// The rows right after this one.
+    case after(Row)
+    /// The rows right before this one (returned in list order).
+    case before(Row)
+    /// The last rows of the list.
+    case tail
+}
