@@ -43,14 +43,14 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         // The only code that calls ncurses: presents a TerminalUI grid, reads keys, follows resizes.
         .target(name: "CursesTerminal", dependencies: ["CNcursesw", "TerminalUI"]),
-        // The console app: state, messages, update, view, the key table and the three panes.
-        .target(name: "BackOfficeConsole", dependencies: ["BackOfficeCore", "BackOfficeStore", "TerminalUI"]),
-        // The SSH server: key authentication against the store, one console or command child process per session.
+        // The console app: state, messages, update, view, the key table and the three panes; it talks to the store contract
+        // in Core, never to an engine.
+        .target(name: "BackOfficeConsole", dependencies: ["BackOfficeCore", "TerminalUI"]),
+        // The SSH server: key authentication against the store contract, one console or command child process per session.
         .target(
             name: "BackOfficeSSH",
             dependencies: [
                 "BackOfficeCore",
-                "BackOfficeStore",
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(
             name: "BackOfficeSSHTests",
-            dependencies: ["BackOfficeSSH", "BackOfficeCore", "BackOfficeStore", "BackOfficeTestSupport", "backoffice"]
+            dependencies: ["BackOfficeSSH", "BackOfficeCore", "BackOfficeTestSupport", "backoffice"]
         ),
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI", "BackOfficeTestSupport"]),
         .testTarget(

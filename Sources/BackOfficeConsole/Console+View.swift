@@ -1,5 +1,4 @@
 import BackOfficeCore
-import BackOfficeStore
 import Foundation
 import TerminalUI
 

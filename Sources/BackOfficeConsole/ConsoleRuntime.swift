@@ -1,5 +1,4 @@
 import BackOfficeCore
-import BackOfficeStore
 import Foundation
 import TerminalUI
 
@@ -25,7 +24,7 @@ public protocol ConsoleScreen: AnyObject {
 /// dropped; all waiting keys are handled before the next query runs, and a query made stale by a later key (the
 /// search for "bol" when "bolt" was typed too) is skipped.
 public final class ConsoleRuntime {
-    public let store: Store
+    public let store: any StoreContract
     public let actor: Actor
     public private(set) var state: ConsoleState
     private let clock: @Sendable () -> Date
@@ -35,7 +34,7 @@ public final class ConsoleRuntime {
     /// How often the store is asked whether another session changed it.
     public static let changeCheckInterval: TimeInterval = 0.4
 
-    public init(store: Store, actor: Actor, state: ConsoleState, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any StoreContract, actor: Actor, state: ConsoleState, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.actor = actor
         self.state = state
@@ -182,10 +181,10 @@ public final class ConsoleRuntime {
             let rows = try await store.itemRows(query, from: page.anchor, limit: page.count, by: actor)
             return [.itemsLoaded(page, rows)]
         case .countItems(let query, let generation):
-            let (count, exact) = try await store.itemCount(query, by: actor)
+            let (count, exact) = try await store.itemCount(query, cap: 1_000, by: actor)
             return [.itemsCounted(generation: generation, count: count, exact: exact)]
         case .loadItemDetail(let sku):
-            return [.itemDetailLoaded(try await store.itemDetail(sku: sku, by: actor))]
+            return [.itemDetailLoaded(try await store.itemDetail(sku: sku, movements: 12, days: 90, by: actor))]
         case .post(let movement, let sku, let reference):
             let posted = try await store.post(movement, sku: sku, reference: reference, by: actor)
             return [.done(Console.describe(posted))]
@@ -213,11 +212,12 @@ public final class ConsoleRuntime {
         case .searchPicker(let kind, let text, let token):
             switch kind {
             case .account:
-                let accounts = try await store.accounts(limit: 50, search: text.isEmpty ? nil : text, by: actor)
+                let accounts = try await store.accounts(after: "", limit: 50, search: text.isEmpty ? nil : text, by: actor)
                 return [.pickerResults(token: token, accounts.map { Picker.Choice(code: $0.code, label: $0.name) })]
             case .item:
                 let items = text.trimmingCharacters(in: .whitespaces).isEmpty
-                    ? try await store.items(limit: 50, by: actor) : try await store.search(text, limit: 50, by: actor)
+                    ? try await store.items(after: "", limit: 50, category: nil, by: actor)
+                    : try await store.search(text, limit: 50, offset: 0, by: actor)
                 return [.pickerResults(token: token, items.map { Picker.Choice(code: $0.sku, label: $0.name) })]
             }
         case .loadRequests(let view, let filter, let page):

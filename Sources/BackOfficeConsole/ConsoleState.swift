@@ -1,5 +1,4 @@
 import BackOfficeCore
-import BackOfficeStore
 import Foundation
 import TerminalUI
 
@@ -146,7 +145,7 @@ public struct Picker: Sendable {
 
 public struct QueueState: Sendable {
     public var view: QueueView
-    public var stateFilter: Store.StateFilter = .open
+    public var stateFilter: RequestStateFilter = .open
     public var list = PagedList<Request>(table: ConsoleState.listTable([
         TableColumn("#", width: .fixed(4), alignment: .right),
         TableColumn("STATE", width: .fixed(8)),
@@ -241,7 +240,7 @@ public enum ConsoleEffect: Sendable {
     /// `:price SKU ACCOUNT QTY`: find the item and account, then quote.
     case choosePricing(sku: String?, account: String?, quantity: Int?)
     case searchPicker(Picker.Kind, text: String, token: Int)
-    case loadRequests(QueueView, Store.StateFilter, PageRequest<Request>)
+    case loadRequests(QueueView, RequestStateFilter, PageRequest<Request>)
     case loadRequest(Int64)
     case act(Int64, RequestAction, text: String, assignTo: String?)
     case fileRequest(kind: RequestKind, account: String, sku: String?, quantity: Int?, text: String, priority: Priority)

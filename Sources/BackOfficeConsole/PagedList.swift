@@ -1,5 +1,4 @@
 import BackOfficeCore
-import BackOfficeStore
 import TerminalUI
 
 /// One fetch of rows for a list: which query it belongs to, where the rows go, and where the store starts reading.

@@ -1,5 +1,4 @@
 import BackOfficeCore
-import BackOfficeStore
 import Foundation
 import TerminalUI
 
@@ -72,7 +71,7 @@ enum QueuePane {
         return reload(&state)
     }
 
-    static let stateCycle: [Store.StateFilter] = [.open] + RequestState.allCases.map { .only($0) } + [.any]
+    static let stateCycle: [RequestStateFilter] = [.open] + RequestState.allCases.map { .only($0) } + [.any]
 
     static func cycleState(_ state: inout ConsoleState) -> [ConsoleEffect] {
         let index = stateCycle.firstIndex(of: state.queue.stateFilter).map { ($0 + 1) % stateCycle.count } ?? 0
@@ -80,7 +79,7 @@ enum QueuePane {
         return reload(&state)
     }
 
-    static func describe(_ filter: Store.StateFilter) -> String {
+    static func describe(_ filter: RequestStateFilter) -> String {
         switch filter {
         case .open: "open"
         case .only(let s): s.rawValue

@@ -1,5 +1,4 @@
 import BackOfficeCore
-import BackOfficeStore
 import Crypto
 import Foundation
 import NIOSSH
@@ -76,5 +75,5 @@ public struct PublicKeyLine: Sendable, Hashable {
         try self.init(String(openSSHPublicKey: key))
     }
 
-    public var fingerprint: String { Store.fingerprint(ofKey: blob) }
+    public var fingerprint: String { UserKey.fingerprint(sha256: Data(SHA256.hash(data: blob))) }
 }

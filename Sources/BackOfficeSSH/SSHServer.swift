@@ -1,5 +1,4 @@
 import BackOfficeCore
-import BackOfficeStore
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -55,7 +54,7 @@ public final class SSHServer: @unchecked Sendable {
     }
 
     let configuration: Configuration
-    let store: Store
+    let store: any StoreContract
     /// Writes one log line: whatever a client sent in it (a login name, an env name, an error's text) is escaped, so
     /// one event is always one line and no escape sequence reaches whoever reads the log.
     let log: @Sendable (String) -> Void
@@ -63,7 +62,7 @@ public final class SSHServer: @unchecked Sendable {
     let limits: Limits
     private var channel: Channel?
 
-    public init(configuration: Configuration, store: Store, log: @escaping @Sendable (String) -> Void) {
+    public init(configuration: Configuration, store: any StoreContract, log: @escaping @Sendable (String) -> Void) {
         self.configuration = configuration
         self.store = store
         self.log = { line in log(LogText.escaped(line)) }

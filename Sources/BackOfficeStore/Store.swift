@@ -275,3 +275,9 @@ extension Array {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min(count, $0 + size)] }
     }
 }
+
+// MARK: - The contract
+
+/// The SQLite store is one engine meeting the store contract: every write runs in one `BEGIN IMMEDIATE` transaction
+/// and every method that takes an actor checks its permission first.
+extension Store: StoreContract {}
