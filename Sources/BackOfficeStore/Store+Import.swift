@@ -92,11 +92,11 @@ extension Store {
     ///
     /// Rows are matched by their key, and an existing row changes only in the fields the file states (see
     /// `ImportRecord` and `ImportMerge`); each changed row gets an audit entry naming those fields, before and after.
-    /// Stock and counts post ledger movements with the file's name as reference, once per content: `digest`, called
-    /// after the last batch, gives the SHA-256 of the file's bytes (without one, of the rows), and a content posted
-    /// before posts nothing again, whatever the file is called now.
-    public func importRecords(_ kind: ImportKind, file: String, dryRun: Bool, by actor: Actor,
-                              digest: @escaping @Sendable () -> String? = { nil },
+    /// Stock and counts post ledger movements with the file's name as reference, once per content: the SHA-256 of
+    /// the rows as read (kind, SKU and location in capitals, quantity, in file order), so the same rows posted before
+    /// post nothing again whatever the file is called now and however it is written (line endings, a byte order mark,
+    /// quoting, header or code case). `again` posts them anyway: a recount that came out the same as an earlier one.
+    public func importRecords(_ kind: ImportKind, file: String, dryRun: Bool, again: Bool = false, by actor: Actor,
                               next: @escaping @Sendable () throws -> ImportBatch?) async throws -> ImportReport {
         switch kind {
         case .items, .locations: try actor.require(.editItems)
@@ -117,8 +117,9 @@ extension Store {
             let report = try await write { () async throws -> ImportReport in
                 var report = ImportReport(dryRun: dryRun)
                 var problems = ImportProblems()
-                // Stock and counts without a digest of their bytes are keyed on their rows.
+                // Stock and counts are keyed on their rows, not on the file's bytes.
                 var rowDigest = ImportDigest()
+                rowDigest.update(Array("\(kind.rawValue)\n".utf8))
                 try await execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT PRIMARY KEY, line INTEGER NOT NULL)")
                 try await execute("DELETE FROM import_keys")
                 let currency = try await defaultPriceList().currency
@@ -181,9 +182,9 @@ extension Store {
                 var content: String?
                 // A file of no rows posts nothing and is not remembered.
                 if kind == .stock || kind == .counts, report.rows > 0 {
-                    let sha256 = digest() ?? rowDigest.finish()
+                    let sha256 = rowDigest.finish()
                     content = sha256
-                    if let prior = try await row("SELECT file, at, actor FROM import_batches WHERE sha256 = \(bind: sha256)") {
+                    if !again, let prior = try await row("SELECT file, at, actor FROM import_batches WHERE sha256 = \(bind: sha256)") {
                         // The same content again: nothing it would post stays posted, problems or not.
                         report.alreadyImported = ImportReport.PriorImport(file: try prior.string("file"), at: try prior.date("at"),
                                                                           actor: try prior.string("actor"))
@@ -200,6 +201,7 @@ extension Store {
                         INSERT INTO import_batches (sha256, kind, file, rows, at, actor)
                         VALUES (\(bind: content), \(bind: kind.rawValue), \(bind: reference), \(bind: report.rows),
                                 \(bind: UTC.seconds(now)), \(bind: actor.auditName))
+                        ON CONFLICT (sha256) DO NOTHING
                         """)
                 }
                 try await audit(actor, "import.\(kind.rawValue)", "file \(reference)",

@@ -241,8 +241,9 @@ struct Import: AsyncParsableCommand {
             its values, and defaults (unit EA, active, sellable, reorder point 0, the default price list) are for new
             rows only. An empty cell keeps the value too, except in category, manager, backup_manager and valid_to,
             where it clears it. The changed rows are listed with each field before and after, and audited.
-            Stock and count files are recognised by their content (SHA-256), not their name: the same file again, by
-            any name, posts nothing; another file with an old one's name posts. A leading apostrophe that an export
+            Stock and count files are recognised by their rows (SHA-256 of kind, SKU, location and quantity), not
+            their name or spelling: the same rows again, by any name, with other line endings, quoting or case, post
+            nothing unless --again; another file with an old one's name posts. A leading apostrophe that an export
             put before a value such as +, -, = or @ is taken off, so an export imports back unchanged.
             """)
 
@@ -250,6 +251,9 @@ struct Import: AsyncParsableCommand {
     @Argument(help: "items, locations, accounts, prices, contracts, stock or counts.") var kind: String
     @Argument(help: "The CSV file.") var file: String
     @Flag(help: "Check every row and report every problem; write nothing.") var dryRun = false
+    @Flag(help: ArgumentHelp("Post stock or count rows even if the same rows were imported before (a recount that came out the same).",
+                             discussion: "Without it, rows imported before post nothing, under any file name or spelling."))
+    var again = false
     @Option(help: "Field delimiter: , or ;") var delimiter = ","
 
     func validate() throws {
@@ -267,14 +271,15 @@ struct Import: AsyncParsableCommand {
         let report = try await { () async throws -> ImportReport in
             defer { source.endProgress() }
             return try await global.withSession { session in
-                try await session.store.importRecords(kind, file: file, dryRun: dryRun, by: session.actor,
-                                                      digest: { source.sha256 }) { try source.nextBatch() }
+                try await session.store.importRecords(kind, file: file, dryRun: dryRun, again: again, by: session.actor) {
+                    try source.nextBatch()
+                }
             }
         }()
         let verb = dryRun ? "checked (dry run, nothing written)" : "imported"
         if let prior = report.alreadyImported {
             Output.line("\(Output.safe(file)): already imported on \(Output.time(prior.at)) as \(Output.safe(prior.file)) by "
-                        + "\(Output.safe(prior.actor)); nothing posted")
+                        + "\(Output.safe(prior.actor)); nothing posted (--again posts them anyway)")
         }
         Output.line("\(verb) \(file): \(report.rows.grouped) rows, \(report.added.grouped) added, \(report.changed.grouped) changed, "
                     + "\(report.unchanged.grouped) unchanged \(Output.rate(report.rows, since: started))")
@@ -298,14 +303,10 @@ final class CSVSource: @unchecked Sendable {
     private let counter: ByteCounter
     private var rows = 0
 
-    /// The bytes read so far, counted and hashed as they pass.
+    /// The bytes read so far, for the progress line.
     final class ByteCounter: @unchecked Sendable {
         var bytes = 0
-        var digest = ImportDigest()
     }
-
-    /// The SHA-256 of the whole file, once it has all been read.
-    var sha256: String? { done ? counter.digest.finish() : nil }
 
     init(path: String, kind: ImportKind, delimiter: Character, dryRun: Bool) throws {
         var isFolder: ObjCBool = false
@@ -321,7 +322,6 @@ final class CSVSource: @unchecked Sendable {
         reader = CSV.Reader(delimiter: delimiter) {
             let bytes = [UInt8](handle.readData(ofLength: 1 << 16))
             counter.bytes += bytes.count
-            counter.digest.update(bytes)
             return bytes
         }
     }

@@ -43,8 +43,9 @@ struct ImportTrustTests {
         #expect(second.stdout.contains("1 rows, 1 added"), "\(second.stdout) \(second.stderr)")
         #expect(try demo.run(["stock", sku, "--json"], as: "admin").stdout.contains("\"onHand\" : 31"))
 
-        // The same bytes again, by another name: nothing posted, and the first import is named.
-        let copy = try write(try String(contentsOfFile: january, encoding: .utf8), to: "copy-of-jan.csv", in: demo)
+        // The same rows again, by another name and written another way (a byte order mark, CRLF, other case,
+        // quotes): nothing posted, and the first import is named.
+        let copy = try write("\u{FEFF}SKU,Location,Counted\r\n\"\(sku.lowercased())\",main,40\r\n", to: "copy-of-jan.csv", in: demo)
         let before = try demo.run(["export", "movements"], as: "admin").stdout
         let repeated = try demo.run(["import", "counts", copy], as: "admin")
         #expect(repeated.status == 0, "\(repeated.stderr)")
@@ -54,6 +55,11 @@ struct ImportTrustTests {
         #expect(try demo.run(["export", "movements"], as: "admin").stdout == before)
         #expect(try demo.run(["stock", sku, "--json"], as: "admin").stdout.contains("\"onHand\" : 31"))
         #expect(try demo.run(["verify"], as: "admin").status == 0)
+
+        // A recount that came out as January's posts when asked to.
+        let recount = try demo.run(["import", "counts", copy, "--again"], as: "admin")
+        #expect(recount.stdout.contains("1 rows, 1 added"), "\(recount.stdout) \(recount.stderr)")
+        #expect(try demo.run(["stock", sku, "--json"], as: "admin").stdout.contains("\"onHand\" : 40"))
     }
 
     @Test func givenItemsThatLookLikeFormulasWhenExportedAndImportedBackThenNothingChanges() throws {
