@@ -347,6 +347,18 @@ enum Migrations {
     static var latest: Int { all.map(\.version).max() ?? 0 }
 }
 
+extension Migrations {
+    /// The statement the newest migration that creates `trigger` created it with, as SQLite keeps it in sqlite_master.
+    static func triggerDefinition(_ trigger: String) -> String? {
+        all.reversed().lazy.flatMap(\.statements).first { words($0).hasPrefix("CREATE TRIGGER \(trigger) ") }
+    }
+
+    /// A statement with every run of whitespace made one space: the same definition however it was indented.
+    static func words(_ sql: String) -> String {
+        sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}
+
 extension Store {
     /// The schema version the store is at.
     public func schemaVersion() async throws -> Int {

@@ -271,9 +271,16 @@ extension Store {
                                               ("movements", "movements_chained", "journal-chain"),
                                               ("audit", "audit_no_update", "append-only"), ("audit", "audit_no_delete", "append-only"),
                                               ("items", "items_fts_insert", "search-index")] {
-                let found = try await connection.query("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
+                let found = try await connection.query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
                                                         [.text(trigger), .text(table)])
-                if found.isEmpty { other.append("the \(purpose) trigger \(trigger) on \(table) is missing") }
+                guard let sql = found.first?.column("sql")?.string else {
+                    other.append("the \(purpose) trigger \(trigger) on \(table) is missing")
+                    continue
+                }
+                // A trigger of the right name that no longer refuses (`WHEN 0`, another body) is as good as missing.
+                if let expected = Migrations.triggerDefinition(trigger), Migrations.words(sql) != Migrations.words(expected) {
+                    other.append("the \(purpose) trigger \(trigger) on \(table) was changed from what the migrations created")
+                }
             }
 
             let movements = try await verifyMovementChain()

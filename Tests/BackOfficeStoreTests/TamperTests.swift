@@ -97,6 +97,24 @@ struct TamperTests {
         #expect(!report.ok)
     }
 
+    @Test func givenAnAppendOnlyTriggerThatNoLongerRefusesWhenVerifiedThenItIsNamedChanged() async throws {
+        let f = try await StoreFixture.make()
+        _ = try await f.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        let path = await Self.closed(f)
+        defer { withExtendedLifetime(f) {} }
+        #expect(try await Self.verify(path).ok)
+
+        // The trigger keeps its name but fires never: updates to the journal are allowed from now on.
+        try Self.tamper(path, script: """
+            triggers = [(n, "CREATE TRIGGER movements_no_update BEFORE UPDATE ON movements WHEN 0 BEGIN SELECT 1; END"
+                         if n == 'movements_no_update' else s) for n, s in triggers]
+            """)
+
+        let report = try await Self.verify(path)
+        #expect(report.otherProblems == ["the append-only trigger movements_no_update on movements was changed from what the migrations created"])
+        #expect(!report.ok)
+    }
+
     @Test func givenAMovementDeletedFromTheMiddleWithItsBalanceWhenVerifiedThenItIsNamedMissing() async throws {
         let f = try await Self.busyStore()
         let path = await Self.closed(f)
