@@ -483,6 +483,7 @@ extension Store {
     /// another session holds it); or, where there is no store yet (a new machine), whoever restores, as an
     /// administrator, recorded in the restored store's audit log.
     public static func restoringActor(for target: String, user name: String) async throws -> Actor {
+        try requireFile(target)
         guard FileManager.default.fileExists(atPath: target) else {
             return Actor(user: User(name: name, displayName: name, role: .admin), source: .cli)
         }
@@ -505,6 +506,7 @@ extension Store {
     public static func restore(from source: String, to target: String, by actor: Actor,
                                clock: @escaping @Sendable () -> Date = { Date() }) async throws -> (report: VerifyReport, previous: String?) {
         try actor.require(.administer)
+        try requireFile(target)
         let files = FileManager.default
         var isFolder: ObjCBool = false
         guard files.fileExists(atPath: source, isDirectory: &isFolder), !isFolder.boolValue else {

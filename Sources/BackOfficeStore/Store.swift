@@ -39,9 +39,18 @@ public actor Store {
         case openOrCreate
     }
 
+    /// Refuses a `--db` that is a URL rather than a file path: no folder named `postgresql:` appears, and the password
+    /// is never repeated.
+    static func requireFile(_ path: String) throws(Failure) {
+        if case .postgres(let address) = try StoreAddress.parse(path) {
+            throw Failure(.usage, "\(address.redacted): this backoffice keeps its store in a SQLite file only; the PostgreSQL engine is not built yet")
+        }
+    }
+
     /// Opens (or creates) the store at `path`, sets the pragmas and applies any pending migrations.
     public static func open(path: String, mode: OpenMode = .existing,
                             clock: @escaping @Sendable () -> Date = { Date() }) async throws -> Store {
+        try requireFile(path)
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
         if exists && isFolder.boolValue {

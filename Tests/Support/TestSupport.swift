@@ -57,10 +57,12 @@ public var backofficeBinary: URL {
 }
 
 /// Starts the binary without waiting for it; output goes to files in `folder`.
-public func startBackoffice(_ arguments: [String], environment: [String: String] = [:], in folder: TemporaryFolder) throws -> (Process, URL, URL) {
+public func startBackoffice(_ arguments: [String], environment: [String: String] = [:], in folder: TemporaryFolder,
+                            workingDirectory: String? = nil) throws -> (Process, URL, URL) {
     let process = Process()
     process.executableURL = backofficeBinary
     process.arguments = arguments
+    if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
     var env = ProcessInfo.processInfo.environment
     env["BACKOFFICE_DB"] = nil
     env["BACKOFFICE_USER"] = nil
@@ -79,8 +81,9 @@ public func startBackoffice(_ arguments: [String], environment: [String: String]
 }
 
 /// Runs the binary to completion.
-public func runBackoffice(_ arguments: [String], environment: [String: String] = [:], in folder: TemporaryFolder) throws -> CommandResult {
-    let (process, out, err) = try startBackoffice(arguments, environment: environment, in: folder)
+public func runBackoffice(_ arguments: [String], environment: [String: String] = [:], in folder: TemporaryFolder,
+                          workingDirectory: String? = nil) throws -> CommandResult {
+    let (process, out, err) = try startBackoffice(arguments, environment: environment, in: folder, workingDirectory: workingDirectory)
     process.waitUntilExit()
     return CommandResult(status: process.terminationStatus,
                          stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
