@@ -114,6 +114,11 @@ public struct ChainedMovement: Hashable, Sendable {
     public var itemID: Int64
     public var locationID: Int64
     public var toLocationID: Int64?
+    /// The item's SKU and the locations' codes, which the ids stand for: the chain proves what a movement meant, so two
+    /// items' SKUs swapped in the file, or a location recoded, break it (SKUs and codes never change in BackOffice).
+    public var sku: String
+    public var location: String
+    public var toLocation: String?
     public var quantity: Int64
     public var counted: Int64?
     public var reason: String?
@@ -122,13 +127,17 @@ public struct ChainedMovement: Hashable, Sendable {
     public var source: String
     public var at: Int64
 
-    public init(id: Int64, kind: String, itemID: Int64, locationID: Int64, toLocationID: Int64?, quantity: Int64, counted: Int64?,
-                reason: String?, reference: String?, actor: String, source: String, at: Int64) {
+    public init(id: Int64, kind: String, itemID: Int64, locationID: Int64, toLocationID: Int64?, sku: String, location: String,
+                toLocation: String?, quantity: Int64, counted: Int64?, reason: String?, reference: String?, actor: String,
+                source: String, at: Int64) {
         self.id = id
         self.kind = kind
         self.itemID = itemID
         self.locationID = locationID
         self.toLocationID = toLocationID
+        self.sku = sku
+        self.location = location
+        self.toLocation = toLocation
         self.quantity = quantity
         self.counted = counted
         self.reason = reason
@@ -147,6 +156,9 @@ public struct ChainedMovement: Hashable, Sendable {
         encoder.append(itemID)
         encoder.append(locationID)
         encoder.append(toLocationID)
+        encoder.append(sku)
+        encoder.append(location)
+        encoder.append(toLocation)
         encoder.append(quantity)
         encoder.append(counted)
         encoder.append(reason)

@@ -119,8 +119,25 @@ extension Store {
               let location = int("location_id") ?? nil, let to = int("to_location_id"), let quantity = int("quantity") ?? nil,
               let counted = int("counted"), let reason = text("reason"), let reference = text("ref"), let actor = text("actor") ?? nil,
               let source = text("source") ?? nil, let at = int("at") ?? nil else { return nil }
-        return ChainedMovement(id: id, kind: kind, itemID: item, locationID: location, toLocationID: to, quantity: quantity,
-                               counted: counted, reason: reason, reference: reference, actor: actor, source: source, at: at)
+        // The codes come from `journalPage`'s joins; an item or location gone from the file reads as no code, which no
+        // chained row was hashed with.
+        return ChainedMovement(id: id, kind: kind, itemID: item, locationID: location, toLocationID: to,
+                               sku: (text("chain_sku") ?? nil) ?? "", location: (text("chain_location") ?? nil) ?? "",
+                               toLocation: text("chain_to_location") ?? nil, quantity: quantity, counted: counted, reason: reason,
+                               reference: reference, actor: actor, source: source, at: at)
+    }
+
+    /// The next 10,000 journal rows after `after`, each with the SKU and location codes its ids stand for, as the
+    /// chain hashes them.
+    func journalPage(after: Int64) async throws -> [SQLiteRow] {
+        try await connection.query("""
+            SELECT m.*, i.sku AS chain_sku, l.code AS chain_location, t.code AS chain_to_location
+            FROM movements m
+            LEFT JOIN items i ON i.id = m.item_id
+            LEFT JOIN locations l ON l.id = m.location_id
+            LEFT JOIN locations t ON t.id = m.to_location_id
+            WHERE m.id > ? ORDER BY m.id LIMIT 10000
+            """, [.integer(Int(after))])
     }
 
     static func bytes(_ data: SQLiteData?) -> [UInt8]? {
@@ -134,7 +151,7 @@ extension Store {
         var previous = ChainedMovement.genesis
         var after: Int64 = 0
         while true {
-            let page = try await connection.query("SELECT * FROM movements WHERE id > ? ORDER BY id LIMIT 10000", [.integer(Int(after))])
+            let page = try await journalPage(after: after)
             guard let lastRow = page.last else { break }
             var values: [SQLiteData] = []
             values.reserveCapacity(page.count * 2)
@@ -306,7 +323,7 @@ extension Store {
         var checked = 0
         var after = Int64.min
         while problems.count < Store.reportedProblems {
-            let page = try await connection.query("SELECT * FROM movements WHERE id > ? ORDER BY id LIMIT 10000", [.integer(Int(after))])
+            let page = try await journalPage(after: after)
             guard let lastRow = page.last else { break }
             for row in page {
                 let id = Int64(row.column("id")?.integer ?? 0)

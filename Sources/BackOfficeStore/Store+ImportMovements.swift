@@ -78,7 +78,7 @@ extension Store {
         let journal: [ChainedMovement] = planned.map { p in
             let (_, _, quantity, counted, _) = Store.journalColumns(p.movement, effects: [p.effect])
             return ChainedMovement(id: 0, kind: p.movement.kind.rawValue, itemID: p.item.id, locationID: p.location.id, toLocationID: nil,
-                                   quantity: Int64(quantity), counted: counted.map(Int64.init), reason: nil, reference: reference,
+                                   sku: p.item.sku, location: p.location.code, toLocation: nil, quantity: Int64(quantity), counted: counted.map(Int64.init), reason: nil, reference: reference,
                                    actor: actor.auditName, source: actor.auditSource, at: at)
         }
         var ids: [Place: Int64] = [:]

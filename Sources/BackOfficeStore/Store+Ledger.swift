@@ -144,7 +144,7 @@ extension Store {
         let toLocation = to.flatMap { locations[$0.lowercased()] }
         let ids = try await appendToJournal([ChainedMovement(
             id: 0, kind: movement.kind.rawValue, itemID: item.id, locationID: fromLocation.id, toLocationID: toLocation?.id,
-            quantity: Int64(quantity), counted: counted.map(Int64.init), reason: reason,
+            sku: item.sku, location: fromLocation.code, toLocation: toLocation?.code, quantity: Int64(quantity), counted: counted.map(Int64.init), reason: reason,
             reference: reference.flatMap { $0.isEmpty ? nil : $0 }, actor: actor, source: source, at: at)])
         guard let id = ids.first else { throw Failure(.storeFailure, "the journal did not take the movement") }
         try await applyBalanceChanges(effects.compactMap { effect in

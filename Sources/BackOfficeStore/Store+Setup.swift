@@ -34,7 +34,9 @@ extension Store {
         for list in DemoCompany.priceLists where !existingLists.contains(list.code) { _ = try await addPriceList(list, by: actor) }
         for account in company.accounts { _ = try await addAccount(account, by: actor) }
 
-        let locationIDs = Dictionary(uniqueKeysWithValues: try await locations().map { ($0.code.uppercased(), $0.id) })
+        let allLocations = try await locations()
+        let locationIDs = Dictionary(uniqueKeysWithValues: allLocations.map { ($0.code.uppercased(), $0.id) })
+        let locationCodes = Dictionary(uniqueKeysWithValues: allLocations.map { ($0.code.uppercased(), $0.code) })
         let listID = try await read { try await requirePriceList("LIST").id }
         let firstID = try await read { Int64(try await connection.query("SELECT COALESCE(MAX(id), 0) AS m FROM items").first?.column("m")?.integer ?? 0) } + 1
 
@@ -60,7 +62,8 @@ extension Store {
                         for effect in step.effects { onHand[effect.location, default: 0] += effect.delta }
                         movements.append(ChainedMovement(
                             id: 0, kind: step.movement.kind.rawValue, itemID: id, locationID: locationIDs[from]!,
-                            toLocationID: to.map { locationIDs[$0]! }, quantity: Int64(quantity), counted: counted.map(Int64.init),
+                            toLocationID: to.map { locationIDs[$0]! }, sku: item.sku, location: locationCodes[from]!,
+                            toLocation: to.map { locationCodes[$0]! }, quantity: Int64(quantity), counted: counted.map(Int64.init),
                             reason: reason, reference: step.reference.isEmpty ? nil : step.reference, actor: step.actor, source: "cli",
                             at: UTC.seconds(step.at)))
                     }

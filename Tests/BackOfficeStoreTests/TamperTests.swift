@@ -115,6 +115,25 @@ struct TamperTests {
         #expect(!report.ok)
     }
 
+    @Test func givenTwoItemsWhoseSKUsWereSwappedInTheFileWhenVerifiedThenTheirMovementsAreNamedAltered() async throws {
+        let f = try await Self.busyStore()
+        let path = await Self.closed(f)
+        defer { withExtendedLifetime(f) {} }
+
+        // The balances still add up: only what the ids mean changed, which only the chain over the codes shows.
+        try Self.tamper(path, script: """
+            db.execute("UPDATE items SET sku = 'SWAP' WHERE sku = 'BOLT-1'")
+            db.execute("UPDATE items SET sku = 'BOLT-1' WHERE sku = 'NUT-2'")
+            db.execute("UPDATE items SET sku = 'NUT-2' WHERE sku = 'SWAP'")
+            """)
+
+        let report = try await Self.verify(path)
+        #expect(report.balanceDifferences.isEmpty)
+        #expect(report.movementProblems.contains("movement #1 was altered"), "\(report.movementProblems)")
+        #expect(report.movementProblems.contains("movement #2 was altered"), "\(report.movementProblems)")
+        #expect(!report.ok)
+    }
+
     @Test func givenAMovementDeletedFromTheMiddleWithItsBalanceWhenVerifiedThenItIsNamedMissing() async throws {
         let f = try await Self.busyStore()
         let path = await Self.closed(f)
@@ -262,14 +281,16 @@ struct TamperTests {
     /// The encoding is frozen like a migration: these hashes were computed by an independent implementation (Python's
     /// hashlib over the documented layout), so a change to the encoding, or another engine's writer, shows here.
     @Test func theChainHashesOfKnownRowsAreFrozen() {
-        let first = ChainedMovement(id: 1, kind: "transfer", itemID: 42, locationID: 7, toLocationID: 9, quantity: 5, counted: nil,
-                                    reason: nil, reference: "TR-1", actor: "clerk", source: "cli", at: 1_796_000_000)
+        let first = ChainedMovement(id: 1, kind: "transfer", itemID: 42, locationID: 7, toLocationID: 9, sku: "BOLT-1", location: "MAIN",
+                                    toLocation: "EAST", quantity: 5, counted: nil, reason: nil, reference: "TR-1", actor: "clerk",
+                                    source: "cli", at: 1_796_000_000)
         let firstHash = Store.movementHash(first, previous: ChainedMovement.genesis)
-        #expect(ChainDigest.hex(firstHash) == "f5ca31cadb8086b9b6fefa1bf7488ae1826abf6ce941685103b5910a3cd059e3")
-        let second = ChainedMovement(id: 2, kind: "adjustment", itemID: 42, locationID: 7, toLocationID: nil, quantity: -2, counted: nil,
-                                     reason: "DAMAGE", reference: nil, actor: "carla", source: "console", at: 1_796_000_060)
+        #expect(ChainDigest.hex(firstHash) == "9932207060bddfc6af8d17b56fbe06d2d740c019c18200594c9afafcfabd40e4")
+        let second = ChainedMovement(id: 2, kind: "adjustment", itemID: 42, locationID: 7, toLocationID: nil, sku: "BOLT-1", location: "MAIN",
+                                     toLocation: nil, quantity: -2, counted: nil, reason: "DAMAGE", reference: nil, actor: "carla",
+                                     source: "console", at: 1_796_000_060)
         #expect(ChainDigest.hex(Store.movementHash(second, previous: firstHash))
-                == "0b72123967f4a4bb8fb76345b2f42e76df1f7296ff530a58a3a9d6324a203c53")
+                == "0f13061b5d5682532dfa313c3d87199ed9e401d219865c9596e50cba66906b0a")
         #expect(Store.chainHash(format: .lengthPrefixed, sequence: 3, at: 1_796_000_000, actor: "admin", source: "cli", action: "item.add",
                                 entity: "item BOLT-1", before: nil, after: "Hex Bolt", previousHash: AuditEntry.genesisHash)
                 == "b246e68183cfdccfa157fff76efbece99139e249cf90bc5f22d8321e97bc4baf")
