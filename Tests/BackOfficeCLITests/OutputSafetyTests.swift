@@ -9,21 +9,7 @@ import Testing
 struct OutputSafetyTests {
     /// Runs `executable` in `directory` (so a relative path lands there) and waits for it.
     func run(_ executable: String, _ arguments: [String], in directory: String) throws -> CommandResult {
-        let folder = TemporaryFolder()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = folder.url.appendingPathComponent("out"), err = folder.url.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-                             stderr: try String(contentsOf: err, encoding: .utf8))
+        try runProgram(executable, arguments, in: TemporaryFolder(), workingDirectory: directory)
     }
 
     /// The store still opens, verifies and answers.

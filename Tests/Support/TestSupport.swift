@@ -59,16 +59,33 @@ public var backofficeBinary: URL {
 /// Starts the binary without waiting for it; output goes to files in `folder`.
 public func startBackoffice(_ arguments: [String], environment: [String: String] = [:], in folder: TemporaryFolder,
                             workingDirectory: String? = nil) throws -> (Process, URL, URL) {
-    let process = Process()
-    process.executableURL = backofficeBinary
-    process.arguments = arguments
-    if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
     var env = ProcessInfo.processInfo.environment
     env["BACKOFFICE_DB"] = nil
     env["BACKOFFICE_USER"] = nil
     env["XDG_DATA_HOME"] = folder.path("xdg")
     for (key, value) in environment { env[key] = value }
-    process.environment = env
+    return try startProgram(backofficeBinary, arguments, environment: env, in: folder, workingDirectory: workingDirectory)
+}
+
+/// Runs any program to completion (the sqlite3 shell, script(1)), output to files in `folder`, input from /dev/null.
+public func runProgram(_ executable: String, _ arguments: [String], in folder: TemporaryFolder,
+                       workingDirectory: String? = nil) throws -> CommandResult {
+    let (process, out, err) = try startProgram(URL(fileURLWithPath: executable), arguments,
+                                               environment: ProcessInfo.processInfo.environment, in: folder,
+                                               workingDirectory: workingDirectory)
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus,
+                         stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                         stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+}
+
+private func startProgram(_ executable: URL, _ arguments: [String], environment: [String: String], in folder: TemporaryFolder,
+                          workingDirectory: String?) throws -> (Process, URL, URL) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
+    process.environment = environment
     let id = UUID().uuidString
     let out = folder.url.appendingPathComponent("out-\(id)"), err = folder.url.appendingPathComponent("err-\(id)")
     _ = FileManager.default.createFile(atPath: out.path, contents: nil)
