@@ -57,8 +57,7 @@ public enum RemoteAccess {
     }
 
     static func controlCharacter(_ scalar: Unicode.Scalar, word: Int) -> Failure {
-        let code = String(scalar.value, radix: 16, uppercase: true)
-        return Failure(.usage, "the command holds a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)) in word \(word)")
+        Failure(.usage, "the command holds a control character (\(Sanitize.codePoint(scalar))) in word \(word)")
     }
 
     /// Splits a command line as a POSIX shell would split plain words: spaces and tabs separate, single quotes keep

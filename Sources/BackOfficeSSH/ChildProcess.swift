@@ -97,22 +97,12 @@ final class ChildProcess: @unchecked Sendable {
     /// C strings, cut at a NUL, so `--user\0` would reach the child as `--user`. The exec words are checked before
     /// this; here it is checked again where the C strings are made.
     static func check(_ arguments: [String], _ environment: [String: String]) throws(Failure) {
-        func control(_ text: String) -> Unicode.Scalar? {
-            text.unicodeScalars.first { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
-        }
-        for (index, argument) in arguments.enumerated() {
-            if let scalar = control(argument) {
-                throw Failure(.usage, "argument \(index) holds a control character (U+\(hex(scalar))); nothing was started")
-            }
-        }
-        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where control(name) != nil || control(value) != nil || name.contains("=") {
+        // The words after the executable, numbered as the splitter numbers them.
+        try RemoteAccess.checkCharacters(Array(arguments.dropFirst()))
+        for (name, value) in environment.sorted(by: { $0.key < $1.key })
+        where name.contains("=") || (name + value).unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw Failure(.usage, "the environment variable \(Sanitize.forTerminal(name)) holds a control character or `=`; nothing was started")
         }
-    }
-
-    private static func hex(_ scalar: Unicode.Scalar) -> String {
-        let code = String(scalar.value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - code.count)) + code
     }
 
     private static func spawn(_ arguments: [String], environment: [String: String],

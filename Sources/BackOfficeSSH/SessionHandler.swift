@@ -177,7 +177,7 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
                 arguments = try RemoteAccess.words(command)
                 try server.configuration.commandPolicy(arguments, identity.user.role)
             } catch {
-                server.log("refused `\(Sanitize.forTerminal(command))` for \(identity.user.name)@\(address): \(error.message)")
+                server.log("refused `\(command)` for \(identity.user.name)@\(address): \(error.message)")
                 finish(channel, status: Int(error.kind.exitCode), message: "backoffice: \(error.message)\n")
                 return
             }
@@ -202,7 +202,8 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
             finish(channel, status: Int(error.kind.exitCode), message: "backoffice: \(error.message)\n")
             return
         }
-        let what = command.map { Sanitize.forTerminal($0) } ?? "console"
+        // Escaped once, by the server's log (and by every printer of the audit log), not here as well.
+        let what = command ?? "console"
         server.log("\(identity.user.name) (\(identity.fingerprint)) from \(address): \(what)\(terminal == nil ? "" : " in a pty") (pid \(child!.pid))")
         let (store, user, fingerprint, address) = (server.store, identity.user, identity.fingerprint, address)
         Task { try? await store.auditRemoteSession(user: user, fingerprint: fingerprint, address: address, command: what) }
