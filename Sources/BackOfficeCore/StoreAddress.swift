@@ -86,4 +86,23 @@ public struct PostgresAddress: Equatable, Sendable {
         let user = user.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? user
         return "postgres://\(user)@\(host):\(port)/\(database)" + (sslMode == .prefer ? "" : "?sslmode=\(sslMode.rawValue)")
     }
+
+    /// The password a libpq password file (`~/.pgpass`) gives this address: the first line whose host, port,
+    /// database and user match (`*` matches anything; `\:` and `\\` are a colon and a backslash); nil when none does.
+    public static func password(inPassFile text: String, for address: PostgresAddress) -> String? {
+        for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
+            var fields: [String] = [], field = "", escaped = false
+            for character in line {
+                if escaped { field.append(character); escaped = false }
+                else if character == "\\" { escaped = true }
+                else if character == ":" && fields.count < 4 { fields.append(field); field = "" }
+                else { field.append(character) }
+            }
+            fields.append(field)
+            guard fields.count == 5 else { continue }
+            let wanted = [address.host, String(address.port), address.database, address.user]
+            if zip(fields.prefix(4), wanted).allSatisfy({ $0 == "*" || $0 == $1 }) { return fields[4] }
+        }
+        return nil
+    }
 }

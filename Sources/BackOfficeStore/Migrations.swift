@@ -1,6 +1,6 @@
 import BackOfficeCore
 import Foundation
-import SQLiteNIO
+import SQLKit
 
 /// A numbered schema change. Once shipped, a migration's text never changes: add a new one instead.
 struct Migration: Sendable {
@@ -13,7 +13,7 @@ struct Migration: Sendable {
     var then: [String] = []
 }
 
-/// SQLite's dialect lives here and in the queries of this module alone.
+/// The SQLite schema, migration by migration; PostgreSQL's, with the same numbers, is `PostgresSchema`.
 enum Migrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "initial schema", statements: [
@@ -360,36 +360,38 @@ extension Migrations {
 }
 
 extension Store {
+    /// The migrations of this store's engine.
+    nonisolated var migrations: [Migration] { isPostgres ? PostgresSchema.migrations : Migrations.all }
+
     /// The schema version the store is at.
     public func schemaVersion() async throws -> Int {
-        try await read {
-            let rows = try await connection.query("SELECT MAX(version) AS v FROM schema_migrations")
-            return rows.first?.column("v")?.integer ?? 0
-        }
+        try await read { try await row("SELECT MAX(version) AS v FROM schema_migrations")?.optionalInt("v").map(Int.init) ?? 0 }
     }
 
-    /// Applies the migrations not yet applied, each in its own immediate transaction, so two processes opening a new
+    /// Applies the migrations not yet applied, each in its own write transaction, so two processes opening a new
     /// store at once apply each migration exactly once. A store that is up to date is only read: opening it takes no
     /// write lock.
     func migrate() async throws {
         if try await appliedVersion() == Migrations.latest { return }
-        _ = try await connection.query("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
-            """)
-        for migration in Migrations.all {
+        try await write {
+            try await execute(isPostgres
+                ? "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+                : "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)")
+        }
+        for migration in migrations {
             try await write {
-                let applied = try await connection.query("SELECT 1 FROM schema_migrations WHERE version = ?", [.integer(migration.version)])
-                guard applied.isEmpty else { return }
+                guard try await row("SELECT 1 AS one FROM schema_migrations WHERE version = \(bind: migration.version)") == nil else { return }
                 for statement in migration.statements {
-                    _ = try await connection.query(statement)
+                    try await execute(statement)
                 }
                 try await migration.step?(self)
                 for statement in migration.then {
-                    _ = try await connection.query(statement)
+                    try await execute(statement)
                 }
-                _ = try await connection.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                                               [.integer(migration.version), .text(migration.name), .integer(Int(UTC.seconds(now)))])
+                try await run("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: UTC.seconds(now)))
+                    """)
             }
         }
         let newest = try await appliedVersion()
@@ -398,10 +400,13 @@ extension Store {
         }
     }
 
-    /// The newest migration applied; 0 for an empty file.
+    /// The newest migration applied; 0 for an empty file or database.
     private func appliedVersion() async throws -> Int {
-        let exists = try await connection.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-        guard !exists.isEmpty else { return 0 }
-        return try await connection.query("SELECT MAX(version) AS v FROM schema_migrations").first?.column("v")?.integer ?? 0
+        try await read {
+            let exists: SQLQueryString = isPostgres ? "SELECT 1 AS one WHERE to_regclass('schema_migrations') IS NOT NULL"
+                : "SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+            guard try await row(exists) != nil else { return 0 }
+            return try await row("SELECT MAX(version) AS v FROM schema_migrations")?.optionalInt("v").map(Int.init) ?? 0
+        }
     }
 }

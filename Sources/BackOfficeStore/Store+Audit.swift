@@ -26,26 +26,28 @@ extension Store {
     /// transaction.
     func audit(_ actor: Actor?, _ notes: [AuditNote]) async throws {
         guard !notes.isEmpty else { return }
-        let last = try await connection.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").first
-        var sequence = Int64(last?.column("seq")?.integer ?? 0)
-        var previous = last?.column("hash")?.string ?? AuditEntry.genesisHash
+        let last = try await row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        var sequence = try last?.int("seq") ?? 0
+        var previous = try last?.string("hash") ?? AuditEntry.genesisHash
         let at = UTC.seconds(now)
         let who = actor?.auditName ?? "system"
         let source = actor?.auditSource ?? "cli"
         let format = AuditEntry.Format.lengthPrefixed
-        var values: [[SQLiteData]] = []
+        var values: [[Value]] = []
         values.reserveCapacity(notes.count)
         for note in notes {
             sequence += 1
             let hash = Store.chainHash(format: format, sequence: sequence, at: at, actor: who, source: source, action: note.action,
                                        entity: note.entity, before: note.before, after: note.after, previousHash: previous)
-            values.append([.integer(Int(sequence)), .integer(Int(at)), .text(who), .text(source), .text(note.action), .text(note.entity),
-                           note.before.map { .text($0) } ?? .null, note.after.map { .text($0) } ?? .null, .text(previous), .text(hash),
-                           .integer(format.rawValue)])
+            values.append([sequence, at, who, source, note.action, note.entity, note.before, note.after, previous, hash, format.rawValue])
             previous = hash
         }
         try await bulkInsert("audit", ["seq", "at", "actor", "source", "action", "entity", "before", "after", "prev_hash", "hash", "format"],
                              values)
+        if isPostgres, let note = notes.last {
+            // Heard by every other session's listening connection when this transaction commits: what changed.
+            try await run("SELECT pg_notify(\(bind: PostgresEngine.channel), \(bind: String("\(note.action) \(note.entity)".prefix(200))))")
+        }
     }
 
     static func chainHash(format: AuditEntry.Format, sequence: Int64, at: Int64, actor: String, source: String, action: String,
@@ -63,10 +65,10 @@ extension Store {
     @discardableResult
     func appendToJournal(_ rows: [ChainedMovement]) async throws -> [Int64] {
         guard !rows.isEmpty else { return [] }
-        let last = try await connection.query("SELECT id, hash FROM movements ORDER BY id DESC LIMIT 1").first
-        var id = Int64(last?.column("id")?.integer ?? 0)
-        var previous = last.flatMap { Store.bytes($0.column("hash")) } ?? ChainedMovement.genesis
-        var values: [[SQLiteData]] = []
+        let last = try await row("SELECT id, hash FROM movements ORDER BY id DESC LIMIT 1")
+        var id = try last?.int("id") ?? 0
+        var previous = last.flatMap { Store.storedBytes($0, "hash") ?? nil } ?? ChainedMovement.genesis
+        var values: [[Value]] = []
         values.reserveCapacity(rows.count)
         var ids: [Int64] = []
         ids.reserveCapacity(rows.count)
@@ -74,7 +76,7 @@ extension Store {
             id += 1
             row.id = id
             let hash = Store.movementHash(row, previous: previous)
-            values.append(Store.journalValues(row) + [.blob(ByteBuffer(bytes: hash))])
+            values.append(Store.journalValues(row) + [Data(hash)])
             ids.append(id)
             previous = hash
         }
@@ -91,30 +93,16 @@ extension Store {
     static let journalColumnNames = ["id", "kind", "item_id", "location_id", "to_location_id", "quantity", "counted", "reason", "ref",
                                      "actor", "source", "at"]
 
-    static func journalValues(_ row: ChainedMovement) -> [SQLiteData] {
-        [.integer(Int(row.id)), .text(row.kind), .integer(Int(row.itemID)), .integer(Int(row.locationID)),
-         row.toLocationID.map { .integer(Int($0)) } ?? .null, .integer(Int(row.quantity)), row.counted.map { .integer(Int($0)) } ?? .null,
-         row.reason.map { .text($0) } ?? .null, row.reference.map { .text($0) } ?? .null, .text(row.actor), .text(row.source),
-         .integer(Int(row.at))]
+    static func journalValues(_ row: ChainedMovement) -> [Value] {
+        [row.id, row.kind, row.itemID, row.locationID, row.toLocationID, row.quantity, row.counted, row.reason, row.reference,
+         row.actor, row.source, row.at]
     }
 
     /// A journal row read back exactly as stored; nil when a column holds a type the journal never writes there
     /// (which only an edit outside the store can do).
-    static func chainedMovement(_ row: SQLiteRow) -> ChainedMovement? {
-        func int(_ name: String) -> Int64?? {
-            switch row.column(name) {
-            case let .integer(value): Int64(value)
-            case .null: .some(nil)
-            default: nil
-            }
-        }
-        func text(_ name: String) -> String?? {
-            switch row.column(name) {
-            case let .text(value): value
-            case .null: .some(nil)
-            default: nil
-            }
-        }
+    static func chainedMovement(_ row: any SQLRow) -> ChainedMovement? {
+        func int(_ name: String) -> Int64?? { storedInt(row, name) }
+        func text(_ name: String) -> String?? { storedText(row, name) }
         guard let id = int("id") ?? nil, let kind = text("kind") ?? nil, let item = int("item_id") ?? nil,
               let location = int("location_id") ?? nil, let to = int("to_location_id"), let quantity = int("quantity") ?? nil,
               let counted = int("counted"), let reason = text("reason"), let reference = text("ref"), let actor = text("actor") ?? nil,
@@ -129,20 +117,55 @@ extension Store {
 
     /// The next 10,000 journal rows after `after`, each with the SKU and location codes its ids stand for, as the
     /// chain hashes them.
-    func journalPage(after: Int64) async throws -> [SQLiteRow] {
-        try await connection.query("""
+    func journalPage(after: Int64) async throws -> [any SQLRow] {
+        try await rows("""
             SELECT m.*, i.sku AS chain_sku, l.code AS chain_location, t.code AS chain_to_location
             FROM movements m
             LEFT JOIN items i ON i.id = m.item_id
             LEFT JOIN locations l ON l.id = m.location_id
             LEFT JOIN locations t ON t.id = m.to_location_id
-            WHERE m.id > ? ORDER BY m.id LIMIT 10000
-            """, [.integer(Int(after))])
+            WHERE m.id > \(bind: after) ORDER BY m.id LIMIT 10000
+            """)
     }
 
-    static func bytes(_ data: SQLiteData?) -> [UInt8]? {
-        if case let .blob(buffer) = data { return buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) }
-        return nil
+    /// A column's integer exactly as stored: nil when it holds another type (which only an edit outside the store can
+    /// put there: SQLite keeps any value in any column), `.some(nil)` for NULL.
+    static func storedInt(_ row: any SQLRow, _ name: String) -> Int64?? {
+        if let row = row as? SQLiteRow {
+            switch row.column(name) {
+            case let .integer(value): return Int64(value)
+            case .null: return .some(nil)
+            default: return nil
+            }
+        }
+        if (try? row.decodeNil(column: name)) ?? true { return .some(nil) }
+        return (try? row.decode(column: name, as: Int64.self)).map { .some($0) } ?? nil
+    }
+
+    /// A column's text exactly as stored, as `storedInt`.
+    static func storedText(_ row: any SQLRow, _ name: String) -> String?? {
+        if let row = row as? SQLiteRow {
+            switch row.column(name) {
+            case let .text(value): return value
+            case .null: return .some(nil)
+            default: return nil
+            }
+        }
+        if (try? row.decodeNil(column: name)) ?? true { return .some(nil) }
+        return (try? row.decode(column: name, as: String.self)).map { .some($0) } ?? nil
+    }
+
+    /// A column's bytes exactly as stored, as `storedInt`.
+    static func storedBytes(_ row: any SQLRow, _ name: String) -> [UInt8]?? {
+        if let row = row as? SQLiteRow {
+            switch row.column(name) {
+            case let .blob(buffer): return buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes)
+            case .null: return .some(nil)
+            default: return nil
+            }
+        }
+        if (try? row.decodeNil(column: name)) ?? true { return .some(nil) }
+        return (try? row.decode(column: name, as: Data.self)).map { .some(Array($0)) } ?? nil
     }
 
     /// Brings the journal rows written before the chain existed under it, in id order, in the migration's transaction.
@@ -153,35 +176,40 @@ extension Store {
         while true {
             let page = try await journalPage(after: after)
             guard let lastRow = page.last else { break }
-            var values: [SQLiteData] = []
-            values.reserveCapacity(page.count * 2)
+            var values: [[Value]] = []
+            values.reserveCapacity(page.count)
             for row in page {
                 guard let movement = Store.chainedMovement(row) else {
-                    throw Failure(.storeFailure, "movement \(row.column("id")?.integer ?? 0) holds a value the journal never writes; "
+                    throw Failure(.storeFailure, "movement \((Store.storedInt(row, "id") ?? nil) ?? 0) holds a value the journal never writes; "
                                   + "this store was edited outside backoffice and cannot be brought under the journal chain")
                 }
                 let hash = Store.movementHash(movement, previous: previous)
-                values += [.integer(Int(movement.id)), .blob(ByteBuffer(bytes: hash))]
+                values.append([movement.id, Data(hash)])
                 previous = hash
             }
-            for slice in values.chunks(of: 2 * 400) {
-                _ = try await connection.query("""
-                    UPDATE movements SET hash = change.column2 FROM (VALUES \(Store.marks(slice.count / 2, "(?, ?)"))) AS change
+            for slice in values.chunks(of: 400) {
+                try await run("""
+                    UPDATE movements SET hash = change.column2 FROM (VALUES \(Store.valuesList(slice))) AS change
                     WHERE movements.id = change.column1
-                    """, Array(slice))
+                    """)
             }
-            after = Int64(lastRow.column("id")?.integer ?? 0)
+            after = try lastRow.int("id")
         }
     }
 
-    /// The last movement and the last audit entry, each with its hash, of the store on `connection`.
-    static func chainHead(_ connection: SQLiteConnection) async throws -> ChainDigest {
-        let movement = try await connection.query("SELECT id, hash FROM movements ORDER BY id DESC LIMIT 1").first
-        let audit = try await connection.query("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").first
+    /// The last movement and the last audit entry, each with its hash, of the store on `database`.
+    static func chainHead(_ database: any SQLDatabase) async throws -> ChainDigest {
+        let movement = try await database.raw("SELECT id, hash FROM movements ORDER BY id DESC LIMIT 1").first()
+        let audit = try await database.raw("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").first()
         return ChainDigest(
-            movements: .init(sequence: Int64(movement?.column("id")?.integer ?? 0),
-                             hash: ChainDigest.hex(movement.flatMap { bytes($0.column("hash")) } ?? ChainedMovement.genesis)),
-            audit: .init(sequence: Int64(audit?.column("seq")?.integer ?? 0), hash: audit?.column("hash")?.string ?? AuditEntry.genesisHash))
+            movements: .init(sequence: try movement?.int("id") ?? 0,
+                             hash: ChainDigest.hex(movement.flatMap { storedBytes($0, "hash") ?? nil } ?? ChainedMovement.genesis)),
+            audit: .init(sequence: try audit?.int("seq") ?? 0, hash: try audit?.string("hash") ?? AuditEntry.genesisHash))
+    }
+
+    /// The heads of both chains of this store, as they stand.
+    public func chainHead() async throws -> ChainDigest {
+        try await snapshot { try await Store.chainHead(sql) }
     }
 
     /// The most recent audit entries, newest first.
@@ -240,57 +268,60 @@ extension Store {
 
     func verifyReport(expecting digest: ChainDigest? = nil) async throws -> VerifyReport {
         try await snapshot {
-            let integrityRows = try await connection.query("PRAGMA integrity_check")
-            let integrity = integrityRows.compactMap { $0.column("integrity_check")?.string }.joined(separator: "; ")
+            // PostgreSQL checks its pages itself (and its checksums, when the cluster has them on).
+            let integrity = isPostgres ? "ok"
+                : try await rows("PRAGMA integrity_check").compactMap { try? $0.string("integrity_check") }.joined(separator: "; ")
 
             // Balances against the journal, both ways round: a balance row exists exactly where the journal moved
             // stock, and holds what the journal sums to.
-            let differences = try await connection.query("""
+            let differences = try await rows("""
                 WITH journal AS (
-                    SELECT item_id, location_id, SUM(delta) AS on_hand FROM (
+                    SELECT item_id, location_id, CAST(SUM(delta) AS BIGINT) AS on_hand FROM (
                         SELECT item_id, location_id,
                                CASE kind WHEN 'issue' THEN -quantity WHEN 'transfer' THEN -quantity ELSE quantity END AS delta
                         FROM movements
                         UNION ALL
                         SELECT item_id, to_location_id, quantity FROM movements WHERE kind = 'transfer'
-                    ) GROUP BY item_id, location_id
+                    ) AS deltas GROUP BY item_id, location_id
                 )
                 SELECT COALESCE(i.sku, '#' || COALESCE(j.item_id, b.item_id)) AS sku,
                        COALESCE(l.code, '#' || COALESCE(j.location_id, b.location_id)) AS location,
                        COALESCE(j.on_hand, 0) AS journal, COALESCE(b.on_hand, 0) AS balance,
-                       j.item_id IS NULL AS no_journal, b.item_id IS NULL AS no_balance
+                       CASE WHEN j.item_id IS NULL THEN 1 ELSE 0 END AS no_journal,
+                       CASE WHEN b.item_id IS NULL THEN 1 ELSE 0 END AS no_balance
                 FROM journal j
                 FULL OUTER JOIN balances b ON b.item_id = j.item_id AND b.location_id = j.location_id
                 LEFT JOIN items i ON i.id = COALESCE(j.item_id, b.item_id)
                 LEFT JOIN locations l ON l.id = COALESCE(j.location_id, b.location_id)
-                WHERE j.item_id IS NULL OR b.item_id IS NULL OR j.on_hand IS NOT b.on_hand
+                WHERE j.item_id IS NULL OR b.item_id IS NULL OR j.on_hand IS DISTINCT FROM b.on_hand
                 LIMIT 100
                 """)
             let balanceDifferences = differences.map { row in
-                let sku = row.column("sku")?.string ?? "?", location = row.column("location")?.string ?? "?"
-                let journal = row.column("journal")?.integer ?? 0, balance = row.column("balance")?.integer ?? 0
-                if row.column("no_journal")?.integer == 1 {
+                let sku = (try? row.string("sku")) ?? "?", location = (try? row.string("location")) ?? "?"
+                let journal = (try? row.int("journal")) ?? 0, balance = (try? row.int("balance")) ?? 0
+                if (try? row.int("no_journal")) == 1 {
                     return "\(sku) at \(location): a balance (\(balance)) exists where the journal never moved stock"
                 }
-                if row.column("no_balance")?.integer == 1 {
+                if (try? row.int("no_balance")) == 1 {
                     return "\(sku) at \(location): journal says \(journal), the balance is missing"
                 }
                 return "\(sku) at \(location): journal says \(journal), balance says \(balance)"
             }
-            let balanceCount = try await connection.query("SELECT COUNT(*) AS n FROM balances").first?.column("n")?.integer ?? 0
+            let balanceCount = try await row("SELECT COUNT(*) AS n FROM balances")?.integer("n") ?? 0
 
             var other: [String] = []
-            let negative = try await connection.query("SELECT COUNT(*) AS n FROM balances WHERE on_hand < 0").first?.column("n")?.integer ?? 0
+            let negative = try await row("SELECT COUNT(*) AS n FROM balances WHERE on_hand < 0")?.integer("n") ?? 0
             if negative > 0 { other.append("\(negative) balances are negative") }
             // The journal and the audit log refuse changes; new items reach the search index (an import sets that
             // trigger aside for its transaction and must put it back).
-            for (table, trigger, purpose) in [("movements", "movements_no_update", "append-only"), ("movements", "movements_no_delete", "append-only"),
-                                              ("movements", "movements_chained", "journal-chain"),
-                                              ("audit", "audit_no_update", "append-only"), ("audit", "audit_no_delete", "append-only"),
-                                              ("items", "items_fts_insert", "search-index")] {
-                let found = try await connection.query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? AND tbl_name = ?",
-                                                        [.text(trigger), .text(table)])
-                guard let sql = found.first?.column("sql")?.string else {
+            if isPostgres { other += try await postgresTriggerProblems() }
+            for (table, trigger, purpose) in isPostgres ? [] : [
+                ("movements", "movements_no_update", "append-only"), ("movements", "movements_no_delete", "append-only"),
+                ("movements", "movements_chained", "journal-chain"),
+                ("audit", "audit_no_update", "append-only"), ("audit", "audit_no_delete", "append-only"),
+                ("items", "items_fts_insert", "search-index")] {
+                let found = try await row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = \(bind: trigger) AND tbl_name = \(bind: table)")
+                guard let sql = try found?.string("sql") else {
                     other.append("the \(purpose) trigger \(trigger) on \(table) is missing")
                     continue
                 }
@@ -302,7 +333,7 @@ extension Store {
 
             let movements = try await verifyMovementChain()
             let audit = try await verifyAuditChain()
-            let head = try await Store.chainHead(connection)
+            let head = try await Store.chainHead(self.sql)
             var digestProblems: [String] = []
             if let digest { digestProblems = try await extends(digest) }
             return VerifyReport(integrity: integrity, balancesChecked: balanceCount, balanceDifferences: balanceDifferences,
@@ -326,7 +357,7 @@ extension Store {
             let page = try await journalPage(after: after)
             guard let lastRow = page.last else { break }
             for row in page {
-                let id = Int64(row.column("id")?.integer ?? 0)
+                let id = (Store.storedInt(row, "id") ?? nil) ?? 0
                 let gap = id != expected
                 if id < expected {
                     problems.append("movement #\(id) was inserted (journal ids start at 1)")
@@ -335,7 +366,7 @@ extension Store {
                     problems.append(missing == 1 ? "movement #\(expected) is missing"
                                     : "movements #\(expected)–#\(id - 1) are missing (\(missing) rows)")
                 }
-                let stored = Store.bytes(row.column("hash"))
+                let stored = Store.storedBytes(row, "hash") ?? nil
                 if let movement = Store.chainedMovement(row), let stored {
                     if Store.movementHash(movement, previous: previous) != stored {
                         problems.append(gap ? "movement #\(id) does not follow movement #\(expected - 1)" : "movement #\(id) was altered")
@@ -349,7 +380,7 @@ extension Store {
                 expected = max(expected, id + 1)
                 checked += 1
             }
-            after = Int64(lastRow.column("id")?.integer ?? 0)
+            after = (Store.storedInt(lastRow, "id") ?? nil) ?? 0
         }
         return (checked, Array(problems.prefix(Store.reportedProblems)))
     }
@@ -364,36 +395,38 @@ extension Store {
         var newestFormat = AuditEntry.Format.joined
         var after = Int64.min
         while problems.count < Store.reportedProblems {
-            let page = try await connection.query("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT 5000", [.integer(Int(after))])
+            let page = try await rows("SELECT * FROM audit WHERE seq > \(bind: after) ORDER BY seq LIMIT 5000")
             guard let lastRow = page.last else { break }
             for row in page {
-                let seq = Int64(row.column("seq")?.integer ?? 0)
+                func text(_ name: String) -> String? { Store.storedText(row, name) ?? nil }
+                let seq = (Store.storedInt(row, "seq") ?? nil) ?? 0
                 if seq < expected {
                     problems.append("audit entry \(seq) was inserted (the log starts at 1)")
                 } else if seq != expected {
                     problems.append(seq - expected == 1 ? "audit entry \(expected) is missing"
                                     : "audit entries \(expected)–\(seq - 1) are missing (\(seq - expected) entries)")
                 }
-                let prev = row.column("prev_hash")?.string ?? ""
+                let prev = text("prev_hash") ?? ""
                 if prev != previous { problems.append("audit entry \(seq) does not follow entry \(seq - 1)") }
-                let stored = row.column("hash")?.string ?? ""
-                if case let .integer(number) = row.column("format"), let format = AuditEntry.Format(rawValue: number) {
+                let stored = text("hash") ?? ""
+                let number = Store.storedInt(row, "format") ?? nil
+                if let number, let format = AuditEntry.Format(rawValue: Int(number)) {
                     if format < newestFormat { problems.append("audit entry \(seq) was altered (its hash rule went back to format \(number))") }
                     newestFormat = max(newestFormat, format)
                     let recomputed = Store.chainHash(
-                        format: format, sequence: seq, at: Int64(row.column("at")?.integer ?? 0), actor: row.column("actor")?.string ?? "",
-                        source: row.column("source")?.string ?? "", action: row.column("action")?.string ?? "",
-                        entity: row.column("entity")?.string ?? "", before: row.column("before")?.string,
-                        after: row.column("after")?.string, previousHash: prev)
+                        format: format, sequence: seq, at: (Store.storedInt(row, "at") ?? nil) ?? 0, actor: text("actor") ?? "",
+                        source: text("source") ?? "", action: text("action") ?? "",
+                        entity: text("entity") ?? "", before: text("before"),
+                        after: text("after"), previousHash: prev)
                     if recomputed != stored { problems.append("audit entry \(seq) was altered (hash mismatch)") }
                 } else {
-                    problems.append("audit entry \(seq) was altered (unknown hash rule \(row.column("format")?.description ?? "?"))")
+                    problems.append("audit entry \(seq) was altered (unknown hash rule \(number.map(String.init) ?? "?"))")
                 }
                 previous = stored
                 expected = max(expected, seq + 1)
                 checked += 1
             }
-            after = Int64(lastRow.column("seq")?.integer ?? 0)
+            after = (Store.storedInt(lastRow, "seq") ?? nil) ?? 0
         }
         return (checked, Array(problems.prefix(Store.reportedProblems)))
     }
@@ -404,10 +437,10 @@ extension Store {
         var problems: [String] = []
         let movement = digest.movements
         if movement.sequence > 0 {
-            let row = try await connection.query("SELECT hash FROM movements WHERE id = ?", [.integer(Int(movement.sequence))]).first
-            if row == nil {
+            let found = try await row("SELECT hash FROM movements WHERE id = \(bind: movement.sequence)")
+            if found == nil {
                 problems.append("movement #\(movement.sequence) named by the digest is missing: the journal was truncated")
-            } else if Store.bytes(row?.column("hash")).map(ChainDigest.hex) != movement.hash {
+            } else if found.flatMap({ Store.storedBytes($0, "hash") ?? nil }).map(ChainDigest.hex) != movement.hash {
                 problems.append("movement #\(movement.sequence) differs from the digest: the journal was rewritten")
             }
         } else if movement.hash != ChainDigest.hex(ChainedMovement.genesis) {
@@ -415,10 +448,10 @@ extension Store {
         }
         let entry = digest.audit
         if entry.sequence > 0 {
-            let row = try await connection.query("SELECT hash FROM audit WHERE seq = ?", [.integer(Int(entry.sequence))]).first
-            if row == nil {
+            let found = try await row("SELECT hash FROM audit WHERE seq = \(bind: entry.sequence)")
+            if found == nil {
                 problems.append("audit entry \(entry.sequence) named by the digest is missing: the audit log was truncated")
-            } else if row?.column("hash")?.string != entry.hash {
+            } else if found.flatMap({ Store.storedText($0, "hash") ?? nil }) != entry.hash {
                 problems.append("audit entry \(entry.sequence) differs from the digest: the audit log was rewritten")
             }
         } else if entry.hash != AuditEntry.genesisHash {
@@ -453,10 +486,24 @@ extension Store {
         }
         Glibc.close(descriptor)
         defer { unlink(partial) }
-        try await read {
-            _ = try await connection.query("VACUUM INTO ?", [.text(partial)])
+        let digest: ChainDigest
+        if isPostgres {
+            // A PostgreSQL store is backed up as a SQLite file, through copy-store: portable, and `restore` takes it.
+            unlink(partial)
+            let copy = try await Store.open(path: partial, mode: .create, clock: clock)
+            do {
+                digest = try await self.copy(to: copy).destination
+                await copy.close()
+            } catch {
+                await copy.close()
+                for suffix in ["-wal", "-shm"] { unlink(partial + suffix) }
+                throw error
+            }
+            for suffix in ["-wal", "-shm"] { unlink(partial + suffix) }
+        } else {
+            try await read { try await run("VACUUM INTO \(bind: partial)") }
+            digest = try await Store.chainHead(ofFileAt: partial)
         }
-        let digest = try await Store.chainHead(ofFileAt: partial)
         guard link(partial, destination) == 0 else {
             let problem = errno
             if problem == EEXIST { throw Failure(.alreadyExists, "backup: \(destination) already exists; choose a new file name") }
@@ -473,7 +520,7 @@ extension Store {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: NIOThreadPool.singleton,
                                                          logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
         do {
-            let digest = try await Store.chainHead(connection)
+            let digest = try await Store.chainHead(connection.sql())
             try await connection.close()
             return digest
         } catch {
@@ -488,9 +535,11 @@ extension Store {
     /// while another process has the store open, since replacing the file under it would lose its work.
     public func prepareForReplacement(by actor: Actor) async throws {
         try actor.require(.administer)
+        guard !isPostgres else {
+            throw Failure(.usage, "restore works on a SQLite file; to fill a PostgreSQL store from a backup use copy-store")
+        }
         try await exclusive {
-            let row = try await connection.query("PRAGMA wal_checkpoint(TRUNCATE)").first
-            if (row?.column("busy")?.integer ?? 0) != 0 {
+            if try await row("PRAGMA wal_checkpoint(TRUNCATE)")?.integer("busy") ?? 0 != 0 {
                 throw Failure(.busy, "restore: another session has \(path) open; close the consoles and servers using it first")
             }
         }
@@ -500,7 +549,7 @@ extension Store {
     /// another session holds it); or, where there is no store yet (a new machine), whoever restores, as an
     /// administrator, recorded in the restored store's audit log.
     public static func restoringActor(for target: String, user name: String) async throws -> Actor {
-        try requireFile(target)
+        let target = try requireFile(target, for: "restore")
         guard FileManager.default.fileExists(atPath: target) else {
             return Actor(user: User(name: name, displayName: name, role: .admin), source: .cli)
         }
@@ -523,7 +572,7 @@ extension Store {
     public static func restore(from source: String, to target: String, by actor: Actor,
                                clock: @escaping @Sendable () -> Date = { Date() }) async throws -> (report: VerifyReport, previous: String?) {
         try actor.require(.administer)
-        try requireFile(target)
+        let target = try requireFile(target, for: "restore")
         let files = FileManager.default
         var isFolder: ObjCBool = false
         guard files.fileExists(atPath: source, isDirectory: &isFolder), !isFolder.boolValue else {
@@ -587,7 +636,11 @@ extension Store {
 
     public struct Diagnosis: Sendable, Codable {
         public var path: String
+        /// "SQLite" or "PostgreSQL".
+        public var engine: String
         public var sqliteVersion: String
+        /// The PostgreSQL server's version; nil on SQLite.
+        public var serverVersion: String?
         public var schemaVersion: Int
         public var pragmas: [String: String]
         public var counts: [String: Int]
@@ -606,24 +659,34 @@ extension Store {
     package func diagnose() async throws -> Diagnosis {
         try await read {
             var pragmas: [String: String] = [:]
-            for name in ["journal_mode", "synchronous", "foreign_keys", "busy_timeout", "page_size", "page_count",
-                         "freelist_count", "wal_autocheckpoint", "cache_size", "auto_vacuum"] {
-                let row = try await connection.query("PRAGMA \(name)").first
-                pragmas[name] = row.flatMap { r in r.columns.first.map { $0.data.description } } ?? "?"
+            var serverVersion: String?
+            if isPostgres {
+                // The settings that decide durability and what a session sees, as SQLite's pragmas do.
+                for name in ["server_version", "synchronous_commit", "fsync", "default_transaction_isolation", "data_checksums",
+                             "wal_level", "max_connections", "server_encoding", "lc_collate"] {
+                    pragmas[name] = try await row("SELECT current_setting(\(bind: name)) AS v")?.string("v") ?? "?"
+                }
+                serverVersion = pragmas["server_version"]
+            } else {
+                for name in ["journal_mode", "synchronous", "foreign_keys", "busy_timeout", "page_size", "page_count",
+                             "freelist_count", "wal_autocheckpoint", "cache_size", "auto_vacuum"] {
+                    let row = try await sqliteConnection?.query("PRAGMA \(name)").first
+                    pragmas[name] = row.flatMap { r in r.columns.first.map { $0.data.description } } ?? "?"
+                }
             }
             var counts: [String: Int] = [:]
             for table in ["items", "locations", "balances", "movements", "holds", "incoming", "price_lists", "list_prices",
                           "price_rules", "contract_prices", "accounts", "users", "requests", "request_events", "audit"] {
-                counts[table] = try await connection.query("SELECT COUNT(*) AS n FROM \(table)").first?.column("n")?.integer ?? 0
+                counts[table] = try await row("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)")?.integer("n") ?? 0
             }
-            counts["holds_active"] = try await connection.query(
-                "SELECT COUNT(*) AS n FROM holds WHERE released_at IS NULL AND expires_at > ?", [.integer(Int(UTC.seconds(now)))]
-            ).first?.column("n")?.integer ?? 0
-            let version = try await connection.query("SELECT MAX(version) AS v FROM schema_migrations").first?.column("v")?.integer ?? 0
+            counts["holds_active"] = try await row(
+                "SELECT COUNT(*) AS n FROM holds WHERE released_at IS NULL AND expires_at > \(bind: UTC.seconds(now))")?.integer("n") ?? 0
+            let version = try await row("SELECT MAX(version) AS v FROM schema_migrations")?.integer("v") ?? 0
             func size(_ file: String) -> Int64 {
                 ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0
             }
-            return Diagnosis(path: path, sqliteVersion: SQLiteConnection.libraryVersionString(), schemaVersion: version,
+            return Diagnosis(path: path, engine: engineName, sqliteVersion: SQLiteConnection.libraryVersionString(),
+                             serverVersion: serverVersion, schemaVersion: version,
                              pragmas: pragmas, counts: counts, fileBytes: size(path), walBytes: size(path + "-wal"))
         }
     }

@@ -160,25 +160,11 @@ extension Store {
     /// The item a query names: its SKU exactly (any case), else the best-ranked of the first search matches.
     func bestMatch(_ query: String) async throws -> Item {
         if let item = try await findItem(sku: query.trimmingCharacters(in: .whitespaces)) { return item }
-        guard let fts = Store.ftsQuery(query),
-              let id = try await connection.query("""
-                  SELECT rowid FROM (SELECT rowid, rank FROM items_fts WHERE items_fts MATCH ? LIMIT 200) ORDER BY rank, rowid LIMIT 1
-                  """, [.text(fts)]).first?.column("rowid")?.integer,
+        guard let search = Dialect.Search(query), let id = try await row("\(search.best)")?.int("rowid"),
               let item = try await row("SELECT \(unsafeRaw: Store.itemColumns) FROM items i WHERE i.id = \(bind: id)").map(Store.item) else {
             throw Failure(.notFound, "no item matches \(query.debugDescription)")
         }
         return item
-    }
-
-    /// Builds an FTS5 query that matches every word of `text` as a prefix; nil when there is nothing to search for.
-    ///
-    /// The index keeps prefixes of up to 8 characters, so a prefix query answers from one stored list instead of
-    /// merging every matching term's list; longer words are cut to 8 characters to stay on that path (a slightly wider
-    /// match, never a narrower one).
-    static func ftsQuery(_ text: String) -> String? {
-        let words = ItemListQuery.searchWords(text)
-        guard !words.isEmpty else { return nil }
-        return words.map { "\"\($0)\"*" }.joined(separator: " ")
     }
 
     /// Prefix search over SKU, name and category. An exact SKU comes first; the rest in catalogue order.
@@ -188,13 +174,13 @@ extension Store {
     }
 
     func searchItems(_ text: String, limit: Int, offset: Int = 0) async throws -> [Item] {
-        guard let fts = Store.ftsQuery(text) else { return [] }
+        guard let search = Dialect.Search(text) else { return [] }
         let limit = max(1, min(limit, 1_000))
         var result: [Item] = []
         if offset == 0, let exact = try await findItem(sku: text.trimmingCharacters(in: .whitespaces)) { result.append(exact) }
         let matches = try await rows("""
             SELECT \(unsafeRaw: Store.itemColumns) FROM items i
-            WHERE i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH \(bind: fts) ORDER BY rowid LIMIT \(bind: limit + 1) OFFSET \(bind: offset))
+            WHERE i.id IN (\(search.ids(limit: limit + 1, offset: offset)))
             ORDER BY i.id
             """).map(Store.item)
         for item in matches where item.id != result.first?.id && result.count < limit { result.append(item) }
@@ -358,7 +344,7 @@ extension Store {
             let pattern = "%" + Store.likeLiteral(search ?? "") + "%"
             return try await rows("""
                 \(unsafeRaw: Store.accountSelect) WHERE a.code > \(bind: code)
-                  AND (a.code LIKE \(bind: pattern) ESCAPE '\\' OR a.name LIKE \(bind: pattern) ESCAPE '\\')
+                  AND (a.code \(Dialect.like) \(bind: pattern) ESCAPE '\\' OR a.name \(Dialect.like) \(bind: pattern) ESCAPE '\\')
                 ORDER BY a.code LIMIT \(bind: max(1, min(limit, 1_000)))
                 """).map(Store.account)
         }

@@ -9,11 +9,10 @@ extension Store {
         let category = try category.map { try Validate.category($0) } ?? ""
         return try await write {
             let location = try await requireLocation(code)
-            try await run("""
+            let id = try await insertReturningID("""
                 INSERT INTO count_sessions (location_id, category, state, created_by, created_at)
                 VALUES (\(bind: location.id), \(bind: category), 'open', \(bind: actor.user.name), \(bind: UTC.seconds(now)))
                 """)
-            let id = try await lastInsertID()
             let scope: SQLQueryString = category.isEmpty ? "" : " AND \(Store.inCategory(category))"
             try await run("""
                 INSERT INTO count_lines (session_id, item_id, expected)

@@ -1,8 +1,6 @@
 import BackOfficeCore
 import Foundation
 import SQLKit
-import SQLiteKit
-import SQLiteNIO
 
 extension Store {
     /// A batch of item rows: keys checked for repeats, existing items read and new ones inserted a statement per
@@ -24,14 +22,13 @@ extension Store {
         guard !rows.isEmpty else { return (problems, 0, [], 0) }
 
         let existing = try await items(skus: rows.map(\.item.sku))
-        var added: [[SQLiteData]] = []
+        var added: [[Value]] = []
         var changed: [(ImportRecord, [FieldChange])] = [], unchanged = 0
         for row in rows {
             let item = row.item
             guard let old = existing[item.sku.uppercased()] else {
-                added.append([.text(item.sku), .text(item.name), .text(item.unit), .text(item.category), .integer(item.active ? 1 : 0),
-                              row.cost.map { .integer(Int($0.minorUnits)) } ?? .null, row.cost.map { .text($0.currency) } ?? .null,
-                              .integer(item.reorderPoint)])
+                added.append([item.sku, item.name, item.unit, item.category, item.active ? 1 : 0, row.cost?.minorUnits,
+                              row.cost?.currency, item.reorderPoint])
                 continue
             }
             let (merged, changes) = ImportMerge.item(old, with: item, cost: row.cost, stated: row.stated)
@@ -59,9 +56,10 @@ extension Store {
 
     /// Sets aside the trigger that indexes each new item for search as it is inserted, inside the import's
     /// transaction (a rollback puts it back): indexing a million new items a row at a time took about 105 s, in one
-    /// statement at the end about 25 s. Nil when the store has no such trigger.
+    /// statement at the end about 25 s. Nil when the store has no such trigger, and on PostgreSQL, whose trigger only
+    /// fills the row's own search column.
     func suspendItemIndexing() async throws -> ItemIndexing? {
-        guard let trigger = try await row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'items_fts_insert'")?
+        guard !isPostgres, let trigger = try await row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'items_fts_insert'")?
             .optionalString("sql") else { return nil }
         let lastID = try await row("SELECT COALESCE(MAX(id), 0) AS id FROM items")?.int("id") ?? 0
         try await execute("DROP TRIGGER items_fts_insert")
@@ -81,10 +79,8 @@ extension Store {
     func items(skus: [String]) async throws -> [String: Item] {
         var found: [String: Item] = [:]
         for slice in skus.chunks(of: 900) {
-            for row in try await connection.query(
-                "SELECT \(Store.itemColumns) FROM items i WHERE i.sku IN (\(Store.marks(slice.count)))",
-                slice.map { .text($0) }) {
-                let item = try Store.item(row.sql())
+            for row in try await rows("SELECT \(unsafeRaw: Store.itemColumns) FROM items i WHERE i.sku IN (\(binds: Array(slice)))") {
+                let item = try Store.item(row)
                 found[item.sku.uppercased()] = item
             }
         }
@@ -98,7 +94,7 @@ extension Store {
         -> (fresh: [(line: Int, record: ImportRecord)], problems: [ImportProblem]) {
         var problems: [ImportProblem] = []
         var firstLine: [String: Int] = [:]
-        var rows: [(line: Int, record: ImportRecord)] = []
+        var pending: [(line: Int, record: ImportRecord)] = []
         for (line, record) in records {
             if let first = firstLine[record.key] {
                 problems.append(ImportProblem(file: file, line: line, column: record.keyColumn,
@@ -106,29 +102,27 @@ extension Store {
                 continue
             }
             firstLine[record.key] = line
-            rows.append((line, record))
+            pending.append((line, record))
         }
         var claimed = Set<String>()
-        for slice in rows.chunks(of: 900) {
-            let inserted = try await connection.query(
-                "INSERT INTO import_keys (key, line) VALUES \(Store.marks(slice.count, "(?, ?)")) "
-                    + "ON CONFLICT (key) DO NOTHING RETURNING key",
-                slice.flatMap { [SQLiteData.text($0.record.key), .integer($0.line)] })
-            claimed.formUnion(inserted.compactMap { $0.column("key")?.string })
+        for slice in pending.chunks(of: 900) {
+            let inserted = try await rows("""
+                INSERT INTO import_keys (key, line) VALUES \(Store.valuesList(slice.map { [$0.record.key, $0.line] as [Value] }))
+                ON CONFLICT (key) DO NOTHING RETURNING key
+                """)
+            claimed.formUnion(inserted.compactMap { try? $0.string("key") })
         }
-        let repeated = rows.filter { !claimed.contains($0.record.key) }
+        let repeated = pending.filter { !claimed.contains($0.record.key) }
         var earlier: [String: Int] = [:]
         for slice in repeated.chunks(of: 900) {
-            for row in try await connection.query(
-                "SELECT key, line FROM import_keys WHERE key IN (\(Store.marks(slice.count)))",
-                slice.map { .text($0.record.key) }) {
-                earlier[row.column("key")?.string ?? ""] = row.column("line")?.integer
+            for row in try await rows("SELECT key, line FROM import_keys WHERE key IN (\(binds: slice.map(\.record.key)))") {
+                earlier[try row.string("key")] = try row.integer("line")
             }
         }
         for (line, record) in repeated {
             problems.append(ImportProblem(file: file, line: line, column: record.keyColumn,
                                           problem: "duplicate key, also on line \(earlier[record.key] ?? 0)", value: record.keyValue))
         }
-        return (rows.filter { claimed.contains($0.record.key) }, problems)
+        return (pending.filter { claimed.contains($0.record.key) }, problems)
     }
 }

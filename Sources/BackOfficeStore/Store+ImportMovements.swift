@@ -1,7 +1,6 @@
 import BackOfficeCore
 import Foundation
 import SQLKit
-import SQLiteNIO
 
 extension Store {
     /// A batch of opening-stock or count rows, posted as ledger movements a few statements per batch instead of the
@@ -25,8 +24,8 @@ extension Store {
         let items = try await items(skus: entries.map(\.sku))
         var locations: [String: Location] = [:]
         for slice in Array(Set(entries.map { $0.location.uppercased() })).chunks(of: 900) {
-            for row in try await connection.query("SELECT * FROM locations WHERE code IN (\(Store.marks(slice.count)))", slice.map { .text($0) }) {
-                let location = try Store.location(row.sql())
+            for row in try await rows("SELECT * FROM locations WHERE code IN (\(binds: Array(slice)))") {
+                let location = try Store.location(row)
                 locations[location.code.uppercased()] = location
             }
         }

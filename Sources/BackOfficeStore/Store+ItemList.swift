@@ -24,8 +24,8 @@ extension Store {
                          WHERE h.item_id = i.id AND h.released_at IS NULL AND h.expires_at > \(bind: nowSeconds) AND \(scope("h"))) AS list_reserved
                 """
             let keys = Store.listKeys(query)
-            if let fts = Store.ftsQuery(query.search) {
-                sql += " FROM items_fts f JOIN items i ON i.id = f.rowid WHERE f.items_fts MATCH \(bind: fts)"
+            if let search = Dialect.Search(query.search) {
+                sql += " FROM \(search.from)"
             } else {
                 sql += " FROM items i WHERE 1 = 1"
             }
@@ -37,7 +37,7 @@ extension Store {
             case .tail: reversed = true
             case .offset: break
             }
-            sql += " ORDER BY \(unsafeRaw: keys.order(descending: reversed)) LIMIT \(bind: limit)"
+            sql += " ORDER BY \(keys.order(descending: reversed)) LIMIT \(bind: limit)"
             if case .offset(let skip) = anchor, skip > 0 { sql += " OFFSET \(bind: skip)" }
             let result = try await rows(sql).map { row in
                 ItemListRow(item: try Store.item(row).visible(to: actor.user), onHand: try row.integer("list_on_hand"),
@@ -60,17 +60,17 @@ extension Store {
             }
             var inner: SQLQueryString
             let filtered = query.belowReorderOnly || location != nil || !(query.category ?? "").isEmpty
-            if let fts = Store.ftsQuery(query.search), !filtered {
+            if let search = Dialect.Search(query.search), !filtered {
                 // Matches alone: the index answers without touching the items table.
-                inner = "SELECT 1 FROM items_fts WHERE items_fts MATCH \(bind: fts)"
-            } else if let fts = Store.ftsQuery(query.search) {
-                inner = "SELECT 1 FROM items_fts f JOIN items i ON i.id = f.rowid WHERE f.items_fts MATCH \(bind: fts)"
+                inner = "\(search.matches)"
+            } else if let search = Dialect.Search(query.search) {
+                inner = "SELECT 1 FROM \(search.from)"
             } else {
                 inner = "SELECT 1 FROM items i WHERE 1 = 1"
             }
             if filtered { inner += Store.listFilters(query, location: location) }
             inner += " LIMIT \(bind: cap + 1)"
-            let count = try await row("SELECT COUNT(*) AS n FROM (\(inner))")?.integer("n") ?? 0
+            let count = try await row("SELECT COUNT(*) AS n FROM (\(inner)) AS matches")?.integer("n") ?? 0
             return (min(count, cap), count <= cap)
         }
     }
@@ -78,8 +78,14 @@ extension Store {
     /// The store's change counter as this connection sees it: it moves when another connection (another console,
     /// the command line) commits, so a console can refresh what it shows without polling every table.
     public func dataVersion() async throws -> Int64 {
-        try await read {
-            try await connection.query("PRAGMA data_version").first?.column("data_version")?.integer.map(Int64.init) ?? 0
+        switch backend {
+        case .sqlite:
+            try await read { try await row("PRAGMA data_version")?.int("data_version") ?? 0 }
+        case .postgres(let engine):
+            // Notifications say when another session commits; while none are heard (the listening connection is being
+            // re-made), the newest audit entry says it instead, since every change writes one.
+            if engine.changes.isListening { engine.changes.value }
+            else { try await read { try await row("SELECT COALESCE(MAX(seq), 0) AS v FROM audit")?.int("v") ?? 0 } + engine.changes.value << 40 }
         }
     }
 
@@ -93,7 +99,7 @@ extension Store {
 
     /// Items of a category and of the categories below it (`Fasteners` holds `Fasteners/Bolts`), on `items i`.
     static func inCategory(_ category: String) -> SQLQueryString {
-        "(i.category = \(bind: category) OR i.category LIKE \(bind: likeLiteral(category) + "/%") ESCAPE '\\')"
+        "(i.category = \(bind: category) OR i.category \(Dialect.like) \(bind: likeLiteral(category) + "/%") ESCAPE '\\')"
     }
 
     /// `text` as a LIKE pattern that matches only itself: `%`, `_` and the escape character `\` are escaped, for a
@@ -124,17 +130,17 @@ extension Store {
 
     /// The columns a list is ordered by, and how a row compares with them, for keyset paging.
     private struct ListKeys {
-        var columns: [String]
+        var columns: [SQLQueryString]
         var values: (ItemListRow) -> [String]
         var byRowID: Bool
 
-        func order(descending: Bool) -> String {
-            columns.map { $0 + (descending ? " DESC" : "") }.joined(separator: ", ")
+        func order(descending: Bool) -> SQLQueryString {
+            columns.map { "\($0)\(unsafeRaw: descending ? " DESC" : "")" }.joined(separator: ", ")
         }
 
         func compare(_ op: String, _ row: ItemListRow) -> SQLQueryString {
-            if byRowID { return "f.rowid \(unsafeRaw: op) \(bind: row.item.id)" }
-            var sql: SQLQueryString = "(\(unsafeRaw: columns.joined(separator: ", "))) \(unsafeRaw: op) ("
+            if byRowID { return "\(Dialect.searchRowID) \(unsafeRaw: op) \(bind: row.item.id)" }
+            var sql: SQLQueryString = "(\(columns.joined(separator: ", "))) \(unsafeRaw: op) ("
             for (index, value) in values(row).enumerated() {
                 sql += index == 0 ? "\(bind: value)" : ", \(bind: value)"
             }
@@ -144,10 +150,10 @@ extension Store {
     }
 
     private static func listKeys(_ query: ItemListQuery) -> ListKeys {
-        if query.isSearch { return ListKeys(columns: ["f.rowid"], values: { _ in [] }, byRowID: true) }
+        if query.isSearch { return ListKeys(columns: ["\(Dialect.searchRowID)"], values: { _ in [] }, byRowID: true) }
         switch query.sort {
         case .sku: return ListKeys(columns: ["i.sku"], values: { [$0.item.sku] }, byRowID: false)
-        case .name: return ListKeys(columns: ["i.name COLLATE NOCASE", "i.sku"], values: { [$0.item.name, $0.item.sku] }, byRowID: false)
+        case .name: return ListKeys(columns: ["\(Dialect.nameKey)", "i.sku"], values: { [$0.item.name, $0.item.sku] }, byRowID: false)
         case .category: return ListKeys(columns: ["i.category", "i.sku"], values: { [$0.item.category, $0.item.sku] }, byRowID: false)
         }
     }

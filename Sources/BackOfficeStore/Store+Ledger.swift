@@ -1,7 +1,6 @@
 import BackOfficeCore
 import Foundation
 import SQLKit
-import SQLiteNIO
 
 extension Store {
     // MARK: - Stock
@@ -19,27 +18,28 @@ extension Store {
 
     func stockAnswer(_ item: Item) async throws -> StockAnswer {
         let nowSeconds = UTC.seconds(now)
-        let rows = try await connection.query("""
+        let found = try await rows("""
             SELECT l.code, l.name, l.sellable,
-                   COALESCE(b.on_hand, 0) AS on_hand, b.on_hand IS NOT NULL AS has_balance,
-                   (SELECT COALESCE(SUM(h.quantity), 0) FROM holds h
-                     WHERE h.item_id = ?1 AND h.location_id = l.id AND h.released_at IS NULL AND h.expires_at > ?2) AS reserved,
-                   (SELECT COALESCE(SUM(x.quantity), 0) FROM incoming x
-                     WHERE x.item_id = ?1 AND x.location_id = l.id AND x.quantity > 0) AS incoming,
-                   (SELECT MIN(x.due) FROM incoming x WHERE x.item_id = ?1 AND x.location_id = l.id AND x.quantity > 0) AS next_due
+                   COALESCE(b.on_hand, 0) AS on_hand, CASE WHEN b.on_hand IS NOT NULL THEN 1 ELSE 0 END AS has_balance,
+                   (SELECT CAST(COALESCE(SUM(h.quantity), 0) AS BIGINT) FROM holds h
+                     WHERE h.item_id = \(bind: item.id) AND h.location_id = l.id AND h.released_at IS NULL
+                       AND h.expires_at > \(bind: nowSeconds)) AS reserved,
+                   (SELECT CAST(COALESCE(SUM(x.quantity), 0) AS BIGINT) FROM incoming x
+                     WHERE x.item_id = \(bind: item.id) AND x.location_id = l.id AND x.quantity > 0) AS incoming,
+                   (SELECT MIN(x.due) FROM incoming x WHERE x.item_id = \(bind: item.id) AND x.location_id = l.id AND x.quantity > 0) AS next_due
             FROM locations l
-            LEFT JOIN balances b ON b.item_id = ?1 AND b.location_id = l.id
+            LEFT JOIN balances b ON b.item_id = \(bind: item.id) AND b.location_id = l.id
             ORDER BY l.sellable DESC, l.code
-            """, [.integer(Int(item.id)), .integer(Int(nowSeconds))])
+            """)
         var lines: [StockAnswer.Line] = []
-        for row in rows {
-            let position = StockPosition(onHand: row.column("on_hand")?.integer ?? 0, reserved: row.column("reserved")?.integer ?? 0,
-                                         incoming: row.column("incoming")?.integer ?? 0)
-            let hasBalance = (row.column("has_balance")?.integer ?? 0) != 0
+        for row in found {
+            let position = StockPosition(onHand: try row.integer("on_hand"), reserved: try row.integer("reserved"),
+                                         incoming: try row.integer("incoming"))
+            let hasBalance = try row.integer("has_balance") != 0
             guard hasBalance || position.reserved != 0 || position.incoming != 0 else { continue }
-            lines.append(StockAnswer.Line(location: row.column("code")?.string ?? "?", locationName: row.column("name")?.string ?? "",
-                                          sellable: (row.column("sellable")?.integer ?? 0) != 0, position: position,
-                                          nextReceipt: try row.column("next_due")?.string.map { try Day.parse($0) }))
+            lines.append(StockAnswer.Line(location: try row.string("code"), locationName: try row.string("name"),
+                                          sellable: try row.bool("sellable"), position: position,
+                                          nextReceipt: try row.optionalDay("next_due")))
         }
         return StockAnswer(item: item, lines: lines)
     }
@@ -54,8 +54,8 @@ extension Store {
             self.location = location
         }
 
-        init(_ row: SQLiteRow) {
-            self.init(item: Int64(row.column("item_id")?.integer ?? 0), location: Int64(row.column("location_id")?.integer ?? 0))
+        init(_ row: any SQLRow) throws {
+            self.init(item: try row.int("item_id"), location: try row.int("location_id"))
         }
     }
 
@@ -69,19 +69,21 @@ extension Store {
     func positions(itemIDs: [Int64]) async throws -> [Place: StockPosition] {
         var positions: [Place: StockPosition] = [:]
         for slice in itemIDs.chunks(of: 900) {
-            let ids = (1...slice.count).map { "?\($0)" }.joined(separator: ",")
-            for row in try await connection.query("""
-                SELECT item_id, location_id, SUM(on_hand) AS on_hand, SUM(reserved) AS reserved, SUM(incoming) AS incoming FROM (
-                    SELECT item_id, location_id, on_hand, 0 AS reserved, 0 AS incoming FROM balances WHERE item_id IN (\(ids))
+            let ids = Array(slice)
+            let found = try await rows("""
+                SELECT item_id, location_id, CAST(SUM(on_hand) AS BIGINT) AS on_hand, CAST(SUM(reserved) AS BIGINT) AS reserved,
+                       CAST(SUM(incoming) AS BIGINT) AS incoming FROM (
+                    SELECT item_id, location_id, on_hand, 0 AS reserved, 0 AS incoming FROM balances WHERE item_id IN (\(binds: ids))
                     UNION ALL
                     SELECT item_id, location_id, 0, quantity, 0 FROM holds
-                    WHERE item_id IN (\(ids)) AND released_at IS NULL AND expires_at > ?\(slice.count + 1)
+                    WHERE item_id IN (\(binds: ids)) AND released_at IS NULL AND expires_at > \(bind: UTC.seconds(now))
                     UNION ALL
-                    SELECT item_id, location_id, 0, 0, quantity FROM incoming WHERE item_id IN (\(ids)) AND quantity > 0
-                ) GROUP BY item_id, location_id
-                """, slice.map { .integer(Int($0)) } + [.integer(Int(UTC.seconds(now)))]) {
-                positions[Place(row)] = StockPosition(onHand: row.column("on_hand")?.integer ?? 0, reserved: row.column("reserved")?.integer ?? 0,
-                                                      incoming: row.column("incoming")?.integer ?? 0)
+                    SELECT item_id, location_id, 0, 0, quantity FROM incoming WHERE item_id IN (\(binds: ids)) AND quantity > 0
+                ) AS stock GROUP BY item_id, location_id
+                """)
+            for row in found {
+                positions[try Place(row)] = StockPosition(onHand: try row.integer("on_hand"), reserved: try row.integer("reserved"),
+                                                          incoming: try row.integer("incoming"))
             }
         }
         return positions
@@ -159,21 +161,21 @@ extension Store {
     /// sure there is stock to take). A decrease is an UPDATE: SQLite checks the row an upsert proposes, negative on
     /// hand included, before it resolves the conflict. An increase may be the first stock there.
     func applyBalanceChanges(_ changes: [(place: Place, delta: Int)]) async throws {
-        func binds(_ slice: ArraySlice<(place: Place, delta: Int)>) -> [SQLiteData] {
-            slice.flatMap { [SQLiteData.integer(Int($0.place.item)), .integer(Int($0.place.location)), .integer($0.delta)] }
+        func values(_ slice: ArraySlice<(place: Place, delta: Int)>) -> SQLQueryString {
+            Store.valuesList(slice.map { [$0.place.item, $0.place.location, $0.delta] as [Value] })
         }
         for slice in changes.filter({ $0.delta >= 0 }).chunks(of: 300) {
-            _ = try await connection.query("""
-                INSERT INTO balances (item_id, location_id, on_hand) VALUES \(Store.marks(slice.count, "(?, ?, ?)"))
-                ON CONFLICT (item_id, location_id) DO UPDATE SET on_hand = on_hand + excluded.on_hand
-                """, binds(slice))
+            try await run("""
+                INSERT INTO balances AS b (item_id, location_id, on_hand) VALUES \(values(slice))
+                ON CONFLICT (item_id, location_id) DO UPDATE SET on_hand = b.on_hand + excluded.on_hand
+                """)
         }
         for slice in changes.filter({ $0.delta < 0 }).chunks(of: 300) {
-            _ = try await connection.query("""
+            try await run("""
                 UPDATE balances SET on_hand = on_hand + change.column3
-                FROM (VALUES \(Store.marks(slice.count, "(?, ?, ?)"))) AS change
+                FROM (VALUES \(values(slice))) AS change
                 WHERE balances.item_id = change.column1 AND balances.location_id = change.column2
-                """, binds(slice))
+                """)
         }
     }
 
@@ -260,23 +262,24 @@ extension Store {
         // Each location counts when the user may see it, so a salesperson's line is the sellable stock only
         // (a transfer out of quarantine shows as stock arriving).
         let all = user.may(.viewUnsellableStock) ? 1 : 0
-        let rows = try await connection.query("""
+        let found = try await rows("""
             SELECT m.at / 86400 AS day,
-                   SUM(CASE m.kind WHEN 'issue' THEN -m.quantity * l.shown
-                                   WHEN 'transfer' THEN m.quantity * (COALESCE(t.shown, 0) - l.shown)
-                                   ELSE m.quantity * l.shown END) AS delta
+                   CAST(SUM(CASE m.kind WHEN 'issue' THEN -m.quantity * l.shown
+                                        WHEN 'transfer' THEN m.quantity * (COALESCE(t.shown, 0) - l.shown)
+                                        ELSE m.quantity * l.shown END) AS BIGINT) AS delta
             FROM movements m
-            JOIN (SELECT id, CASE WHEN sellable = 1 OR ?2 = 1 THEN 1 ELSE 0 END AS shown FROM locations) l ON l.id = m.location_id
-            LEFT JOIN (SELECT id, CASE WHEN sellable = 1 OR ?2 = 1 THEN 1 ELSE 0 END AS shown FROM locations) t ON t.id = m.to_location_id
-            WHERE m.item_id = ?1 GROUP BY day ORDER BY day
-            """, [.integer(Int(item.id)), .integer(all)])
+            JOIN (SELECT id, CASE WHEN sellable = 1 OR \(bind: all) = 1 THEN 1 ELSE 0 END AS shown FROM locations) l ON l.id = m.location_id
+            LEFT JOIN (SELECT id, CASE WHEN sellable = 1 OR \(bind: all) = 1 THEN 1 ELSE 0 END AS shown FROM locations) t
+                ON t.id = m.to_location_id
+            WHERE m.item_id = \(bind: item.id) GROUP BY m.at / 86400 ORDER BY day
+            """)
         var level = 0
         var perDay = Array(repeating: 0, count: days)
         var index = 0
-        for row in rows {
-            let day = row.column("day")?.integer ?? 0
+        for row in found {
+            let day = try row.integer("day")
             while index < days && start.ordinal + index < day { perDay[index] = level; index += 1 }
-            level += row.column("delta")?.integer ?? 0
+            level += try row.integer("delta")
         }
         while index < days { perDay[index] = level; index += 1 }
         return perDay
@@ -310,12 +313,11 @@ extension Store {
             try Hold.checkExpiry(expiry, now: now)
             let position = try await position(itemID: item.id, locationID: location.id)
             try Ledger.checkHold(quantity: quantity, sku: item.sku, location: location.code, position: position)
-            try await run("""
+            let id = try await insertReturningID("""
                 INSERT INTO holds (item_id, location_id, account_id, quantity, owner, created_at, expires_at)
                 VALUES (\(bind: item.id), \(bind: location.id), \(bind: account.id), \(bind: quantity), \(bind: actor.user.name),
                         \(bind: UTC.seconds(now)), \(bind: UTC.seconds(expiry)))
                 """)
-            let id = try await lastInsertID()
             try await audit(actor, "hold.add", "hold \(id) item \(item.sku)",
                             after: "\(quantity) at \(location.code) for \(account.code) until \(UTC.iso(expiry))")
             return try await requireHold(id)
@@ -369,11 +371,10 @@ extension Store {
         return try await write {
             let item = try await requireItem(sku: sku)
             let location = try await requireLocation(code)
-            try await run("""
+            let id = try await insertReturningID("""
                 INSERT INTO incoming (item_id, location_id, quantity, due, ref, created_at)
                 VALUES (\(bind: item.id), \(bind: location.id), \(bind: quantity), \(bind: due.description), \(bind: reference), \(bind: UTC.seconds(now)))
                 """)
-            let id = try await lastInsertID()
             try await audit(actor, "incoming.add", "item \(item.sku)", after: "\(quantity) to \(location.code) due \(due) ref \(reference)")
             return ExpectedReceipt(id: id, sku: item.sku, location: location.code, quantity: quantity, due: due, reference: reference)
         }

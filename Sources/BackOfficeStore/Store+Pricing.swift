@@ -100,15 +100,14 @@ extension Store {
         case .percentOff(let p): (actionName, amount) = ("percent_off", p.description)
         case .markupOnCost(let p): (actionName, amount) = ("markup", p.description)
         }
-        try await run("""
+        var stored = rule
+        stored.id = try await insertReturningID("""
             INSERT INTO price_rules (price_list_id, account_id, scope, scope_item_id, scope_category, min_qty, valid_from, valid_to,
                                      action, amount, rounding_step, margin_floor, note)
             VALUES (\(bind: listID), \(bind: accountID), \(bind: scopeName), \(bind: scopeItem), \(bind: scopeCategory),
                     \(bind: rule.minQuantity), \(bind: rule.validFrom?.description), \(bind: rule.validTo?.description),
                     \(bind: actionName), \(bind: amount), \(bind: rule.roundingStep), \(bind: rule.marginFloor?.description), \(bind: rule.note))
             """)
-        var stored = rule
-        stored.id = try await lastInsertID()
         try await audit(actor, "price.rule.add", "rule \(stored.id)",
                         after: "\(rule.priceList.map { "list \($0)" } ?? "account \(rule.account ?? "")") \(scopeName) \(actionName) \(amount) from \(rule.minQuantity)")
         return stored
@@ -145,12 +144,11 @@ extension Store {
         var stored = contract
         if let text { stored.unitPrice = try Money.parse(text, currency: list.currency, field: "price").minorUnits }
         stored = try stored.validated()
-        try await run("""
+        stored.id = try await insertReturningID("""
             INSERT INTO contract_prices (account_id, item_id, price, min_qty, valid_from, valid_to)
             VALUES (\(bind: account.id), \(bind: item.id), \(bind: stored.unitPrice), \(bind: stored.minQuantity),
                     \(bind: stored.validFrom?.description), \(bind: stored.validTo?.description))
             """)
-        stored.id = try await lastInsertID()
         try await audit(actor, "price.contract.add", "contract \(stored.id) account \(account.code) item \(item.sku)",
                         after: Money(minorUnits: stored.unitPrice, currency: list.currency).formatted + " from \(stored.minQuantity)")
         return stored

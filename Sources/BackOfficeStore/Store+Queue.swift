@@ -42,14 +42,13 @@ extension Store {
             if let name = account.backupManager { backup = try await findUser(name) }
             if let name = Queue.route(manager: manager, backup: backup) { assignee = try await requireUser(name).id }
             let created = now
-            try await run("""
+            let id = try await insertReturningID("""
                 INSERT INTO requests (kind, account_id, item_id, quantity, text, priority, state, requester_id, assignee_id,
                                       created_at, due_at, updated_at)
                 VALUES (\(bind: kind.rawValue), \(bind: account.id), \(bind: item?.id), \(bind: quantity), \(bind: text),
                         \(bind: priority.rawValue), 'new', \(bind: actor.user.id), \(bind: assignee), \(bind: UTC.seconds(created)),
                         \(bind: UTC.seconds(Queue.dueAt(createdAt: created, priority: priority))), \(bind: UTC.seconds(created)))
                 """)
-            let id = try await lastInsertID()
             try await addEvent(id, actor: actor, action: "file", from: nil, to: .new, text: text, snapshot: nil)
             let request = try await requireRequest(id)
             try await audit(actor, "request.file", "request \(id) account \(account.code)",

@@ -1,7 +1,6 @@
 import BackOfficeCore
 import Foundation
 import SQLKit
-import SQLiteNIO
 
 extension Store {
     /// Creates a new store with its first admin and a default price list.
@@ -38,7 +37,7 @@ extension Store {
         let locationIDs = Dictionary(uniqueKeysWithValues: allLocations.map { ($0.code.uppercased(), $0.id) })
         let locationCodes = Dictionary(uniqueKeysWithValues: allLocations.map { ($0.code.uppercased(), $0.code) })
         let listID = try await read { try await requirePriceList("LIST").id }
-        let firstID = try await read { Int64(try await connection.query("SELECT COALESCE(MAX(id), 0) AS m FROM items").first?.column("m")?.integer ?? 0) } + 1
+        let firstID = try await read { try await row("SELECT COALESCE(MAX(id), 0) AS m FROM items")?.int("m") ?? 0 } + 1
 
         // The catalogue with its history, a chunk at a time.
         var finalOnHand: [Int: [String: Int]] = [:]
@@ -46,16 +45,15 @@ extension Store {
         while start < company.itemCount {
             let end = min(company.itemCount, start + chunk)
             try await write {
-                var items: [[SQLiteData]] = [], prices: [[SQLiteData]] = [], movements: [ChainedMovement] = [], balances: [[SQLiteData]] = []
+                var items: [[Value]] = [], prices: [[Value]] = [], movements: [ChainedMovement] = [], balances: [[Value]] = []
                 items.reserveCapacity(end - start)
                 for index in start..<end {
                     let demo = company.item(at: index)
                     let id = firstID + Int64(index)
                     let item = demo.item
-                    items.append([.integer(Int(id)), .text(item.sku), .text(item.name), .text(item.unit), .text(item.category),
-                                  .integer(item.active ? 1 : 0), .integer(Int(item.cost?.minorUnits ?? 0)), .text("USD"),
-                                  .integer(item.reorderPoint)])
-                    prices.append([.integer(Int(listID)), .integer(Int(id)), .integer(Int(demo.listPrice))])
+                    items.append([id, item.sku, item.name, item.unit, item.category, item.active ? 1 : 0, item.cost?.minorUnits ?? 0, "USD",
+                                  item.reorderPoint])
+                    prices.append([listID, id, demo.listPrice])
                     var onHand: [String: Int] = [:]
                     for step in company.history(at: index) {
                         let (from, to, quantity, counted, reason) = Store.journalColumns(step.movement, effects: step.effects)
@@ -68,11 +66,12 @@ extension Store {
                             at: UTC.seconds(step.at)))
                     }
                     for (location, quantity) in onHand {
-                        balances.append([.integer(Int(id)), .integer(Int(locationIDs[location]!)), .integer(quantity)])
+                        balances.append([id, locationIDs[location]!, quantity])
                     }
                     if index < company.fastMoverCount { finalOnHand[index] = onHand }
                 }
                 try await bulkInsert("items", ["id", "sku", "name", "uom", "category", "active", "cost", "cost_currency", "reorder_point"], items)
+                try await syncIdentity("items")
                 try await bulkInsert("list_prices", ["price_list_id", "item_id", "price"], prices)
                 try await appendToJournal(movements)
                 try await bulkInsert("balances", ["item_id", "location_id", "on_hand"], balances)
@@ -92,15 +91,13 @@ extension Store {
         try await write {
             let holds = company.holds { index, location in finalOnHand[index]?[location] ?? 0 }
             try await bulkInsert("holds", ["item_id", "location_id", "account_id", "quantity", "owner", "created_at", "expires_at"],
-                                 holds.map { hold in
-                                     [.integer(Int(firstID) + hold.index), .integer(Int(locationIDs[hold.location]!)),
-                                      .integer(Int(accountIDs[hold.account]!)), .integer(hold.quantity), .text(hold.owner),
-                                      .integer(Int(UTC.seconds(now))), .integer(Int(UTC.seconds(hold.expiresAt)))]
+                                 holds.map { hold -> [Value] in
+                                     [firstID + Int64(hold.index), locationIDs[hold.location]!, accountIDs[hold.account]!, hold.quantity,
+                                      hold.owner, UTC.seconds(now), UTC.seconds(hold.expiresAt)]
                                  })
             let expected = company.expectedReceipts
-            try await bulkInsert("incoming", ["item_id", "location_id", "quantity", "due", "ref", "created_at"], expected.map { x in
-                [.integer(Int(firstID) + x.index), .integer(Int(locationIDs[x.location]!)), .integer(x.quantity),
-                 .text(x.due.description), .text(x.reference), .integer(Int(UTC.seconds(now)))]
+            try await bulkInsert("incoming", ["item_id", "location_id", "quantity", "due", "ref", "created_at"], expected.map { x -> [Value] in
+                [firstID + Int64(x.index), locationIDs[x.location]!, x.quantity, x.due.description, x.reference, UTC.seconds(now)]
             })
             try await audit(actor, "demo.seed", "holds and expected receipts", after: "\(holds.count) holds, \(expected.count) expected receipts")
         }

@@ -7,26 +7,38 @@ import SQLKit
 import SQLiteKit
 import SQLiteNIO
 
-/// The file-backed store: one SQLite file in WAL mode, written one transaction per change.
+/// The store: one SQLite file in WAL mode, or one PostgreSQL database, written one transaction per change.
 ///
-/// Every write runs as `BEGIN IMMEDIATE` … `COMMIT`: read, apply the Core rule, append the journal row, update the
-/// balances, append the audit row — all or nothing. Calls on one `Store` are serialised, so a transaction is never
+/// Every write runs in one transaction that holds the store's write lock from its start (`BEGIN IMMEDIATE` on
+/// SQLite, a transaction-scoped advisory lock on PostgreSQL): read, apply the Core rule, append the journal row,
+/// update the balances, append the audit row — all or nothing, never interleaved with another writer, so no update is
+/// lost and nothing is oversold on either engine. Calls on one `Store` are serialised, so a transaction is never
 /// interleaved with another call on the same connection.
+///
+/// The queries are SQLKit's, shared by both engines; what differs between them (opening, the schema, search, locks,
+/// errors) lives in `SQLiteEngine.swift` and `PostgresEngine.swift`, one place per engine.
 public actor Store {
+    /// The store's name for messages: the file's path, or the URL without its password.
     public nonisolated let path: String
-    let connection: SQLiteConnection
-    let sql: any SQLDatabase
+    let backend: Backend
+    /// The connection queries run on: SQLite's one, or the PostgreSQL connection leased for the call in progress.
+    var sql: any SQLDatabase
     let clock: @Sendable () -> Date
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    /// The oldest SQLite that may open a store: older releases can corrupt a WAL database shared by processes.
-    public static let minimumSQLiteVersion = 3_051_003
+    enum Backend: Sendable {
+        case sqlite(SQLiteConnection)
+        case postgres(PostgresEngine)
+    }
 
-    private init(path: String, connection: SQLiteConnection, clock: @escaping @Sendable () -> Date) {
+    init(path: String, backend: Backend, clock: @escaping @Sendable () -> Date) {
         self.path = path
-        self.connection = connection
-        self.sql = connection.sql()
+        self.backend = backend
+        switch backend {
+        case .sqlite(let connection): self.sql = connection.sql()
+        case .postgres: self.sql = PostgresEngine.NoConnection()
+        }
         self.clock = clock
     }
 
@@ -39,100 +51,42 @@ public actor Store {
         case openOrCreate
     }
 
-    /// Refuses a `--db` that is a URL rather than a file path: no folder named `postgresql:` appears, and the password
-    /// is never repeated.
-    static func requireFile(_ path: String) throws(Failure) {
-        if case .postgres(let address) = try StoreAddress.parse(path) {
-            throw Failure(.usage, "\(address.redacted): this backoffice keeps its store in a SQLite file only; the PostgreSQL engine is not built yet")
-        }
+    /// Whether the store is a PostgreSQL database.
+    public nonisolated var isPostgres: Bool {
+        if case .postgres = backend { return true }
+        return false
     }
 
-    /// Opens (or creates) the store at `path`, sets the pragmas and applies any pending migrations.
-    public static func open(path: String, mode: OpenMode = .existing,
+    /// The engine's name and version, for `doctor` and `--version`.
+    public nonisolated var engineName: String { isPostgres ? "PostgreSQL" : "SQLite" }
+
+    /// Opens (or creates) the store `location` names — a SQLite file's path or a `postgres://` URL — and applies any
+    /// pending migrations.
+    public static func open(path location: String, mode: OpenMode = .existing,
                             clock: @escaping @Sendable () -> Date = { Date() }) async throws -> Store {
-        try requireFile(path)
-        var isFolder: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-        if exists && isFolder.boolValue {
-            throw Failure(.usage, "\(path) is a folder; name the store file, such as \(path)/backoffice.sqlite")
+        switch try StoreAddress.parse(location) {
+        case .file(let file): try await openSQLite(path: file, mode: mode, clock: clock)
+        case .postgres(let address): try await openPostgres(address, mode: mode, clock: clock)
         }
-        switch mode {
-        case .existing where !exists:
-            throw Failure(.notFound, "no store at \(path); create one with `backoffice init` or pass --db")
-        case .create where exists:
-            throw Failure(.alreadyExists, "a store already exists at \(path)")
-        default:
-            break
-        }
-        if !exists {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
-                do {
-                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                } catch {
-                    throw Failure(.storeFailure, "cannot create the folder \(directory) for the store")
-                }
-            }
-            // Created here for the owner alone, never through a link: SQLite would create it 0644, and it gives the
-            // -wal and -shm files it makes beside it the mode of the store file.
-            let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else {
-                throw Failure(.storeFailure, "cannot create the store at \(path): \(String(cString: strerror(errno)))")
-            }
-            Glibc.close(descriptor)
-        }
-        guard SQLiteConnection.libraryVersion() >= minimumSQLiteVersion else {
-            throw Failure(.storeFailure, "SQLite \(SQLiteConnection.libraryVersionString()) is too old; 3.51.3 or newer is needed")
-        }
-        var logger = Logger(label: "backoffice.store")
-        logger.logLevel = .critical
-        let connection: SQLiteConnection
-        do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: NIOThreadPool.singleton,
-                                                         logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
-        } catch {
-            throw Failure(.storeFailure, "cannot open the store at \(path): \(describe(error))")
-        }
-        let store = Store(path: path, connection: connection, clock: clock)
-        do {
-            if exists { try await store.checkIsStore() }
-            try await store.configure()
-            try await store.migrate()
-        } catch {
-            try? await connection.close()
-            throw mapped(error, path: path)
-        }
-        return store
     }
 
     public func close() async {
-        try? await connection.close()
+        switch backend {
+        case .sqlite(let connection): try? await connection.close()
+        case .postgres(let engine): await engine.shutdown()
+        }
     }
 
     /// A store dropped without `close()` still closes its connection (on SQLite's thread, without waiting).
     deinit {
-        if !connection.isClosed {
-            let _: EventLoopFuture<Void> = connection.close()
+        switch backend {
+        case .sqlite(let connection):
+            if !connection.isClosed {
+                let _: EventLoopFuture<Void> = connection.close()
+            }
+        case .postgres(let engine):
+            engine.shutdownWithoutWaiting()
         }
-    }
-
-    /// Refuses to touch an existing SQLite file that is not a BackOffice store (before any pragma changes it).
-    private func checkIsStore() async throws {
-        let marker = try await connection.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-        guard !marker.isEmpty else {
-            throw Failure(.storeFailure, "\(path) is not a BackOffice store; create one with `backoffice init`")
-        }
-    }
-
-    private func configure() async throws {
-        // busy_timeout replaces sqlite-nio's spin-forever busy handler with a bounded wait.
-        _ = try await connection.query("PRAGMA busy_timeout = 15000")
-        let mode = try await connection.query("PRAGMA journal_mode = WAL").first?.column("journal_mode")?.string
-        guard mode?.lowercased() == "wal" else {
-            throw Failure(.storeFailure, "\(path) is not a BackOffice store (journal mode \(mode ?? "?"))")
-        }
-        _ = try await connection.query("PRAGMA synchronous = FULL")
-        _ = try await connection.query("PRAGMA foreign_keys = ON")
     }
 
     // MARK: - Serialising calls
@@ -148,16 +102,29 @@ public actor Store {
             if !waiters.isEmpty { waiters.removeFirst().resume() }
         }
         do {
-            return try await body()
+            switch backend {
+            case .sqlite:
+                return try await body()
+            case .postgres(let engine):
+                return try await engine.withConnection { database in
+                    sql = database
+                    defer { sql = PostgresEngine.NoConnection() }
+                    return try await body()
+                }
+            }
         } catch {
-            throw Store.mapped(error, path: path)
+            throw mapped(error)
         }
     }
 
-    /// A write transaction: `BEGIN IMMEDIATE` takes the write lock up front, so a read-then-write never fails to
-    /// upgrade under contention. Rolls back on any error.
+    /// A write transaction: the store's write lock is taken up front (`BEGIN IMMEDIATE`; on PostgreSQL an advisory
+    /// lock right after `BEGIN`), so a read-then-write never fails to upgrade under contention and sees every write
+    /// committed before it. Rolls back on any error.
     func write<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await transaction("BEGIN IMMEDIATE", body)
+        switch backend {
+        case .sqlite: try await transaction(["BEGIN IMMEDIATE"], body)
+        case .postgres: try await transaction(PostgresEngine.beginWrite, body)
+        }
     }
 
     /// A read: serialised like a write, without a transaction of its own.
@@ -167,12 +134,15 @@ public actor Store {
 
     /// A read that spans several queries and must see one snapshot: a deferred transaction takes no write lock.
     func snapshot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await transaction("BEGIN", body)
+        switch backend {
+        case .sqlite: try await transaction(["BEGIN"], body)
+        case .postgres: try await transaction(PostgresEngine.beginSnapshot, body)
+        }
     }
 
-    private func transaction<T: Sendable>(_ begin: String, _ body: () async throws -> T) async throws -> T {
+    private func transaction<T: Sendable>(_ begin: [String], _ body: () async throws -> T) async throws -> T {
         try await exclusive {
-            try await execute(begin)
+            for statement in begin { try await execute(statement) }
             do {
                 let result = try await body()
                 try await execute("COMMIT")
@@ -198,31 +168,56 @@ public actor Store {
         try await sql.raw(query).run()
     }
 
+    /// After rows were inserted with ids of their own: PostgreSQL's identity of `table` goes on from the highest id
+    /// (SQLite's rowids do by themselves).
+    func syncIdentity(_ table: String) async throws {
+        guard isPostgres else { return }
+        try await run("""
+            SELECT setval(pg_get_serial_sequence(\(bind: table), 'id'), COALESCE(MAX(id), 0) + 1, false) FROM \(unsafeRaw: table)
+            """)
+    }
+
+    /// Runs an INSERT and gives the id the new row got.
+    func insertReturningID(_ query: SQLQueryString) async throws -> Int64 {
+        guard let row = try await row(query + " RETURNING id") else { throw Failure(.storeFailure, "the store did not return the new row's id") }
+        return try row.int("id")
+    }
+
     func execute(_ text: String) async throws {
-        _ = try await connection.query(text)
+        try await sql.raw(SQLQueryString(text)).run()
     }
 
-    func lastInsertID() async throws -> Int64 {
-        Int64(try await connection.lastAutoincrementID())
-    }
+    /// A value bound into a statement: an integer, text, bytes or nil.
+    typealias Value = any Encodable & Sendable
 
-    /// `count` placeholders for a statement, comma-separated: "?,?,?" or, for rows, "(?, ?),(?, ?)".
-    static func marks(_ count: Int, _ each: String = "?") -> String {
-        Array(repeating: each, count: count).joined(separator: ",")
+    /// A NULL for a bound list of values.
+    static let null: Value = Int?.none
+
+    /// `VALUES (…), (…)` of `rows`, each bound value by value.
+    static func valuesList(_ rows: some Collection<[Value]>) -> SQLQueryString {
+        var list: SQLQueryString = ""
+        for (index, row) in rows.enumerated() {
+            list += index == 0 ? "(\(binds: row))" : ", (\(binds: row))"
+        }
+        return list
     }
 
     /// Inserts many rows in one statement per chunk; for seeding and imports. With `returning`, the rows the
-    /// statements' RETURNING clause gave back (the new ids, say).
+    /// statements' RETURNING clause gave back (the new ids, say). `orIgnore` skips rows whose key is there already.
     @discardableResult
-    func bulkInsert(_ table: String, _ columns: [String], _ values: [[SQLiteData]], orIgnore: Bool = false,
-                    returning: String? = nil) async throws -> [SQLiteRow] {
-        let perRow = "(" + Store.marks(columns.count) + ")"
-        var returned: [SQLiteRow] = []
+    func bulkInsert(_ table: String, _ columns: [String], _ values: [[Value]], orIgnore: Bool = false,
+                    returning: String? = nil) async throws -> [any SQLRow] {
+        var returned: [any SQLRow] = []
         for slice in values.chunks(of: max(1, 30_000 / columns.count)) {
-            let text = "INSERT \(orIgnore ? "OR IGNORE " : "")INTO \(table) (\(columns.joined(separator: ","))) VALUES "
-                + Store.marks(slice.count, perRow)
-                + (returning.map { " RETURNING \($0)" } ?? "")
-            returned += try await connection.query(text, slice.flatMap { $0 })
+            var text: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ","))) VALUES "
+            text += Store.valuesList(slice)
+            if orIgnore { text += " ON CONFLICT DO NOTHING" }
+            if let returning {
+                text += " RETURNING \(unsafeRaw: returning)"
+                returned += try await rows(text)
+            } else {
+                try await run(text)
+            }
         }
         return returned
     }
@@ -235,8 +230,17 @@ public actor Store {
 
     static func describe(_ error: any Error) -> String {
         if let error = error as? SQLiteError { return error.message }
+        if let message = PostgresEngine.message(error) { return message }
         if let error = error as? any BackOfficeFailure { return error.message }
         return String(describing: error)
+    }
+
+    /// Turns an engine's errors into ones a user can act on.
+    nonisolated func mapped(_ error: any Error) -> any Error {
+        switch backend {
+        case .sqlite: Store.mapped(error, path: path)
+        case .postgres: PostgresEngine.mapped(error, store: path)
+        }
     }
 
     /// Turns SQLite's errors into ones a user can act on.

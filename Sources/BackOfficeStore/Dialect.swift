@@ -1,0 +1,77 @@
+import BackOfficeCore
+import SQLKit
+
+/// A piece of a shared query that the two engines spell differently: it writes the SQLite or the PostgreSQL text as
+/// the statement is serialised for one or the other. Every such piece is made here, so a query reads the same for
+/// both and the differences sit in one list.
+struct Dialect: SQLExpression {
+    var sqlite: SQLQueryString
+    var postgres: SQLQueryString
+
+    func serialize(to serializer: inout SQLSerializer) {
+        if serializer.dialect.name == "postgresql" {
+            postgres.serialize(to: &serializer)
+        } else {
+            sqlite.serialize(to: &serializer)
+        }
+    }
+
+    /// The words of a search, each matched as a prefix of a word of the SKU, name or category.
+    struct Search {
+        var words: [String]
+
+        init?(_ text: String) {
+            words = ItemListQuery.searchWords(text)
+            if words.isEmpty { return nil }
+        }
+
+        /// FTS5: every word a prefix query.
+        var fts: String { words.map { "\"\($0)\"*" }.joined(separator: " ") }
+        /// PostgreSQL: every word a prefix lexeme, all required (the words hold letters and digits only).
+        var tsquery: String { words.map { "\($0):*" }.joined(separator: " & ") }
+
+        /// `FROM` the matching items as `i` (`WHERE` already opened), with `rowID` as the list's order.
+        var from: Dialect {
+            Dialect(sqlite: "items_fts f JOIN items i ON i.id = f.rowid WHERE f.items_fts MATCH \(bind: fts)",
+                    postgres: "items i WHERE i.search @@ to_tsquery('simple', unaccent(\(bind: tsquery)))")
+        }
+
+        /// The ids of matching items in id order, as `rowid`.
+        func ids(limit: Int, offset: Int) -> Dialect {
+            Dialect(sqlite: "SELECT rowid FROM items_fts WHERE items_fts MATCH \(bind: fts) ORDER BY rowid LIMIT \(bind: limit) OFFSET \(bind: offset)",
+                    postgres: """
+                        SELECT id AS rowid FROM items WHERE search @@ to_tsquery('simple', unaccent(\(bind: tsquery)))
+                        ORDER BY id LIMIT \(bind: limit) OFFSET \(bind: offset)
+                        """)
+        }
+
+        /// One row per match, touching the index alone where the engine can.
+        var matches: Dialect {
+            Dialect(sqlite: "SELECT 1 FROM items_fts WHERE items_fts MATCH \(bind: fts)",
+                    postgres: "SELECT 1 FROM items i WHERE i.search @@ to_tsquery('simple', unaccent(\(bind: tsquery)))")
+        }
+
+        /// The best-ranked of the first 200 matches, as `rowid`: FTS5's bm25 rank; PostgreSQL's `ts_rank`.
+        var best: Dialect {
+            Dialect(sqlite: """
+                        SELECT rowid FROM (SELECT rowid, rank FROM items_fts WHERE items_fts MATCH \(bind: fts) LIMIT 200)
+                        ORDER BY rank, rowid LIMIT 1
+                        """,
+                    postgres: """
+                        SELECT id AS rowid FROM (
+                            SELECT id, ts_rank(search, to_tsquery('simple', unaccent(\(bind: tsquery)))) AS rank FROM items
+                            WHERE search @@ to_tsquery('simple', unaccent(\(bind: tsquery))) LIMIT 200) AS best
+                        ORDER BY rank DESC, id LIMIT 1
+                        """)
+        }
+    }
+
+    /// The list's order among search matches: the item id.
+    static let searchRowID = Dialect(sqlite: "f.rowid", postgres: "i.id")
+
+    /// LIKE that ignores ASCII case, as SQLite's LIKE does.
+    static let like = Dialect(sqlite: "LIKE", postgres: "ILIKE")
+
+    /// An item's name as the list sorts it, without ASCII case (the index `items_name_sku` holds it so).
+    static let nameKey = Dialect(sqlite: "i.name COLLATE NOCASE", postgres: "(i.name::citext COLLATE \"C\")")
+}

@@ -1,0 +1,287 @@
+import BackOfficeCore
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// The PostgreSQL engine: a store in one database, reached through one `PostgresClient` pool whose `run()` runs for
+/// as long as the store is open. Its connection settings, schema checks, locks, errors and change notifications live
+/// here; the schema is in `PostgresSchema.swift`.
+final class PostgresEngine: Sendable {
+    let client: PostgresClient
+    let address: PostgresAddress
+    private let running: Task<Void, Never>
+    /// Bumped by every `NOTIFY backoffice` the listening connection hears (another session committed a change).
+    let changes = Changes()
+
+    /// The notification channel every write transaction signals on commit.
+    static let channel = "backoffice"
+
+    /// The key of the transaction-scoped advisory lock every write transaction takes first: writes to one store are
+    /// serialised exactly as SQLite's `BEGIN IMMEDIATE` serialises them (the journal's hash chain is serial anyway).
+    static let writeLockKey: Int64 = 0x4261_636B_4F66_6669  // "BackOffi"
+
+    static let beginWrite = ["BEGIN ISOLATION LEVEL READ COMMITTED", "SELECT pg_advisory_xact_lock(\(writeLockKey))"]
+    static let beginSnapshot = ["BEGIN ISOLATION LEVEL REPEATABLE READ"]
+
+    init(address: PostgresAddress, password: String?) throws {
+        var configuration = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
+                                                         password: password, database: address.database,
+                                                         tls: try PostgresEngine.tls(address.sslMode))
+        configuration.options.minimumConnections = 0
+        configuration.options.maximumConnections = 4
+        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.keepAliveBehavior = nil
+        configuration.options.additionalStartupParameters = [("application_name", "backoffice"), ("TimeZone", "UTC")]
+        var logger = Logger(label: "backoffice.postgres")
+        logger.logLevel = .critical
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.address = address
+        running = Task { [client] in await client.run() }
+    }
+
+    static func tls(_ mode: PostgresAddress.SSLMode) throws -> PostgresClient.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case .disable:
+            return .disable
+        case .allow, .prefer:
+            tls.certificateVerification = .none
+            return .prefer(tls)
+        case .require:
+            tls.certificateVerification = .none
+            return .require(tls)
+        case .verifyCA:
+            tls.certificateVerification = .noHostnameVerification
+            return .require(tls)
+        case .verifyFull:
+            tls.certificateVerification = .fullVerification
+            return .require(tls)
+        }
+    }
+
+    func shutdown() async {
+        changes.stop()
+        running.cancel()
+        _ = await running.value
+    }
+
+    func shutdownWithoutWaiting() {
+        changes.stop()
+        running.cancel()
+    }
+
+    var isShutDown: Bool { changes.isStopped }
+
+    /// Runs `body` on one connection leased from the pool, given as a SQLKit database.
+    func withConnection<T>(isolation: isolated (any _Concurrency.Actor)? = #isolation,
+                           _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(Database(connection: connection))
+        }
+    }
+
+    /// The number of changes other sessions have signalled since this store opened.
+    final class Changes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count: Int64 = 0
+        private var listening = false
+        private var stopped = false
+        var value: Int64 { lock.withLock { count } }
+        var isStopped: Bool { lock.withLock { stopped } }
+        func stop() { lock.withLock { stopped = true } }
+        var isListening: Bool { lock.withLock { listening } }
+        func bump() { lock.withLock { count += 1 } }
+        func setListening(_ on: Bool) { lock.withLock { listening = on; count += 1 } }
+    }
+
+    // MARK: - Connection
+
+    /// The password for `address`: the URL's own, else `PGPASSWORD`, else the first matching line of `~/.pgpass` (or
+    /// `PGPASSFILE`), read as libpq reads it; nil when none applies (peer or trust authentication).
+    static func password(for address: PostgresAddress, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let password = address.password { return password }
+        if let password = environment["PGPASSWORD"], !password.isEmpty { return password }
+        let file = environment["PGPASSFILE"] ?? (environment["HOME"].map { $0 + "/.pgpass" } ?? "")
+        var info = stat()
+        // libpq ignores a password file others may read; so does this.
+        guard !file.isEmpty, stat(file, &info) == 0, info.st_mode & 0o077 == 0,
+              let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        return PostgresAddress.password(inPassFile: text, for: address)
+    }
+
+    // MARK: - SQLKit on one connection
+
+    /// One leased connection as a SQLKit database. Text is bound without a type, so the server gives it the type of
+    /// what it meets (the case-insensitive code columns among them) as a literal would get; everything else is bound
+    /// with its own type.
+    struct Database: SQLDatabase {
+        let connection: PostgresConnection
+        var logger: Logger { connection.logger }
+        var eventLoop: any EventLoop { connection.eventLoop }
+        var dialect: any SQLDialect { PostgresDialect() }
+        var queryLogLevel: Logger.Level? { nil }
+
+        func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+            let promise = eventLoop.makePromise(of: Void.self)
+            promise.completeWithTask { try await execute(sql: query, onRow) }
+            return promise.futureResult
+        }
+
+        func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+            let (text, values) = serialize(query)
+            var bindings = PostgresBindings(capacity: values.count)
+            for value in values { try Database.bind(value, into: &bindings) }
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: text, binds: bindings), logger: connection.logger)
+            for try await row in rows { onRow(row.sql()) }
+        }
+
+        static func bind(_ value: any Encodable & Sendable, into bindings: inout PostgresBindings) throws {
+            if (value as Any?) == nil || isNil(value) {
+                bindings.appendNull()
+            } else if let text = value as? String {
+                bindings.append(UntypedText(text: text))
+            } else if let value = value as? any PostgresThrowingDynamicTypeEncodable {
+                try bindings.append(value)
+            } else {
+                throw Failure(.storeFailure, "cannot bind a \(type(of: value)) for PostgreSQL")
+            }
+        }
+
+        private static func isNil(_ value: Any) -> Bool {
+            let mirror = Mirror(reflecting: value)
+            return mirror.displayStyle == .optional && mirror.children.isEmpty
+        }
+    }
+
+    /// Text whose type the server infers from where it is used (sent as text, with no type).
+    struct UntypedText: PostgresNonThrowingEncodable {
+        var text: String
+        static var psqlType: PostgresDataType { .null }
+        static var psqlFormat: PostgresFormat { .text }
+        func encode<E: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<E>) {
+            buffer.writeString(text)
+        }
+    }
+
+    /// What `Store.sql` is between calls: no connection is leased, so nothing may run.
+    struct NoConnection: SQLDatabase {
+        var logger: Logger { Logger(label: "backoffice.postgres") }
+        var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
+        var dialect: any SQLDialect { PostgresDialect() }
+        func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+            eventLoop.makeFailedFuture(Failure(.storeFailure, "internal: a query ran outside a store call"))
+        }
+    }
+
+    // MARK: - Errors
+
+    /// The server's own message of a PostgreSQL error; nil for any other error.
+    static func message(_ error: any Error) -> String? {
+        guard let error = error as? PSQLError else { return nil }
+        if let message = error.serverInfo?[.message] { return message }
+        return "\(error.code)"
+    }
+
+    /// Turns PostgreSQL's errors into ones a user can act on; a password never reaches them (the URL is shown redacted).
+    static func mapped(_ error: any Error, store: String) -> any Error {
+        if error is any BackOfficeFailure { return error }
+        if error is DecodingError { return Failure(.storeFailure, "unexpected data in the store: \(error)") }
+        guard let error = error as? PSQLError else { return error }
+        let message = error.serverInfo?[.message] ?? ""
+        guard let state = error.serverInfo?[.sqlState] else {
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+                return Failure(.storeFailure, "lost the connection to the store at \(store); the change in progress was not written")
+            case .sslUnsupported, .failedToAddSSLHandler:
+                return Failure(.storeFailure, "the store at \(store) does not offer TLS; use sslmode=disable or prefer")
+            case .authMechanismRequiresPassword:
+                return Failure(.storeFailure, "the store at \(store) asks for a password: give it in PGPASSWORD or ~/.pgpass")
+            default:
+                return Failure(.storeFailure, "store error at \(store): \(error.code)")
+            }
+        }
+        switch state {
+        case "40001", "40P01":
+            return Failure(.busy, "the store at \(store) is busy (\(message)); try again")
+        case "23505", "23503", "23514", "23502", "P0001":
+            return Failure(.conflict, "refused by the store: \(message)")
+        case "28P01", "28000":
+            return Failure(.storeFailure, "the store at \(store) refused the login: \(message)")
+        case "3D000":
+            return Failure(.notFound, "no database at \(store): \(message)")
+        case "42501":
+            return Failure(.storeFailure, "cannot write the store at \(store): \(message)")
+        case "53100":
+            return Failure(.storeFailure, "the disk holding the store at \(store) is full")
+        default:
+            if state.hasPrefix("08") || state.hasPrefix("57P") {
+                return Failure(.storeFailure, "lost the connection to the store at \(store) (\(message)); the change in progress was not written")
+            }
+            return Failure(.storeFailure, "store error at \(store): \(message) (SQLSTATE \(state))")
+        }
+    }
+}
+
+extension Store {
+    static func openPostgres(_ address: PostgresAddress, mode: OpenMode, clock: @escaping @Sendable () -> Date) async throws -> Store {
+        let engine = try PostgresEngine(address: address, password: PostgresEngine.password(for: address))
+        let store = Store(path: address.redacted, backend: .postgres(engine), clock: clock)
+        do {
+            try await store.preparePostgres(mode: mode)
+            try await store.migrate()
+            store.listenForChanges(engine)
+        } catch {
+            await engine.shutdown()
+            throw store.mapped(error)
+        }
+        return store
+    }
+
+    /// Checks what the database holds against `mode`: a store must be one (its migrations table), a new one must be an
+    /// empty database (a database holding other tables is refused), and the extensions the schema needs are there.
+    private func preparePostgres(mode: OpenMode) async throws {
+        let (isStore, tables) = try await read {
+            let isStore = try await row("SELECT to_regclass('schema_migrations') IS NOT NULL AS found")?.decode(column: "found", as: Bool.self) ?? false
+            let tables = try await row("""
+                SELECT COUNT(*) AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+                """)?.integer("n") ?? 0
+            return (isStore, tables)
+        }
+        switch mode {
+        case .existing where !isStore:
+            if tables > 0 { throw Failure(.storeFailure, "\(path) is not a BackOffice store (its database holds \(tables) other tables)") }
+            throw Failure(.notFound, "no store at \(path); create one with `backoffice init` or pass --db")
+        case .create where isStore:
+            throw Failure(.alreadyExists, "a store already exists at \(path)")
+        default:
+            if !isStore && tables > 0 {
+                throw Failure(.storeFailure, "\(path) holds \(tables) tables that are not a BackOffice store; give BackOffice a database of its own")
+            }
+        }
+    }
+
+    /// Listens on a connection of the pool for other sessions' commits; `dataVersion` moves with each. When the
+    /// connection is lost, it listens again after a second, and the change counter moves so what is shown is re-read.
+    nonisolated func listenForChanges(_ engine: PostgresEngine) {
+        let changes = engine.changes
+        Task.detached {
+            while !Task.isCancelled {
+                do {
+                    try await engine.client.withConnection { connection in
+                        let notifications = try await connection.listen(PostgresEngine.channel)
+                        changes.setListening(true)
+                        for try await _ in notifications { changes.bump() }
+                    }
+                } catch {}
+                changes.setListening(false)
+                if (try? await Task.sleep(for: .seconds(1))) == nil { return }
+                if engine.isShutDown { return }
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import BackOfficeCore
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// The SQLite engine: a store in one file in WAL mode. Opening, the pragmas, what only SQLite has (its change
+/// counter, `VACUUM INTO`, the integrity check) live here.
+extension Store {
+    /// The oldest SQLite that may open a store: older releases can corrupt a WAL database shared by processes.
+    public static let minimumSQLiteVersion = 3_051_003
+
+    /// The path of a store kept in a file; a PostgreSQL URL is refused for what works on files alone (naming it without
+    /// its password).
+    static func requireFile(_ location: String, for purpose: String) throws(Failure) -> String {
+        switch try StoreAddress.parse(location) {
+        case .file(let path): return path
+        case .postgres(let address):
+            throw Failure(.usage, "\(address.redacted): \(purpose) works on a SQLite file; for a PostgreSQL store use copy-store")
+        }
+    }
+
+    static func openSQLite(path: String, mode: OpenMode, clock: @escaping @Sendable () -> Date) async throws -> Store {
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if exists && isFolder.boolValue {
+            throw Failure(.usage, "\(path) is a folder; name the store file, such as \(path)/backoffice.sqlite")
+        }
+        switch mode {
+        case .existing where !exists:
+            throw Failure(.notFound, "no store at \(path); create one with `backoffice init` or pass --db")
+        case .create where exists:
+            throw Failure(.alreadyExists, "a store already exists at \(path)")
+        default:
+            break
+        }
+        if !exists {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                do {
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                } catch {
+                    throw Failure(.storeFailure, "cannot create the folder \(directory) for the store")
+                }
+            }
+            // Created here for the owner alone, never through a link: SQLite would create it 0644, and it gives the
+            // -wal and -shm files it makes beside it the mode of the store file.
+            let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                throw Failure(.storeFailure, "cannot create the store at \(path): \(String(cString: strerror(errno)))")
+            }
+            Glibc.close(descriptor)
+        }
+        let connection = try await sqliteConnection(path)
+        let store = Store(path: path, backend: .sqlite(connection), clock: clock)
+        do {
+            if exists { try await store.checkIsStore() }
+            try await store.configure()
+            try await store.migrate()
+        } catch {
+            try? await connection.close()
+            throw mapped(error, path: path)
+        }
+        return store
+    }
+
+    /// A connection to the SQLite file at `path`, refusing a library too old to share a WAL file safely.
+    static func sqliteConnection(_ path: String) async throws -> SQLiteConnection {
+        guard SQLiteConnection.libraryVersion() >= minimumSQLiteVersion else {
+            throw Failure(.storeFailure, "SQLite \(SQLiteConnection.libraryVersionString()) is too old; 3.51.3 or newer is needed")
+        }
+        var logger = Logger(label: "backoffice.store")
+        logger.logLevel = .critical
+        do {
+            return try await SQLiteConnection.open(storage: .file(path: path), threadPool: NIOThreadPool.singleton,
+                                                   logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+        } catch {
+            throw Failure(.storeFailure, "cannot open the store at \(path): \(describe(error))")
+        }
+    }
+
+    /// Refuses to touch an existing SQLite file that is not a BackOffice store (before any pragma changes it).
+    private func checkIsStore() async throws {
+        let marker = try await rows("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        guard !marker.isEmpty else {
+            throw Failure(.storeFailure, "\(path) is not a BackOffice store; create one with `backoffice init`")
+        }
+    }
+
+    private func configure() async throws {
+        // busy_timeout replaces sqlite-nio's spin-forever busy handler with a bounded wait.
+        try await execute("PRAGMA busy_timeout = 15000")
+        let mode = try await row("PRAGMA journal_mode = WAL").flatMap { try? $0.string("journal_mode") }
+        guard mode?.lowercased() == "wal" else {
+            throw Failure(.storeFailure, "\(path) is not a BackOffice store (journal mode \(mode ?? "?"))")
+        }
+        try await execute("PRAGMA synchronous = FULL")
+        try await execute("PRAGMA foreign_keys = ON")
+    }
+
+    /// The SQLite connection of a store kept in a file; nil on PostgreSQL.
+    var sqliteConnection: SQLiteConnection? {
+        if case .sqlite(let connection) = backend { return connection }
+        return nil
+    }
+}
