@@ -190,6 +190,9 @@ final class PostgresEngine: Sendable {
     static func mapped(_ error: any Error, store: String) -> any Error {
         if error is any BackOfficeFailure { return error }
         if error is DecodingError { return Failure(.storeFailure, "unexpected data in the store: \(error)") }
+        if let error = error as? PostgresDecodingError {
+            return Failure(.storeFailure, "unexpected data in the store: column \(error.columnName) of type \(error.postgresType) read as \(error.targetType)")
+        }
         guard let error = error as? PSQLError else { return error }
         let message = error.serverInfo?[.message] ?? ""
         guard let state = error.serverInfo?[.sqlState] else {

@@ -75,7 +75,7 @@ extension Store {
                 let (afterItem, afterLocation) = Store.pair(cursor)
                 let rows = try await rows("""
                     SELECT i.id AS item_id, l.id AS location_id, i.sku, l.code, b.on_hand,
-                           (SELECT COALESCE(SUM(h.quantity), 0) FROM holds h WHERE h.item_id = b.item_id AND h.location_id = b.location_id
+                           (SELECT CAST(COALESCE(SUM(h.quantity), 0) AS BIGINT) FROM holds h WHERE h.item_id = b.item_id AND h.location_id = b.location_id
                              AND h.released_at IS NULL AND h.expires_at > \(bind: UTC.seconds(now))) AS reserved
                     FROM balances b JOIN items i ON i.id = b.item_id JOIN locations l ON l.id = b.location_id
                     WHERE (b.item_id, b.location_id) > (\(bind: afterItem), \(bind: afterLocation))

@@ -301,7 +301,7 @@ extension Store {
             let price = try Money.parse(text, currency: list.currency, field: "price")
             if let existing = try await row("""
                 SELECT id, price, valid_to FROM contract_prices WHERE account_id = \(bind: account.id) AND item_id = \(bind: item.id)
-                AND min_qty = \(bind: contract.minQuantity) AND valid_from IS \(bind: contract.validFrom?.description)
+                AND min_qty = \(bind: contract.minQuantity) AND valid_from IS NOT DISTINCT FROM \(bind: contract.validFrom?.description)
                 """) {
                 var old = contract
                 old.validTo = try existing.optionalString("valid_to").map { try Day.parse($0, field: "valid_to") }

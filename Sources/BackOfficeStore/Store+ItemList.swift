@@ -19,8 +19,8 @@ extension Store {
             }
             var sql: SQLQueryString = """
                 SELECT \(unsafeRaw: Store.itemColumns),
-                       (SELECT COALESCE(SUM(b.on_hand), 0) FROM balances b WHERE b.item_id = i.id AND \(scope("b"))) AS list_on_hand,
-                       (SELECT COALESCE(SUM(h.quantity), 0) FROM holds h
+                       (SELECT CAST(COALESCE(SUM(b.on_hand), 0) AS BIGINT) FROM balances b WHERE b.item_id = i.id AND \(scope("b"))) AS list_on_hand,
+                       (SELECT CAST(COALESCE(SUM(h.quantity), 0) AS BIGINT) FROM holds h
                          WHERE h.item_id = i.id AND h.released_at IS NULL AND h.expires_at > \(bind: nowSeconds) AND \(scope("h"))) AS list_reserved
                 """
             let keys = Store.listKeys(query)
@@ -123,7 +123,7 @@ extension Store {
         }
         if query.belowReorderOnly {
             // The same rule as StockAnswer.belowReorderPoint: all stock on hand against the item's reorder point.
-            sql += " AND (SELECT COALESCE(SUM(b.on_hand), 0) FROM balances b WHERE b.item_id = i.id) < i.reorder_point"
+            sql += " AND (SELECT CAST(COALESCE(SUM(b.on_hand), 0) AS BIGINT) FROM balances b WHERE b.item_id = i.id) < i.reorder_point"
         }
         return sql
     }

@@ -183,6 +183,11 @@ public actor Store {
         return try row.int("id")
     }
 
+    /// One statement on its own (for tests and tools that reach under the store's methods).
+    func executeAlone(_ text: String) async throws {
+        try await exclusive { try await execute(text) }
+    }
+
     func execute(_ text: String) async throws {
         try await sql.raw(SQLQueryString(text)).run()
     }

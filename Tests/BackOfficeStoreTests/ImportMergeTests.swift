@@ -21,8 +21,8 @@ struct ImportMergeTests {
         try await fixture.store.locations().first { $0.code == code }
     }
 
-    @Test func givenALocationsFileWithOnlyCodeAndNameWhenImportedThenQuarantineStaysUnsellable() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenALocationsFileWithOnlyCodeAndNameWhenImportedThenQuarantineStaysUnsellable(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let report = try await load(.locations, "code,name\nQUAR,Quarantine cage\nMAIN,Main\n", in: fixture)
         #expect(report.changed == 1 && report.unchanged == 1)
         #expect(report.changes == ["QUAR: name Quarantine → Quarantine cage"])
@@ -34,8 +34,8 @@ struct ImportMergeTests {
         #expect(try await location("BACK", fixture)?.sellable == true)
     }
 
-    @Test func givenASellableColumnWhenDryRunThenTheChangeIsListedBeforeAndAfterAndNothingIsWritten() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenASellableColumnWhenDryRunThenTheChangeIsListedBeforeAndAfterAndNothingIsWritten(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let report = try await load(.locations, "code,name,sellable\nQUAR,Quarantine,yes\nMAIN,Main,\n", in: fixture, dryRun: true)
         #expect(report.dryRun && report.changed == 1)
         #expect(report.changes == ["QUAR: sellable no → yes"])
@@ -44,8 +44,8 @@ struct ImportMergeTests {
         #expect(report.unchanged == 1)
     }
 
-    @Test func givenAnAccountsFileWithOnlyCodeAndNameWhenImportedThenManagersAndListStayAndTheAuditSaysWhatChanged() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenAnAccountsFileWithOnlyCodeAndNameWhenImportedThenManagersAndListStayAndTheAuditSaysWhatChanged(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         _ = try await fixture.store.addPriceList(PriceList(code: "TRADE", name: "Trade", currency: "USD"), by: fixture.admin)
         _ = try await load(.accounts, "code,name,price_list\nACME,Acme,TRADE\n", in: fixture)
         let report = try await load(.accounts, "code,name\nACME,Acme Corporation\n", in: fixture)
@@ -59,16 +59,16 @@ struct ImportMergeTests {
         #expect(entry.before == "name Acme" && entry.after == "name Acme Corporation")
     }
 
-    @Test func givenAnEmptyManagerCellWhenImportedThenTheManagerIsClearedAndTheBackupKept() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenAnEmptyManagerCellWhenImportedThenTheManagerIsClearedAndTheBackupKept(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let report = try await load(.accounts, "code,name,manager\nACME,Acme,\n", in: fixture)
         #expect(report.changes == ["ACME: manager morgan → (none)"])
         let acme = try #require(try await fixture.store.account(code: "ACME", by: fixture.admin))
         #expect(acme.manager == nil && acme.backupManager == "dana")
     }
 
-    @Test func givenAnItemsFileWithOnlySKUAndNameWhenImportedThenCategoryReorderPointAndCostStay() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenAnItemsFileWithOnlySKUAndNameWhenImportedThenCategoryReorderPointAndCostStay(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let report = try await load(.items, "sku,name\nBOLT-1,Hex Bolt M8 zinc\n", in: fixture)
         #expect(report.changes == ["BOLT-1: name Hex Bolt M8 → Hex Bolt M8 zinc"])
         let bolt = try #require(try await fixture.store.item(sku: "BOLT-1", by: fixture.admin))
@@ -84,8 +84,8 @@ struct ImportMergeTests {
         #expect(entry.after == "category (none); active no; reorder_point 12")
     }
 
-    @Test func givenManyChangedRowsWhenImportedThenTheReportListsTwentyAndCountsTheRest() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenManyChangedRowsWhenImportedThenTheReportListsTwentyAndCountsTheRest(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let rows = (1...30).map { "CH-\($0),Item \($0)" }.joined(separator: "\n")
         _ = try await load(.items, "sku,name\n" + rows + "\n", in: fixture)
         let report = try await load(.items, "sku,name\n" + rows.replacingOccurrences(of: "Item", with: "Thing") + "\n", in: fixture)
@@ -93,15 +93,15 @@ struct ImportMergeTests {
         #expect(report.changes.first == "CH-1: name Item 1 → Thing 1")
     }
 
-    @Test func givenAPricesFileWhenAPriceChangesThenItIsListedBeforeAndAfter() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenAPricesFileWhenAPriceChangesThenItIsListedBeforeAndAfter(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let list = try #require(try await fixture.store.account(code: "ACME", by: fixture.admin)?.priceList)
         let report = try await load(.prices, "price_list,sku,price\n\(list),BOLT-1,1.20\n", in: fixture)
         #expect(report.changes == ["BOLT-1 in \(list): price 1.00 → 1.20"])
     }
 
-    @Test func givenAContractsFileWithoutValidToWhenImportedThenTheContractStillEnds() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenAContractsFileWithoutValidToWhenImportedThenTheContractStillEnds(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let today = Day(fixture.clock.now)
         _ = try await load(.contracts, "account,sku,price,valid_to\nACME,BOLT-1,0.80,\(today.adding(days: 5))\n", in: fixture)
         let report = try await load(.contracts, "account,sku,price\nACME,BOLT-1,0.75\n", in: fixture)
@@ -112,8 +112,8 @@ struct ImportMergeTests {
         #expect(later.unitPrice == Money(minorUnits: 100, currency: "USD"))
     }
 
-    @Test func givenTheSameCountsByAnotherNameWhenImportedThenNothingIsPostedAndTheFirstImportIsNamed() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenTheSameCountsByAnotherNameWhenImportedThenNothingIsPostedAndTheFirstImportIsNamed(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let first = try await load(.counts, "sku,location,counted\nBOLT-1,MAIN,7\n", in: fixture, file: "/jan/counts.csv")
         #expect(first.added == 1)
         // The same rows, written another way (CRLF, quoted, other case) and named otherwise: the same content.
@@ -129,8 +129,8 @@ struct ImportMergeTests {
         #expect(try await fixture.count("movements") == 2)
     }
 
-    @Test func givenARecountThatCameOutTheSameWhenImportedAgainThenItPostsOnlyWhenAskedTo() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenARecountThatCameOutTheSameWhenImportedAgainThenItPostsOnlyWhenAskedTo(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let text = "sku,location,counted\nBOLT-1,MAIN,7\n"
         _ = try await load(.counts, text, in: fixture, file: "jan.csv")
         _ = try await fixture.store.post(.receipt(quantity: 5, to: "MAIN"), sku: "BOLT-1", reference: "PO-1", by: fixture.admin)
@@ -142,8 +142,8 @@ struct ImportMergeTests {
         #expect(try await fixture.onHand() == 7)
     }
 
-    @Test func givenStockAndCountsWithTheSameRowsWhenImportedThenEachPosts() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenStockAndCountsWithTheSameRowsWhenImportedThenEachPosts(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         _ = try await load(.stock, "sku,location,quantity\nBOLT-1,MAIN,4\n", in: fixture, file: "a.csv")
         // The same SKU, location and number as a count: another kind of content, so it is not taken for the stock file.
         let count = try await load(.counts, "sku,location,counted\nBOLT-1,MAIN,4\n", in: fixture, file: "a.csv")
@@ -153,8 +153,8 @@ struct ImportMergeTests {
         #expect(try await fixture.onHand() == 4)
     }
 
-    @Test func givenThousandsOfBadRowsWhenImportedThenAThousandAreKeptAndTheRestCounted() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenThousandsOfBadRowsWhenImportedThenAThousandAreKeptAndTheRestCounted(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let rows = (1...3_000).map { "X-\($0),Thing,EA,,,,-1" }.joined(separator: "\n")
         do {
             _ = try await load(.items, "sku,name,unit,category,active,cost,reorder_point\n" + rows + "\n", in: fixture)

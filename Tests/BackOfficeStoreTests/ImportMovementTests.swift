@@ -38,16 +38,16 @@ struct ImportMovementTests {
 
     static let skus = (1...1_000).map { String(format: "IMV-%04d", $0) }
 
-    func fixtureWithItems() async throws -> StoreFixture {
-        let fixture = try await StoreFixture.make()
+    func fixtureWithItems(_ engine: TestEngine) async throws -> StoreFixture {
+        let fixture = try await StoreFixture.make(engine)
         let items = Self.skus.map { ImportRecord.item(Item(sku: $0, name: "Item \($0)"), cost: nil) }
         let batches = Batches(items, size: 2_000)
         _ = try await fixture.store.importRecords(.items, file: "items.csv", dryRun: false, by: fixture.admin) { batches.next() }
         return fixture
     }
 
-    @Test func givenOpeningStockOverSeveralBatchesWhenImportedThenEachRowIsAReceiptWithItsAuditEntryAndTheStoreVerifies() async throws {
-        let fixture = try await fixtureWithItems()
+    @Test(arguments: TestEngine.all) func givenOpeningStockOverSeveralBatchesWhenImportedThenEachRowIsAReceiptWithItsAuditEntryAndTheStoreVerifies(engine: TestEngine) async throws {
+        let fixture = try await fixtureWithItems(engine)
         let auditBefore = try await fixture.count("audit")
         let rows = Self.skus.enumerated().flatMap { index, sku in
             [ImportRecord.stock(sku: sku, location: "MAIN", quantity: index + 1), .stock(sku: sku.lowercased(), location: "quar", quantity: 3)]
@@ -80,8 +80,8 @@ struct ImportMovementTests {
         #expect(try await fixture.count("movements") == 2_000)
     }
 
-    @Test func givenCountsThatRaiseLowerAndConfirmStockWhenImportedThenTheBooksMatchTheCounts() async throws {
-        let fixture = try await fixtureWithItems()
+    @Test(arguments: TestEngine.all) func givenCountsThatRaiseLowerAndConfirmStockWhenImportedThenTheBooksMatchTheCounts(engine: TestEngine) async throws {
+        let fixture = try await fixtureWithItems(engine)
         let opening = Self.skus.map { ImportRecord.stock(sku: $0, location: "MAIN", quantity: 10) }
         _ = try await load(.stock, opening, file: "opening.csv", in: fixture)
         // An inactive item still takes a count.
@@ -100,8 +100,8 @@ struct ImportMovementTests {
         #expect(try await fixture.store.verify(by: fixture.admin).ok)
     }
 
-    @Test func givenBadRowsInDifferentBatchesWhenImportedThenEachIsNamedAndNothingIsPosted() async throws {
-        let fixture = try await fixtureWithItems()
+    @Test(arguments: TestEngine.all) func givenBadRowsInDifferentBatchesWhenImportedThenEachIsNamedAndNothingIsPosted(engine: TestEngine) async throws {
+        let fixture = try await fixtureWithItems(engine)
         _ = try await fixture.store.editItem(sku: "IMV-0005", Store.ItemChanges(active: false), by: fixture.admin)
         var rows = Self.skus.prefix(900).map { ImportRecord.stock(sku: $0, location: "MAIN", quantity: 1) }
         rows[10] = .stock(sku: "NOPE-1", location: "MAIN", quantity: 1)
@@ -119,8 +119,8 @@ struct ImportMovementTests {
         #expect(after == before)
     }
 
-    @Test func givenAnExpectedReceiptWithTheFilesNameWhenOpeningStockArrivesThenItIsNoLongerExpected() async throws {
-        let fixture = try await fixtureWithItems()
+    @Test(arguments: TestEngine.all) func givenAnExpectedReceiptWithTheFilesNameWhenOpeningStockArrivesThenItIsNoLongerExpected(engine: TestEngine) async throws {
+        let fixture = try await fixtureWithItems(engine)
         let due = Day(fixture.clock.now).adding(days: 3)
         _ = try await fixture.store.expectReceipt(sku: "IMV-0009", quantity: 30, location: "MAIN", due: due, reference: "opening.csv",
                                                   by: fixture.clerk)
@@ -129,8 +129,8 @@ struct ImportMovementTests {
         #expect(open.map(\.quantity) == [10])
     }
 
-    @Test func givenAnItemImportWhenItLandsOrIsRefusedThenSearchFindsExactlyTheItemsThatLanded() async throws {
-        let fixture = try await fixtureWithItems()
+    @Test(arguments: TestEngine.all) func givenAnItemImportWhenItLandsOrIsRefusedThenSearchFindsExactlyTheItemsThatLanded(engine: TestEngine) async throws {
+        let fixture = try await fixtureWithItems(engine)
         // The thousand items imported by the fixture are found by search, by SKU and by a word of the name.
         #expect(try await fixture.store.search("IMV-0123", by: fixture.clerk).map(\.sku) == ["IMV-0123"])
         #expect(try await fixture.store.search("Item", limit: 2_000, by: fixture.clerk).count == 1_000)

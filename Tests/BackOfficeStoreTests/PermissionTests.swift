@@ -18,8 +18,8 @@ struct PermissionTests {
         try await fixture.store.priceLists().first(where: \.isDefault)?.code ?? "?"
     }
 
-    @Test func givenAMarkupOnCostRuleWhenAClerkSetsTheCostThenItIsRefusedAndTheQuoteIsUnchanged() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenAMarkupOnCostRuleWhenAClerkSetsTheCostThenItIsRefusedAndTheQuoteIsUnchanged(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         _ = try await fixture.store.addRule(PriceRule(priceList: try await defaultList(fixture), scope: .all,
                                                       action: .markupOnCost(Percent(10))), by: fixture.admin)
         let before = try await fixture.store.quote(sku: "BOLT-1", account: "ACME", quantity: 1, by: fixture.sales)
@@ -34,8 +34,8 @@ struct PermissionTests {
         #expect(try await fixture.store.item(sku: "BOLT-1", by: fixture.admin)?.cost == Money(minorUnits: 50, currency: "USD"))
     }
 
-    @Test func givenAClerkWhenAddingAnItemWithACostThenItIsRefusedButWithoutACostItIsAdded() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenAClerkWhenAddingAnItemWithACostThenItIsRefusedButWithoutACostItIsAdded(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         await #expect(throws: PermissionDenied.self) {
             _ = try await fixture.store.addItem(Item(sku: "NUT-9", name: "Nut", cost: Money(minorUnits: 1, currency: "USD")), by: fixture.clerk)
         }
@@ -43,8 +43,8 @@ struct PermissionTests {
         #expect(added.cost == nil)
     }
 
-    @Test func givenAManagerOrAnAdminWhenSettingTheCostThenTheQuoteFollowsIt() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenAManagerOrAnAdminWhenSettingTheCostThenTheQuoteFollowsIt(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         _ = try await fixture.store.addRule(PriceRule(priceList: try await defaultList(fixture), scope: .all,
                                                       action: .markupOnCost(Percent(10))), by: fixture.admin)
         _ = try await fixture.store.editItem(sku: "BOLT-1", Store.ItemChanges(cost: .some(Money(minorUnits: 200, currency: "USD"))),
@@ -55,8 +55,8 @@ struct PermissionTests {
         #expect(try await fixture.store.quote(sku: "BOLT-1", account: "ACME", quantity: 1, by: fixture.sales).unitPrice.minorUnits == 330)
     }
 
-    @Test func givenAClerkWhenImportingItemsWithACostColumnThenNothingIsImported() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenAClerkWhenImportingItemsWithACostColumnThenNothingIsImported(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let batch = OneBatch([.item(Item(sku: "BOLT-1", name: "Hex Bolt M8", category: "Fasteners/Bolts", reorderPoint: 10), cost: "0.01")])
         await #expect(throws: PermissionDenied.self) {
             _ = try await fixture.store.importRecords(.items, file: "items.csv", dryRun: false, by: fixture.clerk) { batch.next() }
@@ -64,8 +64,8 @@ struct PermissionTests {
         #expect(try await fixture.store.item(sku: "BOLT-1", by: fixture.admin)?.cost == Money(minorUnits: 50, currency: "USD"))
     }
 
-    @Test func givenSalesWhenReadingACountAtALocationThatIsNotSellableThenItIsRefused() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenSalesWhenReadingACountAtALocationThatIsNotSellableThenItIsRefused(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         _ = try await fixture.store.post(.receipt(quantity: 7, to: "QUAR"), sku: "BOLT-1", by: fixture.admin)
         _ = try await fixture.store.post(.receipt(quantity: 3, to: "MAIN"), sku: "BOLT-1", by: fixture.admin)
         let quarantine = try await fixture.store.startCount(location: "QUAR", by: fixture.clerk)
@@ -76,8 +76,8 @@ struct PermissionTests {
         #expect(try await fixture.store.count(main.id, by: fixture.sales).lines.first?.expected == 3)
     }
 
-    @Test func givenReceiptsDueAtBothKindsOfLocationWhenSalesListsIncomingThenOnlySellableOnesShow() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenReceiptsDueAtBothKindsOfLocationWhenSalesListsIncomingThenOnlySellableOnesShow(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let due = Day(fixture.clock.now).adding(days: 3)
         _ = try await fixture.store.expectReceipt(sku: "BOLT-1", quantity: 5, location: "QUAR", due: due, reference: "RMA-1", by: fixture.clerk)
         _ = try await fixture.store.expectReceipt(sku: "BOLT-1", quantity: 9, location: "MAIN", due: due, reference: "PO-1", by: fixture.clerk)
@@ -89,8 +89,8 @@ struct PermissionTests {
         #expect(Set(seenByClerk.map(\.location)) == ["MAIN", "QUAR"])
     }
 
-    @Test func givenARequestFromSalesWhenTheManagerTakesAnswerFactsThenReceiptsDueIntoQuarantineAreLeftOut() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenARequestFromSalesWhenTheManagerTakesAnswerFactsThenReceiptsDueIntoQuarantineAreLeftOut(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         _ = try await fixture.store.post(.receipt(quantity: 4, to: "MAIN"), sku: "BOLT-1", by: fixture.admin)
         _ = try await fixture.store.expectReceipt(sku: "BOLT-1", quantity: 5, location: "QUAR", due: Day(fixture.clock.now).adding(days: 2),
                                                   reference: "RMA-1", by: fixture.clerk)
@@ -105,8 +105,8 @@ struct PermissionTests {
         await #expect(throws: Failure.self) { _ = try await fixture.store.answerBasis(forRequest: request.id, by: fixture.otherSales) }
     }
 
-    @Test func givenSalesWhenAskingForTheDiagnosisOrTheUsersThenTheyAreRefusedAndAnAdminIsNot() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenSalesWhenAskingForTheDiagnosisOrTheUsersThenTheyAreRefusedAndAnAdminIsNot(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         for actor in [fixture.sales, fixture.clerk, fixture.manager] {
             await #expect(throws: PermissionDenied.self) { _ = try await fixture.store.diagnose(by: actor) }
             await #expect(throws: PermissionDenied.self) { _ = try await fixture.store.users(by: actor) }
@@ -115,21 +115,21 @@ struct PermissionTests {
         #expect(try await fixture.store.users(by: fixture.admin).contains { $0.name == "sam" })
     }
 
-    @Test func givenSalesWhenListingLocationsThenOnlySellableOnesAreListed() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenSalesWhenListingLocationsThenOnlySellableOnesAreListed(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         #expect(try await fixture.store.locations(by: fixture.sales).map(\.code) == ["MAIN"])
         #expect(try await fixture.store.locations(by: fixture.clerk).map(\.code) == ["MAIN", "QUAR"])
     }
 
-    @Test func givenSalesWhenReadingAnAccountThenItsBasicsForPricingAreThere() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenSalesWhenReadingAnAccountThenItsBasicsForPricingAreThere(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let account = try #require(try await fixture.store.account(code: "ACME", by: fixture.sales))
         #expect(account.manager == "morgan")
         #expect(!account.priceList.isEmpty)
     }
 
-    @Test func givenCategoriesThatDifferOnlyWhereLikeHasWildcardsWhenFilteringThenOnlyTheNamedOneMatches() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenCategoriesThatDifferOnlyWhereLikeHasWildcardsWhenFilteringThenOnlyTheNamedOneMatches(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         for (sku, category) in [("U-1", "a_b/c"), ("U-2", "axb/c"), ("P-1", "50%/off"), ("P-2", "500/off"), ("B-1", "x\\y/z"), ("B-2", "xy/z")] {
             _ = try await fixture.store.addItem(Item(sku: sku, name: sku, category: category), by: fixture.admin)
         }
@@ -147,8 +147,8 @@ struct PermissionTests {
         #expect(counted.count == 1)
     }
 
-    @Test func givenAccountsWhenSearchingForAnUnderscoreThenOnlyNamesHoldingOneMatch() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenAccountsWhenSearchingForAnUnderscoreThenOnlyNamesHoldingOneMatch(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         _ = try await fixture.store.addAccount(Account(code: "A_1", name: "Under Score", manager: nil, backupManager: nil, priceList: ""),
                                                by: fixture.admin)
         _ = try await fixture.store.addAccount(Account(code: "AX1", name: "Ex", manager: nil, backupManager: nil, priceList: ""),
@@ -156,8 +156,8 @@ struct PermissionTests {
         #expect(try await fixture.store.accounts(search: "A_", by: fixture.sales).map(\.code) == ["A_1"])
     }
 
-    @Test func givenAScannerCountWhenAddingWouldPassTheLimitCountPostAcceptsThenTheEntryIsRefused() async throws {
-        let fixture = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func givenAScannerCountWhenAddingWouldPassTheLimitCountPostAcceptsThenTheEntryIsRefused(engine: TestEngine) async throws {
+        let fixture = try await StoreFixture.make(engine)
         let count = try await fixture.store.startCount(location: "MAIN", by: fixture.clerk)
         _ = try await fixture.store.enterCount(count.id, sku: "BOLT-1", quantity: Ledger.maximumQuantity, by: fixture.clerk)
 

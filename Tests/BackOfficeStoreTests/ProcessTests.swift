@@ -6,8 +6,8 @@ import Testing
 
 @Suite("Several processes on one store", .serialized)
 struct ProcessTests {
-    @Test func eightProcessesPostingReceiptsToOneItemLoseNoUpdate() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func eightProcessesPostingReceiptsToOneItemLoseNoUpdate(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         await f.store.close()
         let perProcess = 15
         var running: [(Process, URL, URL)] = []

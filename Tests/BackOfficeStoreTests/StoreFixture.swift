@@ -6,6 +6,9 @@ import Foundation
 /// A real store in a temporary folder with a small, known company: two locations, a few people, one account.
 struct StoreFixture {
     let folder: TemporaryFolder
+    let engine: TestEngine
+    /// The store's file path or URL.
+    let path: String
     let clock: TestClock
     let store: Store
     let admin: Actor
@@ -15,10 +18,11 @@ struct StoreFixture {
     let sales: Actor
     let otherSales: Actor
 
-    static func make() async throws -> StoreFixture {
+    static func make(_ engine: TestEngine = .sqlite) async throws -> StoreFixture {
         let folder = TemporaryFolder()
         let clock = TestClock()
-        let store = try await Store.create(path: folder.path("store.sqlite"), admin: "admin", clock: clock.function)
+        let path = try engine.newStore(in: folder)
+        let store = try await Store.create(path: path, admin: "admin", clock: clock.function)
         let admin = Actor(user: try await store.signIn("admin"), source: .cli)
         func add(_ name: String, _ role: Role) async throws -> Actor {
             Actor(user: try await store.addUser(User(name: name, displayName: name.capitalized, role: role), by: admin), source: .cli)
@@ -34,13 +38,15 @@ struct StoreFixture {
                                          cost: Money(minorUnits: 50, currency: "USD"), reorderPoint: 10),
                                     listPrice: Money(minorUnits: 100, currency: "USD"), by: admin)
         _ = try await store.addAccount(Account(code: "ACME", name: "Acme", manager: "morgan", backupManager: "dana", priceList: ""), by: admin)
-        return StoreFixture(folder: folder, clock: clock, store: store, admin: admin, clerk: clerk, manager: manager,
+        return StoreFixture(folder: folder, engine: engine, path: path, clock: clock, store: store, admin: admin, clerk: clerk, manager: manager,
                             backup: backup, sales: sales, otherSales: otherSales)
     }
 
-    private init(folder: TemporaryFolder, clock: TestClock, store: Store, admin: Actor, clerk: Actor, manager: Actor,
+    private init(folder: TemporaryFolder, engine: TestEngine, path: String, clock: TestClock, store: Store, admin: Actor, clerk: Actor, manager: Actor,
                  backup: Actor, sales: Actor, otherSales: Actor) {
         self.folder = folder
+        self.engine = engine
+        self.path = path
         self.clock = clock
         self.store = store
         self.admin = admin
@@ -51,7 +57,10 @@ struct StoreFixture {
         self.otherSales = otherSales
     }
 
-    var path: String { folder.path("store.sqlite") }
+    /// `DROP TRIGGER name`, as the engine spells it.
+    func dropTrigger(_ name: String, on table: String) -> String {
+        engine == .postgres ? "DROP TRIGGER \(name) ON \(table)" : "DROP TRIGGER \(name)"
+    }
 
     func onHand(_ sku: String = "BOLT-1", at location: String = "MAIN") async throws -> Int {
         try await store.stock(sku: sku, by: admin).lines.first { $0.location == location }?.position.onHand ?? 0
@@ -59,5 +68,15 @@ struct StoreFixture {
 
     func count(_ table: String) async throws -> Int {
         try await store.diagnose().counts[table] ?? -1
+    }
+}
+
+import Testing
+
+/// The PostgreSQL half of the contract suite runs wherever a cluster answers; where CI demands it, its absence fails.
+@Suite struct ContractSuiteEngines {
+    @Test(.enabled(if: TestEngine.postgresRequired, "BACKOFFICE_TEST_POSTGRES=required is not set: without a cluster the contract suite runs on SQLite alone"))
+    func givenCIWhenTheContractSuiteRunsThenPostgreSQLIsThere() {
+        #expect(TestEngine.postgresMissing == nil, "\(TestEngine.postgresMissing ?? "")")
     }
 }

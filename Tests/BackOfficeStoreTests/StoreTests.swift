@@ -44,17 +44,18 @@ struct StoreTests {
         }
     }
 
-    @Test(arguments: ["UPDATE movements SET quantity = 999", "DELETE FROM movements", "UPDATE audit SET actor = 'mallory'", "DELETE FROM audit"])
-    func theJournalAndAuditLogRefuseUpdatesAndDeletes(statement: String) async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all, ["UPDATE movements SET quantity = 999", "DELETE FROM movements", "UPDATE audit SET actor = 'mallory'",
+                                      "DELETE FROM audit"])
+    func theJournalAndAuditLogRefuseUpdatesAndDeletes(engine: TestEngine, statement: String) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.post(.receipt(quantity: 5, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
-        await #expect(throws: (any Error).self) { try await f.store.execute(statement) }
+        await #expect(throws: (any Error).self) { try await f.store.executeAlone(statement) }
         #expect(try await f.onHand() == 5)
         #expect(try await f.store.verify(by: f.admin).ok)
     }
 
-    @Test func aReceiptUpdatesTheBalanceJournalAndAuditTogether() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func aReceiptUpdatesTheBalanceJournalAndAuditTogether(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         let auditBefore = try await f.count("audit")
         let posted = try await f.store.post(.receipt(quantity: 12, to: "main"), sku: "bolt-1", reference: "PO-1", by: f.clerk)
         #expect(posted.stock.lines.first { $0.location == "MAIN" }?.position.onHand == 12)
@@ -67,8 +68,8 @@ struct StoreTests {
         #expect(entry.after == "on hand MAIN 12 ref PO-1")
     }
 
-    @Test func aRefusedIssueWritesNothing() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func aRefusedIssueWritesNothing(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.post(.receipt(quantity: 3, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
         let (movements, audit) = (try await f.count("movements"), try await f.count("audit"))
         do {
@@ -82,8 +83,8 @@ struct StoreTests {
         #expect(try await f.count("audit") == audit)
     }
 
-    @Test func aTransferMovesStockBetweenLocationsAndVerifyAgrees() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func aTransferMovesStockBetweenLocationsAndVerifyAgrees(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
         _ = try await f.store.post(.transfer(quantity: 4, from: "MAIN", to: "QUAR"), sku: "BOLT-1", by: f.clerk)
         _ = try await f.store.post(.count(counted: 7, at: "QUAR"), sku: "BOLT-1", by: f.clerk)
@@ -94,8 +95,8 @@ struct StoreTests {
         #expect(report.ok, "\(report)")
     }
 
-    @Test func aHoldReservesStockUntilItExpires() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func aHoldReservesStockUntilItExpires(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
         _ = try await f.store.placeHold(sku: "BOLT-1", quantity: 8, location: "MAIN", account: "ACME",
                                         expiresAt: f.clock.now.addingTimeInterval(3_600), by: f.sales)
@@ -114,8 +115,8 @@ struct StoreTests {
         #expect(line.position.available == 10)
     }
 
-    @Test func onlyTheOwnerOrAClerkMayReleaseAHold() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func onlyTheOwnerOrAClerkMayReleaseAHold(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
         let hold = try await f.store.placeHold(sku: "BOLT-1", quantity: 4, location: "MAIN", account: "ACME", expiresAt: nil, by: f.sales)
         await #expect(throws: Failure.self) { _ = try await f.store.releaseHold(hold.id, by: f.otherSales) }
@@ -124,8 +125,8 @@ struct StoreTests {
         #expect(try await f.store.holds(by: f.sales).isEmpty)
     }
 
-    @Test func aReceiptAgainstAPurchaseOrderTakesItOffIncoming() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func aReceiptAgainstAPurchaseOrderTakesItOffIncoming(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.expectReceipt(sku: "BOLT-1", quantity: 30, location: "MAIN", due: Day(f.clock.now).adding(days: 3),
                                             reference: "PO-77", by: f.clerk)
         #expect(try await f.store.stock(sku: "BOLT-1", by: f.clerk).totals.incoming == 30)
@@ -135,8 +136,8 @@ struct StoreTests {
         #expect(totals.projected == 30)
     }
 
-    @Test func salesSeesSellableStockAndPricesWithoutCost() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func salesSeesSellableStockAndPricesWithoutCost(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.post(.receipt(quantity: 5, to: "QUAR"), sku: "BOLT-1", by: f.clerk)
         _ = try await f.store.post(.receipt(quantity: 6, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
         let seen = try await f.store.stock(sku: "BOLT-1", by: f.sales)
@@ -152,8 +153,8 @@ struct StoreTests {
         }
     }
 
-    @Test func rulesAndContractsFromTheStoreDecideTheQuote() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func rulesAndContractsFromTheStoreDecideTheQuote(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.addRule(PriceRule(priceList: "LIST", scope: .category("Fasteners"), minQuantity: 10,
                                                 action: .percentOff(Percent(20))), by: f.manager)
         _ = try await f.store.addContract(ContractPrice(account: "ACME", sku: "BOLT-1", unitPrice: 0, minQuantity: 50), price: "0.70", by: f.manager)
@@ -165,8 +166,8 @@ struct StoreTests {
         #expect(contract.tiers.map(\.minQuantity) == [1, 10, 50])
     }
 
-    @Test func searchFindsItemsByPrefixAndFollowsRenames() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func searchFindsItemsByPrefixAndFollowsRenames(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         #expect(try await f.store.search("hex bo", by: f.clerk).map(\.sku) == ["BOLT-1"])
         #expect(try await f.store.search("fasten", by: f.clerk).map(\.sku) == ["BOLT-1"])
         _ = try await f.store.editItem(sku: "BOLT-1", Store.ItemChanges(name: "Carriage Bolt M8"), by: f.admin)
@@ -175,15 +176,15 @@ struct StoreTests {
         #expect(try await f.store.search("\"*()", by: f.clerk).isEmpty)
     }
 
-    @Test func skusAreUniqueRegardlessOfCase() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func skusAreUniqueRegardlessOfCase(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         await #expect(throws: Failure.self) {
             _ = try await f.store.addItem(Item(sku: "bolt-1", name: "Duplicate"), by: f.admin)
         }
     }
 
-    @Test func aRequestGoesToTheManagerOrTheBackupWhenTheManagerIsAway() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func aRequestGoesToTheManagerOrTheBackupWhenTheManagerIsAway(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         let first = try await f.store.fileRequest(kind: .stock, account: "ACME", sku: "BOLT-1", quantity: 5, text: "Can we ship 5?",
                                                   priority: .high, by: f.sales)
         #expect(first.assignee == "morgan")
@@ -194,8 +195,8 @@ struct StoreTests {
         #expect(second.assignee == "dana")
     }
 
-    @Test func anAnswerKeepsTheStockAndPriceItWasBasedOn() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func anAnswerKeepsTheStockAndPriceItWasBasedOn(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.post(.receipt(quantity: 40, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
         let request = try await f.store.fileRequest(kind: .quote, account: "ACME", sku: "BOLT-1", quantity: 25, text: "Quote 25 please",
                                                     priority: .normal, by: f.sales)
@@ -214,8 +215,8 @@ struct StoreTests {
         #expect(!snapshot.contains("margin"))
     }
 
-    @Test func salespeopleSeeOnlyTheirOwnRequests() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func salespeopleSeeOnlyTheirOwnRequests(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         let mine = try await f.store.fileRequest(kind: .other, account: "ACME", sku: nil, quantity: nil, text: "Mine", priority: .low, by: f.sales)
         _ = try await f.store.fileRequest(kind: .other, account: "ACME", sku: nil, quantity: nil, text: "Theirs", priority: .low, by: f.otherSales)
         #expect(try await f.store.requests(view: .all, by: f.sales).map(\.id) == [mine.id])
@@ -224,8 +225,8 @@ struct StoreTests {
         await #expect(throws: PermissionDenied.self) { _ = try await f.store.act(on: mine.id, .claim, by: f.sales) }
     }
 
-    @Test func anInvalidTransitionIsRefusedAndChangesNothing() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func anInvalidTransitionIsRefusedAndChangesNothing(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         let request = try await f.store.fileRequest(kind: .other, account: "ACME", sku: nil, quantity: nil, text: "Q", priority: .low, by: f.sales)
         _ = try await f.store.act(on: request.id, .close, by: f.sales)
         await #expect(throws: InvalidTransition.self) { _ = try await f.store.act(on: request.id, .answer, text: "late", by: f.manager) }
@@ -234,34 +235,34 @@ struct StoreTests {
         #expect(reopened.state == .claimed)
     }
 
-    @Test func verifyFindsABalanceThatDisagreesWithTheJournal() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func verifyFindsABalanceThatDisagreesWithTheJournal(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.post(.receipt(quantity: 5, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
-        try await f.store.execute("UPDATE balances SET on_hand = 6")
+        try await f.store.executeAlone("UPDATE balances SET on_hand = 6")
         let report = try await f.store.verify(by: f.admin)
         #expect(!report.ok)
         #expect(report.balanceDifferences == ["BOLT-1 at MAIN: journal says 5, balance says 6"])
     }
 
-    @Test func verifyFindsAnAlteredAuditEntry() async throws {
-        let f = try await StoreFixture.make()
-        try await f.store.execute("DROP TRIGGER audit_no_update")
-        try await f.store.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 2")
+    @Test(arguments: TestEngine.all) func verifyFindsAnAlteredAuditEntry(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
+        try await f.store.executeAlone(f.dropTrigger("audit_no_update", on: "audit"))
+        try await f.store.executeAlone("UPDATE audit SET actor = 'mallory' WHERE seq = 2")
         let report = try await f.store.verify(by: f.admin)
         #expect(report.auditProblems.contains("audit entry 2 was altered (hash mismatch)"))
         #expect(report.otherProblems.contains { $0.contains("audit_no_update") })
     }
 
-    @Test func verifyFindsNewItemsNoLongerReachingTheSearchIndex() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func verifyFindsNewItemsNoLongerReachingTheSearchIndex(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         #expect(try await f.store.verify(by: f.admin).ok)
-        try await f.store.execute("DROP TRIGGER items_fts_insert")
+        try await f.store.executeAlone(f.dropTrigger("items_fts_insert", on: "items"))
         let report = try await f.store.verify(by: f.admin)
         #expect(report.otherProblems == ["the search-index trigger items_fts_insert on items is missing"])
     }
 
-    @Test func aBackupIsAConsistentStoreOfItsOwn() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func aBackupIsAConsistentStoreOfItsOwn(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.post(.receipt(quantity: 9, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
         let copy = f.folder.path("backup.sqlite")
         try await f.store.backup(to: copy, by: f.admin)
@@ -298,29 +299,29 @@ struct StoreTests {
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
     }
 
-    @Test func aNegativeCostIsRefusedOnEditToo() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func aNegativeCostIsRefusedOnEditToo(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         await #expect(throws: Failure.invalid("cost", "-5.00", "must not be negative")) {
             _ = try await f.store.editItem(sku: "BOLT-1", Store.ItemChanges(cost: .some(Money(minorUnits: -500, currency: "USD"))), by: f.admin)
         }
         #expect(try await f.store.item(sku: "BOLT-1", by: f.admin)?.cost == Money(minorUnits: 50, currency: "USD"))
     }
 
-    @Test func aCategoryRuleAppliesWhateverTheCaseOfItsPath() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func aCategoryRuleAppliesWhateverTheCaseOfItsPath(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.addRule(PriceRule(priceList: "LIST", scope: .category("fasteners"), action: .percentOff(Percent(10))), by: f.manager)
         #expect(try await f.store.quote(sku: "BOLT-1", account: "ACME", quantity: 1, by: f.sales).unitPrice.minorUnits == 90)
     }
 
-    @Test func salesCannotListRulesThatWouldGiveCostAway() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func salesCannotListRulesThatWouldGiveCostAway(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.addRule(PriceRule(priceList: "LIST", scope: .all, action: .markupOnCost(Percent(60))), by: f.manager)
         await #expect(throws: PermissionDenied.self) { _ = try await f.store.rules(by: f.sales) }
         #expect(try await f.store.rules(by: f.manager).count == 1)
     }
 
-    @Test func anAnswerSnapshotForSalesCarriesNoCostPlusFigures() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func anAnswerSnapshotForSalesCarriesNoCostPlusFigures(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.post(.receipt(quantity: 40, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
         _ = try await f.store.addRule(PriceRule(account: "ACME", scope: .all, minQuantity: 100, action: .markupOnCost(Percent(60))), by: f.manager)
         let request = try await f.store.fileRequest(kind: .price, account: "ACME", sku: "BOLT-1", quantity: 10, text: "Price for 10?",
@@ -332,8 +333,8 @@ struct StoreTests {
         #expect(snapshot.contains("cost-plus price"))
     }
 
-    @Test func theRequesterRepliesToAQuestionBackAndTheRequestReturnsToTheManager() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func theRequesterRepliesToAQuestionBackAndTheRequestReturnsToTheManager(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         let request = try await f.store.fileRequest(kind: .quote, account: "ACME", sku: nil, quantity: nil, text: "Quote please",
                                                     priority: .normal, by: f.sales)
         _ = try await f.store.act(on: request.id, .wait, text: "Which delivery date?", by: f.manager)
@@ -344,8 +345,8 @@ struct StoreTests {
         #expect(try await f.store.request(request.id, by: f.manager).events.map(\.action) == ["file", "wait", "reply"])
     }
 
-    @Test func theStockHistoryGivesOnHandAtTheEndOfEachDay() async throws {
-        let f = try await StoreFixture.make()
+    @Test(arguments: TestEngine.all) func theStockHistoryGivesOnHandAtTheEndOfEachDay(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
         _ = try await f.store.post(.receipt(quantity: 10, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
         f.clock.advance(86_400)
         _ = try await f.store.post(.issue(quantity: 4, from: "MAIN"), sku: "BOLT-1", by: f.clerk)
