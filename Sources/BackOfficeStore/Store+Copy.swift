@@ -57,8 +57,13 @@ extension Store {
     /// Copies this whole store into `destination`, a new, empty store (on either engine), as one snapshot of this one
     /// and one transaction on the destination: a copy that fails leaves the destination empty. `progress` hears each
     /// table's rows as they are written. Ends with `verify` of the destination.
-    public func copy(to destination: Store, progress: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in })
-        async throws -> CopyReport {
+    public func copy(to destination: Store, by actor: Actor,
+                     progress: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in }) async throws -> CopyReport {
+        try actor.require(.administer)
+        return try await copy(to: destination, progress: progress)
+    }
+
+    func copy(to destination: Store, progress: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in }) async throws -> CopyReport {
         let (counts, head) = try await snapshot {
             var totals: [String: Int] = [:]
             for table in Store.copyTables {

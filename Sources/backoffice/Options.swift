@@ -70,6 +70,9 @@ struct GlobalOptions: ParsableArguments {
 
     var storePath: String { namedStorePath ?? GlobalOptions.dataDirectory + "/backoffice.sqlite" }
 
+    /// The store as it may be shown: a file's path, or the URL without its password.
+    var storeName: String { (try? StoreAddress.parse(storePath).description) ?? storePath }
+
     var userName: String {
         if let user, !user.isEmpty { return user }
         if let name = ProcessInfo.processInfo.environment[RemoteAccess.Handoff.user], !name.isEmpty { return name }

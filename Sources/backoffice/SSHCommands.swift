@@ -52,18 +52,25 @@ struct ServeSSH: AsyncParsableCommand {
         return host.isEmpty ? nil : (host, port)
     }
 
+    /// The store the sessions open: a file by its absolute path (they may start elsewhere), a URL as given.
+    static func storeForSessions(_ location: String) -> String {
+        if case .file(let path) = try? StoreAddress.parse(location) { return URL(fileURLWithPath: path).standardizedFileURL.path }
+        return location
+    }
+
     func run() async throws {
         let (host, port) = Self.address(listen)!
         let keyPath = hostKey ?? GlobalOptions.dataDirectory + "/ssh_host_ed25519_key"
         let key = try HostKey.loadOrCreate(at: keyPath)
         let store = try await Store.open(path: global.storePath)
         var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin"]
-        for name in ["HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "BACKOFFICE_THEME"] {
+        // A PostgreSQL store's password reaches the sessions' processes as it reached this one.
+        for name in ["HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "BACKOFFICE_THEME", "PGPASSWORD", "PGPASSFILE"] {
             if let value = ProcessInfo.processInfo.environment[name] { environment[name] = value }
         }
         var configuration = SSHServer.Configuration(
             host: host, port: port, hostKey: key.key, maxSessions: maxSessions, idleTimeout: idleTimeout,
-            executable: Self.executablePath, storePath: URL(fileURLWithPath: global.storePath).standardizedFileURL.path,
+            executable: Self.executablePath, storePath: Self.storeForSessions(global.storePath),
             environment: environment, commandPolicy: { words, role throws(Failure) in try RemotePolicy.check(words, role: role) })
         configuration.maxSessionsPerUser = maxSessionsPerUser
         configuration.maxChannelsPerConnection = maxChannelsPerConnection
@@ -75,7 +82,7 @@ struct ServeSSH: AsyncParsableCommand {
         }
         let bound = try await server.start()
         print("host key \(keyPath)\(key.created ? " (created)" : ""): ED25519 \(key.fingerprint)")
-        print("listening on \(host):\(bound) for \(global.storePath)")
+        print("listening on \(host):\(bound) for \(global.storeName)")
         fflush(nil)
         try await server.wait()
     }

@@ -96,7 +96,7 @@ struct Init: AsyncParsableCommand {
         let store = demo ? try await buildDemoStore(path: path, admin: admin, items: items, seed: seed)
             : try await Store.create(path: path, admin: admin, currency: currency)
         await store.close()
-        Output.line("created store \(path) with admin user \(admin)" + (demo ? " and the demo company (\(items) items)" : ""))
+        Output.line("created store \(Output.safe(global.storeName)) with admin user \(admin)" + (demo ? " and the demo company (\(items) items)" : ""))
     }
 }
 
@@ -151,8 +151,59 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         let digest = try await global.withSession { try await $0.store.backup(to: path, by: $0.actor) }
-        Output.line("backed up \(Output.safe(global.storePath)) to \(Output.safe(path))")
+        Output.line("backed up \(Output.safe(global.storeName)) to \(Output.safe(path))")
         Output.line(digest.description)
+    }
+}
+
+struct CopyStore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy-store",
+        abstract: "Copy the whole store into a new, empty store on either engine, then verify the copy.",
+        discussion: """
+            The destination is a new SQLite file or an empty PostgreSQL database (postgres://USER@HOST[:PORT]/DATABASE); \
+            anything already there is refused. The copy is one snapshot of the source and one transaction on the \
+            destination, so a copy that fails leaves nothing half-written. It ends with verify on the destination and \
+            prints the chain heads of both, which must be equal.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: ArgumentHelp("The new store: a file path or a postgres:// URL.", valueName: "store")) var to: String
+
+    func run() async throws {
+        let destinationAddress = try StoreAddress.parse(to)
+        let sourceName = global.storeName
+        let report = try await global.withSession { session in
+            try session.actor.require(.administer)
+            let destination = try await Store.open(path: to, mode: .create)
+            let progress = ProgressLine()
+            let started = ContinuousClock.now
+            do {
+                let report = try await session.store.copy(to: destination, by: session.actor) { table, copied, total in
+                    progress.show("copying \(table)", rows: copied, done: copied, total: total)
+                }
+                progress.end()
+                await destination.close()
+                return (report, (ContinuousClock.now - started).seconds)
+            } catch {
+                progress.end()
+                await destination.close()
+                if case .file(let path) = destinationAddress {
+                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                }
+                throw error
+            }
+        }
+        let rows = report.0.rows.reduce(0) { $0 + $1.count }
+        for (table, count) in report.0.rows where count > 0 { Output.line("  \(table): \(count.grouped) rows") }
+        Output.line("copied \(rows.grouped) rows from \(Output.safe(sourceName)) to \(Output.safe(destinationAddress.description)) "
+                    + "in \(String(format: "%.1f", report.1)) s (\(Int(Double(rows) / max(report.1, 0.001)).grouped) rows/s)")
+        Output.line("source       \(report.0.source)")
+        Output.line("destination  \(report.0.destination)")
+        let same = report.0.source == report.0.destination
+        Output.line("verify: \(report.0.verify.ok ? "OK" : "NOT OK")" + (same ? ", chain heads equal" : ", CHAIN HEADS DIFFER"))
+        for problem in report.0.verify.problems.prefix(10) { Output.line("  \(problem)") }
+        if !report.0.verify.ok || !same { throw ExitCode(ExitCodes.differencesFound) }
     }
 }
 
