@@ -43,24 +43,24 @@ final class PostgresEngine: Sendable {
         running = Task { [client] in await client.run() }
     }
 
+    /// `sslmode` as libpq reads it: `disable` never, `allow`/`prefer` when offered, `require` always without checking the
+    /// certificate, `verify-ca` checking the chain, `verify-full` the chain and the host name.
     static func tls(_ mode: PostgresAddress.SSLMode) throws -> PostgresClient.Configuration.TLS {
-        var tls = TLSConfiguration.makeClientConfiguration()
         switch mode {
-        case .disable:
-            return .disable
-        case .allow, .prefer:
-            tls.certificateVerification = .none
-            return .prefer(tls)
-        case .require:
-            tls.certificateVerification = .none
-            return .require(tls)
-        case .verifyCA:
-            tls.certificateVerification = .noHostnameVerification
-            return .require(tls)
-        case .verifyFull:
-            tls.certificateVerification = .fullVerification
-            return .require(tls)
+        case .disable: .disable
+        case .allow, .prefer: .prefer(tlsConfiguration(mode))
+        case .require, .verifyCA, .verifyFull: .require(tlsConfiguration(mode))
         }
+    }
+
+    static func tlsConfiguration(_ mode: PostgresAddress.SSLMode) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = switch mode {
+        case .verifyFull: .fullVerification
+        case .verifyCA: .noHostnameVerification
+        default: .none
+        }
+        return configuration
     }
 
     func shutdown() async {
@@ -99,6 +99,32 @@ final class PostgresEngine: Sendable {
     }
 
     // MARK: - Connection
+
+    /// One connection made and closed before the pool starts, so an unreachable server, a refused login or a missing
+    /// database is one clear error at once (the pool would retry with back-off until its circuit breaker trips).
+    static func probe(_ address: PostgresAddress, password: String?) async throws {
+        var configuration = PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user,
+                                                             password: password, database: address.database,
+                                                             tls: try connectionTLS(address.sslMode))
+        configuration.options.connectTimeout = .seconds(10)
+        var logger = Logger(label: "backoffice.postgres")
+        logger.logLevel = .critical
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+        } catch let error as PSQLError where error.serverInfo == nil {
+            let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
+            throw Failure(.storeFailure, "cannot reach the store at \(address.redacted): \(reason)")
+        } catch {
+            throw mapped(error, store: address.redacted)
+        }
+    }
+
+    static func connectionTLS(_ mode: PostgresAddress.SSLMode) throws -> PostgresConnection.Configuration.TLS {
+        guard mode != .disable else { return .disable }
+        let context = try NIOSSLContext(configuration: tlsConfiguration(mode))
+        return mode == .allow || mode == .prefer ? .prefer(context) : .require(context)
+    }
 
     /// The password for `address`: the URL's own, else `PGPASSWORD`, else the first matching line of `~/.pgpass` (or
     /// `PGPASSFILE`), read as libpq reads it; nil when none applies (peer or trust authentication).
@@ -231,7 +257,9 @@ final class PostgresEngine: Sendable {
 
 extension Store {
     static func openPostgres(_ address: PostgresAddress, mode: OpenMode, clock: @escaping @Sendable () -> Date) async throws -> Store {
-        let engine = try PostgresEngine(address: address, password: PostgresEngine.password(for: address))
+        let password = PostgresEngine.password(for: address)
+        try await PostgresEngine.probe(address, password: password)
+        let engine = try PostgresEngine(address: address, password: password)
         let store = Store(path: address.redacted, backend: .postgres(engine), clock: clock)
         do {
             try await store.preparePostgres(mode: mode)

@@ -57,6 +57,13 @@ public actor Store {
         return false
     }
 
+    /// Whether another session's commits are heard as they happen (PostgreSQL's LISTEN); SQLite's change counter
+    /// needs no listener.
+    public nonisolated var isListening: Bool {
+        if case .postgres(let engine) = backend { return engine.changes.isListening }
+        return true
+    }
+
     /// The engine's name and version, for `doctor` and `--version`.
     public nonisolated var engineName: String { isPostgres ? "PostgreSQL" : "SQLite" }
 
