@@ -32,7 +32,8 @@ final class PostgresEngine: Sendable {
                                                          password: password, database: address.database,
                                                          tls: try PostgresEngine.tls(address.sslMode))
         configuration.options.minimumConnections = 0
-        configuration.options.maximumConnections = 4
+        // One connection for the store's calls (they are serialised) and one for listening to other sessions' changes.
+        configuration.options.maximumConnections = 2
         configuration.options.connectTimeout = .seconds(10)
         configuration.options.keepAliveBehavior = nil
         configuration.options.additionalStartupParameters = [("application_name", "backoffice"), ("TimeZone", "UTC")]
@@ -93,6 +94,9 @@ final class PostgresEngine: Sendable {
         var value: Int64 { lock.withLock { count } }
         var isStopped: Bool { lock.withLock { stopped } }
         func stop() { lock.withLock { stopped = true } }
+        private var started = false
+        /// True the first time only.
+        func startListening() -> Bool { lock.withLock { defer { started = true }; return !started } }
         var isListening: Bool { lock.withLock { listening } }
         func bump() { lock.withLock { count += 1 } }
         func setListening(_ on: Bool) { lock.withLock { listening = on; count += 1 } }
@@ -113,11 +117,23 @@ final class PostgresEngine: Sendable {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
             try? await connection.close()
         } catch let error as PSQLError where error.serverInfo == nil {
-            let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
-            throw Failure(.storeFailure, "cannot reach the store at \(address.redacted): \(reason)")
+            throw Failure(.storeFailure, "cannot reach the store at \(address.redacted): \(reason(error))")
         } catch {
             throw mapped(error, store: address.redacted)
         }
+    }
+
+    /// Why a connection could not be made, in a few words: the system's reason for the socket's errno where there is
+    /// one (`Connection refused`), else what failed.
+    static func reason(_ error: PSQLError) -> String {
+        let text = error.underlying.map { String(describing: $0) } ?? ""
+        if let range = text.range(of: #"errno: (\d+)"#, options: .regularExpression),
+           let number = Int32(text[range].dropFirst("errno: ".count)) {
+            return String(cString: strerror(number)).lowercased()
+        }
+        if text.contains("dns") || text.contains("DNS") || text.contains("resolve") { return "the host name does not resolve" }
+        if error.code == .sslUnsupported { return "the server does not offer TLS; use sslmode=disable or prefer" }
+        return "\(error.code)"
     }
 
     static func connectionTLS(_ mode: PostgresAddress.SSLMode) throws -> PostgresConnection.Configuration.TLS {
@@ -264,7 +280,6 @@ extension Store {
         do {
             try await store.preparePostgres(mode: mode)
             try await store.migrate()
-            store.listenForChanges(engine)
         } catch {
             await engine.shutdown()
             throw store.mapped(error)
@@ -298,7 +313,9 @@ extension Store {
 
     /// Listens on a connection of the pool for other sessions' commits; `dataVersion` moves with each. When the
     /// connection is lost, it listens again after a second, and the change counter moves so what is shown is re-read.
+    /// Started by the first `dataVersion` (a console or a server): a one-shot command never listens.
     nonisolated func listenForChanges(_ engine: PostgresEngine) {
+        guard engine.changes.startListening() else { return }
         let changes = engine.changes
         Task.detached {
             while !Task.isCancelled {

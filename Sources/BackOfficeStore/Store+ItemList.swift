@@ -80,12 +80,14 @@ extension Store {
     public func dataVersion() async throws -> Int64 {
         switch backend {
         case .sqlite:
-            try await read { try await row("PRAGMA data_version")?.int("data_version") ?? 0 }
+            return try await read { try await row("PRAGMA data_version")?.int("data_version") ?? 0 }
         case .postgres(let engine):
+            listenForChanges(engine)
             // Notifications say when another session commits; while none are heard (the listening connection is being
             // re-made), the newest audit entry says it instead, since every change writes one.
-            if engine.changes.isListening { engine.changes.value }
-            else { try await read { try await row("SELECT COALESCE(MAX(seq), 0) AS v FROM audit")?.int("v") ?? 0 } + engine.changes.value << 40 }
+            if engine.changes.isListening { return engine.changes.value }
+            let newest = try await read { try await row("SELECT COALESCE(MAX(seq), 0) AS v FROM audit")?.int("v") ?? 0 }
+            return newest + engine.changes.value << 40
         }
     }
 

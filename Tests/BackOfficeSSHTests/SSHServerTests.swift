@@ -17,19 +17,22 @@ struct SSHServerTests {
         let process: Process
         let log: URL
         let port: Int
-        var store: String { folder.path("store.sqlite") }
+        /// The store's file path or URL.
+        let store: String
 
-        init(serverOptions: [String] = []) throws {
-            let store = folder.path("store.sqlite")
-            let created = try runBackoffice(["init", "--demo", "--items", "300", "--db", store], in: folder)
-            guard created.status == 0 else { throw Failed("init: \(created.stderr)") }
-            for name in ["sales", "clerk", "stranger"] {
-                try Self.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "\(name)@test", "-f", folder.path("id_\(name)")])
-            }
-            for name in ["sales", "clerk"] {
-                let added = try runBackoffice(["--db", store, "--user", "admin", "users", "key", "add", name, folder.path("id_\(name).pub")],
-                                              in: folder)
-                guard added.status == 0 else { throw Failed("key add: \(added.stderr)") }
+        /// A server on a new demo store (on `engine`), or, `sharing` another server, a second server on that one's
+        /// store with its keys: two office hosts on one PostgreSQL store.
+        init(serverOptions: [String] = [], engine: TestEngine = .sqlite, sharing other: Server? = nil) throws {
+            if let other {
+                store = other.store
+                for name in ["sales", "clerk", "stranger"] {
+                    for suffix in ["", ".pub"] {
+                        try FileManager.default.copyItem(atPath: other.folder.path("id_\(name)\(suffix)"), toPath: folder.path("id_\(name)\(suffix)"))
+                    }
+                }
+            } else {
+                store = try engine.newStore(in: folder)
+                try Self.makeStore(store, in: folder)
             }
             let (process, out, err) = try startBackoffice(["serve-ssh", "--db", store, "--listen", "127.0.0.1:0",
                                                            "--host-key", folder.path("host_key")] + serverOptions, in: folder)
@@ -49,6 +52,20 @@ struct SSHServerTests {
                 throw Failed("the server did not start: \((try? String(contentsOf: err, encoding: .utf8)) ?? "")")
             }
             self.port = port
+        }
+
+        /// A demo store of 300 items at `store`, with keys for a salesperson and a clerk (and one nobody registered).
+        static func makeStore(_ store: String, in folder: TemporaryFolder) throws {
+            let created = try runBackoffice(["init", "--demo", "--items", "300", "--db", store], in: folder)
+            guard created.status == 0 else { throw Failed("init: \(created.stderr)") }
+            for name in ["sales", "clerk", "stranger"] {
+                try Self.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "\(name)@test", "-f", folder.path("id_\(name)")])
+            }
+            for name in ["sales", "clerk"] {
+                let added = try runBackoffice(["--db", store, "--user", "admin", "users", "key", "add", name, folder.path("id_\(name).pub")],
+                                              in: folder)
+                guard added.status == 0 else { throw Failed("key add: \(added.stderr)") }
+            }
         }
 
         deinit {
@@ -321,5 +338,38 @@ extension SSHServerTests {
         let console = try gate(nil)
         #expect(console.status == 64)
         #expect(console.stderr.contains("must be a terminal"))
+    }
+}
+
+extension SSHServerTests {
+    /// On hand in total of `sku`, as the clerk asks for it over SSH.
+    func onHand(_ server: Server, _ sku: String) throws -> Int? {
+        let answer = try server.ssh("clerk", ["stock", sku, "--json"])
+        return ((answer.json as? [String: Any])?["totals"] as? [String: Any])?["onHand"] as? Int
+    }
+
+    @Test("Given two serve-ssh on one PostgreSQL store, when a receipt is posted through one, then the other answers with it and a console on it shows it",
+          .enabled(if: TestEngine.postgresAvailable && tmuxPath != nil, "needs a PostgreSQL cluster and tmux"))
+    func twoOfficeHostsOnOnePostgreSQLStore() throws {
+        let first = try Server(engine: .postgres)
+        let second = try Server(sharing: first)
+        #expect(first.port != second.port)
+        let sku = try firstSKU(first)
+        let before = try #require(try onHand(second, sku))
+
+        // A clerk's console on the second host, on the item.
+        let tmux = Tmux(path: tmuxPath!)
+        defer { tmux.killServer() }
+        let command = ([sshPath!, "-t"] + second.sshArguments("clerk")).map { "'\($0)'" }.joined(separator: " ")
+        try tmux.run(["new-session", "-d", "-s", "host2", "-x", "120", "-y", "30", "env TERM=tmux-256color LANG=C.UTF-8 \(command)"])
+        let shown = try tmux.waitForScreen(target: "host2", seconds: 15) { $0.contains { $0.contains(sku) } }
+        let row = try #require(shown.first { $0.contains(sku) }, "\(shown.joined(separator: "\n"))")
+
+        let posted = try first.ssh("clerk", ["move", "receipt", sku, "7", "--to", "MAIN"])
+        #expect(posted.status == 0, "\(posted.stderr)")
+        #expect(try onHand(second, sku) == before + 7)
+        // The console on the other host hears of it and re-reads its rows by itself.
+        let after = try tmux.waitForScreen(target: "host2", seconds: 10) { screen in screen.contains { $0.contains(sku) && $0 != row } }
+        #expect(after.contains { $0.contains(sku) && $0 != row }, "\(after.joined(separator: "\n"))")
     }
 }

@@ -150,7 +150,8 @@ struct PostgresTests {
     @Test func givenAChangeCommittedElsewhereThenTheDataVersionMovesWithoutPolling() async throws {
         let f = try await StoreFixture.make(.postgres)
         let other = try await secondStore(f)
-        // The listening connection is made in the background; wait until it is there.
+        // The listening connection is made in the background by the first look at the counter; wait until it is there.
+        _ = try await other.dataVersion()
         for _ in 0..<100 where !other.isListening { try await Task.sleep(for: .milliseconds(50)) }
         #expect(other.isListening)
         let before = try await other.dataVersion()
