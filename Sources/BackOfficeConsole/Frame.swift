@@ -67,7 +67,7 @@ public enum Frame {
             grid.put(hints, x: 1, y: messageRow, role: .keyHint, maxWidth: bounds.width - 2)
         }
         grid.fill(Rect(x: 0, y: statusRow, width: bounds.width, height: 1), role: .statusBar)
-        let right = "\(status.clock) \(status.live ? "● live" : "○ offline")"
+        let right = "\(status.clock) \(status.live ? "● live" : "○ reconnecting")"
         let left = " \(status.user) (\(status.role.rawValue)) · \(status.store)"
         let rightX = bounds.width - TextWidth.of(right) - 1
         grid.put(Text.truncated(left, toWidth: max(0, rightX - 1)), x: 0, y: statusRow, role: .statusBar)

@@ -181,6 +181,65 @@ final class PostgresEngine: Sendable {
             for try await row in rows { onRow(row.sql()) }
         }
 
+        /// Writes `rows` into `table` with `COPY … FROM STDIN` (text format), a megabyte at a time: many times faster
+        /// than INSERT statements for the copies, seeds and imports that write thousands of rows. The table's triggers
+        /// run for each row as for an INSERT.
+        func copy(into table: String, columns: [String], rows: some Collection<[any Encodable & Sendable]>) async throws {
+            try await connection.copyFrom(table: table, columns: columns, logger: connection.logger) { writer in
+                var buffer = ByteBuffer()
+                buffer.reserveCapacity(1 << 20)
+                for row in rows {
+                    for (index, value) in row.enumerated() {
+                        if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                        try Database.writeCopyText(value, into: &buffer)
+                    }
+                    buffer.writeInteger(UInt8(ascii: "\n"))
+                    if buffer.readableBytes >= 1 << 20 {
+                        try await writer.write(buffer)
+                        buffer.clear()
+                    }
+                }
+                if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            }
+        }
+
+        /// One value in COPY's text format: `\N` for NULL, text with backslash, tab, newline and return escaped, bytes
+        /// as `\\x` and hex.
+        static func writeCopyText(_ value: Any, into buffer: inout ByteBuffer) throws {
+            switch unwrapped(value) {
+            case nil:
+                buffer.writeString("\\N")
+            case let text as String:
+                for byte in text.utf8 {
+                    switch byte {
+                    case UInt8(ascii: "\\"): buffer.writeString("\\\\")
+                    case UInt8(ascii: "\t"): buffer.writeString("\\t")
+                    case UInt8(ascii: "\n"): buffer.writeString("\\n")
+                    case UInt8(ascii: "\r"): buffer.writeString("\\r")
+                    default: buffer.writeInteger(byte)
+                    }
+                }
+            case let number as Int: buffer.writeString(String(number))
+            case let number as Int64: buffer.writeString(String(number))
+            case let data as Data:
+                buffer.writeString("\\\\x")
+                let digits = Array("0123456789abcdef".utf8)
+                for byte in data {
+                    buffer.writeInteger(digits[Int(byte >> 4)])
+                    buffer.writeInteger(digits[Int(byte & 0x0F)])
+                }
+            case let other?:
+                throw Failure(.storeFailure, "cannot copy a \(type(of: other)) into PostgreSQL")
+            }
+        }
+
+        /// The value inside an optional (nil for none); any other value as it is.
+        static func unwrapped(_ value: Any) -> Any? {
+            let mirror = Mirror(reflecting: value)
+            guard mirror.displayStyle == .optional else { return value }
+            return mirror.children.first.map { unwrapped($0.value) } ?? nil
+        }
+
         static func bind(_ value: any Encodable & Sendable, into bindings: inout PostgresBindings) throws {
             if (value as Any?) == nil || isNil(value) {
                 bindings.appendNull()

@@ -219,6 +219,10 @@ public actor Store {
     @discardableResult
     func bulkInsert(_ table: String, _ columns: [String], _ values: [[Value]], orIgnore: Bool = false,
                     returning: String? = nil) async throws -> [any SQLRow] {
+        if !orIgnore, returning == nil, values.count >= 100, let database = sql as? PostgresEngine.Database {
+            try await database.copy(into: table, columns: columns, rows: values)
+            return []
+        }
         var returned: [any SQLRow] = []
         for slice in values.chunks(of: max(1, 30_000 / columns.count)) {
             var text: SQLQueryString = "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns.joined(separator: ","))) VALUES "
