@@ -2,6 +2,7 @@ import BackOfficeCore
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresKit
 import PostgresNIO
@@ -39,10 +40,18 @@ final class PostgresEngine: Sendable {
         configuration.options.additionalStartupParameters = [("application_name", "backoffice"), ("TimeZone", "UTC")]
         var logger = Logger(label: "backoffice.postgres")
         logger.logLevel = .critical
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's connections and the store's actor share one event loop of their own: a query's answer resumes
+        // the store's call on the thread that read it, instead of hopping between NIO's threads and Swift's.
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        loop = group.next()
+        client = PostgresClient(configuration: configuration, eventLoopGroup: group, backgroundLogger: logger)
         self.address = address
         running = Task { [client] in await client.run() }
     }
+
+    let group: MultiThreadedEventLoopGroup
+    /// The loop the connections run on, and the executor of the store's actor.
+    let loop: any EventLoop
 
     /// `sslmode` as libpq reads it: `disable` never, `allow`/`prefer` when offered, `require` always without checking the
     /// certificate, `verify-ca` checking the chain, `verify-full` the chain and the host name.
@@ -73,6 +82,11 @@ final class PostgresEngine: Sendable {
     func shutdownWithoutWaiting() {
         changes.stop()
         running.cancel()
+    }
+
+    /// The loop's thread ends with the engine: the store's actor runs on it until the store itself is gone.
+    deinit {
+        group.shutdownGracefully(queue: .global()) { _ in }
     }
 
     var isShutDown: Bool { changes.isStopped }
@@ -190,10 +204,10 @@ final class PostgresEngine: Sendable {
                 buffer.reserveCapacity(1 << 20)
                 for row in rows {
                     for (index, value) in row.enumerated() {
-                        if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                        if index > 0 { buffer.writeStaticString("\t") }
                         try Database.writeCopyText(value, into: &buffer)
                     }
-                    buffer.writeInteger(UInt8(ascii: "\n"))
+                    buffer.writeStaticString("\n")
                     if buffer.readableBytes >= 1 << 20 {
                         try await writer.write(buffer)
                         buffer.clear()
@@ -210,24 +224,34 @@ final class PostgresEngine: Sendable {
             case nil:
                 buffer.writeString("\\N")
             case let text as String:
+                let special: (UInt8) -> Bool = { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+                guard text.utf8.contains(where: special) else {
+                    buffer.writeString(text)
+                    return
+                }
+                var escaped: [UInt8] = []
+                escaped.reserveCapacity(text.utf8.count + 8)
                 for byte in text.utf8 {
                     switch byte {
-                    case UInt8(ascii: "\\"): buffer.writeString("\\\\")
-                    case UInt8(ascii: "\t"): buffer.writeString("\\t")
-                    case UInt8(ascii: "\n"): buffer.writeString("\\n")
-                    case UInt8(ascii: "\r"): buffer.writeString("\\r")
-                    default: buffer.writeInteger(byte)
+                    case UInt8(ascii: "\\"): escaped += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                    case UInt8(ascii: "\t"): escaped += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                    case UInt8(ascii: "\n"): escaped += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                    case UInt8(ascii: "\r"): escaped += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                    default: escaped.append(byte)
                     }
                 }
+                buffer.writeBytes(escaped)
             case let number as Int: buffer.writeString(String(number))
             case let number as Int64: buffer.writeString(String(number))
             case let data as Data:
-                buffer.writeString("\\\\x")
                 let digits = Array("0123456789abcdef".utf8)
+                var hex: [UInt8] = Array("\\\\x".utf8)
+                hex.reserveCapacity(3 + 2 * data.count)
                 for byte in data {
-                    buffer.writeInteger(digits[Int(byte >> 4)])
-                    buffer.writeInteger(digits[Int(byte & 0x0F)])
+                    hex.append(digits[Int(byte >> 4)])
+                    hex.append(digits[Int(byte & 0x0F)])
                 }
+                buffer.writeBytes(hex)
             case let other?:
                 throw Failure(.storeFailure, "cannot copy a \(type(of: other)) into PostgreSQL")
             }

@@ -9,6 +9,8 @@ import BackOfficeCore
 /// - Search is a `tsvector` kept by a trigger from the SKU, name and category, cut into words at anything not a letter
 ///   or digit and without accents, as FTS5's `unicode61 remove_diacritics` tokenizer cuts them.
 /// - The journal and the audit log refuse UPDATE, DELETE and TRUNCATE in triggers, as on SQLite.
+/// - Each statement that adds audit entries sends `NOTIFY backoffice` with the newest one's action and entity: the
+///   sessions listening re-read what they show when the transaction commits.
 enum PostgresSchema {
     static let text = "TEXT COLLATE \"C\""
     static let code = "citext COLLATE \"C\""
@@ -251,6 +253,16 @@ enum PostgresSchema {
                 hash \(text) NOT NULL
             )
             """,
+            // Every write audits, so every commit that changed something tells the listening sessions what changed.
+            """
+            CREATE FUNCTION backoffice_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('\(PostgresEngine.channel)', (SELECT left(action || ' ' || entity, 200) FROM added ORDER BY seq DESC LIMIT 1));
+                RETURN NULL;
+            END
+            $$
+            """,
+            "CREATE TRIGGER audit_notify AFTER INSERT ON audit REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION backoffice_notify()",
         ] + guards.map { guardTrigger($0) }),
         Migration(version: 2, name: "item list sort indexes", statements: [
             "CREATE INDEX items_name_sku ON items ((name::citext COLLATE \"C\"), sku)",
@@ -330,7 +342,8 @@ enum PostgresSchema {
     static let expectedTriggers: [(table: String, trigger: String, function: String, purpose: String)] =
         guards.map { ($0.table, $0.trigger, "backoffice_refuse", "append-only") }
         + [("movements", "movements_chained", "backoffice_refuse", "journal-chain"),
-           ("items", "items_fts_insert", "items_search_words", "search-index")]
+           ("items", "items_fts_insert", "items_search_words", "search-index"),
+           ("audit", "audit_notify", "backoffice_notify", "change-notification")]
 
     /// The body `backoffice_refuse` was created with (words only), which `verify` compares.
     static var refuseBody: String {

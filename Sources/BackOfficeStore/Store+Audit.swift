@@ -44,10 +44,6 @@ extension Store {
         }
         try await bulkInsert("audit", ["seq", "at", "actor", "source", "action", "entity", "before", "after", "prev_hash", "hash", "format"],
                              values)
-        if isPostgres, let note = notes.last {
-            // Heard by every other session's listening connection when this transaction commits: what changed.
-            try await run("SELECT pg_notify(\(bind: PostgresEngine.channel), \(bind: String("\(note.action) \(note.entity)".prefix(200))))")
-        }
     }
 
     static func chainHash(format: AuditEntry.Format, sequence: Int64, at: Int64, actor: String, source: String, action: String,

@@ -36,11 +36,20 @@ public actor Store {
         self.path = path
         self.backend = backend
         switch backend {
-        case .sqlite(let connection): self.sql = connection.sql()
-        case .postgres: self.sql = PostgresEngine.NoConnection()
+        case .sqlite(let connection):
+            self.sql = connection.sql()
+            executor = connection.eventLoop.executor
+        case .postgres(let engine):
+            self.sql = PostgresEngine.NoConnection()
+            executor = engine.loop.executor
         }
         self.clock = clock
     }
+
+    /// The store's calls run on the event loop its connection answers on, so an answer resumes the call where it
+    /// arrived instead of hopping threads (SQLite's work itself runs on its thread pool).
+    private nonisolated let executor: any SerialExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     public enum OpenMode: Sendable {
         /// The store must already exist.

@@ -8,7 +8,8 @@ struct Bench: AsyncParsableCommand {
         abstract: "Build or open a store of N items and print latency figures, store size and peak memory.",
         discussion: """
             The store is --db, else bench-N.sqlite in the data directory; it is built with the demo company when missing.
-            bench posts movements, so it only runs on a store it built itself (one with a `bench` user).
+            bench posts movements, so it only runs on a store it built itself (one with a `bench` user). With \
+            --postgres URL the same figures are measured on a PostgreSQL store in the same run and printed side by side.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -21,6 +22,11 @@ struct Bench: AsyncParsableCommand {
     var ssh = false
     @Flag(help: "Measure imports and exports instead: --items rows per file, each import and export its own process, on a new store.")
     var data = false
+    @Option(help: ArgumentHelp("Measure a PostgreSQL store in the same run: an empty database is filled from the SQLite bench store with copy-store (timed).",
+                               valueName: "postgres-url"))
+    var postgres: String?
+    @Option(help: ArgumentHelp("Post this many receipts and exit (one of the writing processes bench starts).", visibility: .private))
+    var postLoop: Int?
 
     func validate() throws {
         guard (1...5_000_000).contains(items) else { throw ValidationError("--items must be between 1 and 5000000") }
@@ -35,7 +41,7 @@ struct Bench: AsyncParsableCommand {
         }
         let path = global.namedStorePath ?? GlobalOptions.dataDirectory + "/bench-\(items).sqlite"
         let clock = ContinuousClock()
-        if !FileManager.default.fileExists(atPath: path) {
+        if case .file = try StoreAddress.parse(path), !FileManager.default.fileExists(atPath: path) {
             let started = clock.now
             try await buildDemoStore(path: path, admin: "bench", items: items, seed: 7).close()
             print("built demo store of \(items) items in \(Self.format(clock.now - started))")
@@ -57,27 +63,56 @@ struct Bench: AsyncParsableCommand {
             try ConsoleBench.measureProcess(path: path)
             return
         }
+        if let postLoop {
+            try await Self.postReceipts(store, count: postLoop)
+            await store.close()
+            return
+        }
         let clerk = Actor(user: try await store.signIn("clerk"), source: .cli)
         let catalogue = try await store.diagnose().counts["items"] ?? items
         var rng = SeededRandom(seed: 99)
         let skus = try await sampleSKUs(store, count: min(catalogue, 200), total: catalogue, by: clerk, rng: &rng)
-        let accounts = try await store.accounts(limit: 100, by: clerk).map(\.code)
-        guard !accounts.isEmpty else { throw Failure(.notFound, "bench: the store has no accounts to quote for") }
-        let words = ["sta", "bo", "hex", "m8", "cab", "led", "val", "gl", "tape", "drill", "pre", "saf", "fas-0001", "pipe co", "z"]
-
         print("store \(path): \(catalogue) items, SQLite \(Store.sqliteVersion.text)")
-        try await measure("search (prefix, 20 results)", samples) { i in _ = try await store.search(words[i % words.count], limit: 20, by: clerk) }
-        try await measure("stock answer", samples) { i in _ = try await store.stock(sku: skus[i % skus.count], by: clerk) }
-        try await measure("price quote", samples) { i in
-            _ = try await store.quote(sku: skus[i % skus.count], account: accounts[i % accounts.count], quantity: 1 + i % 120, by: clerk)
-        }
-        try await measure("post movement (receipt, fsync)", max(10, samples / 5)) { i in
-            _ = try await store.post(.receipt(quantity: 1, to: "MAIN"), sku: skus[i % skus.count], reference: "BENCH", by: clerk)
-        }
+        var figures = try await measureStore(store, skus: skus, by: clerk)
         let diagnosis = try await store.diagnose()
         await store.close()
+        figures.append(try await Self.writers(path: path))
+        figures.append(try await Self.changeSeen(path: path))
         print("store size: \(diagnosis.fileBytes / 1_048_576) MiB (+ \(diagnosis.walBytes / 1_048_576) MiB WAL)")
         print("peak memory of this process: \(Self.peakResidentKiB() / 1024) MiB")
+
+        if let postgres {
+            let address = try StoreAddress.parse(postgres)
+            guard case .postgres = address else { throw Failure(.usage, "--postgres takes a postgres:// URL") }
+            // An empty database is filled from the SQLite store; a store there must be one bench filled before.
+            var isStore = true
+            do {
+                let target = try await Store.open(path: postgres)
+                let isBench = try await target.user(named: "bench") != nil
+                await target.close()
+                guard isBench else { throw Failure(.usage, "--postgres: \(address) is not a bench store; give bench an empty database of its own") }
+            } catch let failure as Failure where failure.kind == .notFound {
+                isStore = false
+            }
+            if !isStore {
+                let copy = try Self.runSelf(["copy-store", "--db", path, "--user", "bench", "--to", postgres])
+                let rows = diagnosis.counts.filter { $0.key != "holds_active" }.values.reduce(0, +)
+                print("copy-store of the SQLite store into PostgreSQL: \(rows.grouped) rows in \(Self.format(copy.wall)), "
+                      + "\(Int(Double(rows) / copy.wall.seconds).grouped) rows/s, peak memory \(copy.peakKiB / 1024) MiB")
+            }
+            let other = try await Store.open(path: postgres)
+            print("store \(address.description): \(other.engineName) \(try await other.diagnose().serverVersion ?? "?")")
+            let otherClerk = Actor(user: try await other.signIn("clerk"), source: .cli)
+            var pgFigures = try await measureStore(other, skus: skus, by: otherClerk)
+            await other.close()
+            pgFigures.append(try await Self.writers(path: postgres))
+            pgFigures.append(try await Self.changeSeen(path: postgres))
+            print("")
+            print("figure".padding(toLength: 42, withPad: " ", startingAt: 0) + "SQLite".padding(toLength: 34, withPad: " ", startingAt: 0) + "PostgreSQL")
+            for (lite, pg) in zip(figures, pgFigures) {
+                print(lite.name.padding(toLength: 42, withPad: " ", startingAt: 0) + lite.value.padding(toLength: 34, withPad: " ", startingAt: 0) + pg.value)
+            }
+        }
 
         // A one-shot `backoffice stock` process, as a salesperson's script would run it, and for scale the same
         // binary doing nothing but print its help.
@@ -92,6 +127,87 @@ struct Bench: AsyncParsableCommand {
         print(Self.line("one-shot `backoffice stock` process (wall)", walls))
         print("peak memory of one `backoffice stock` process: \(peakKiB / 1024) MiB")
         print(Self.line("`backoffice --help` process (wall, for scale)", idle))
+    }
+
+    /// A figure for the side-by-side table.
+    struct Figure {
+        var name: String
+        var value: String
+    }
+
+    /// Search, stock answer, price quote and a durable post on `store`, each printed as it is measured.
+    private func measureStore(_ store: Store, skus: [String], by clerk: Actor) async throws -> [Figure] {
+        let accounts = try await store.accounts(limit: 100, by: clerk).map(\.code)
+        guard !accounts.isEmpty else { throw Failure(.notFound, "bench: the store has no accounts to quote for") }
+        let words = ["sta", "bo", "hex", "m8", "cab", "led", "val", "gl", "tape", "drill", "pre", "saf", "fas-0001", "pipe co", "z"]
+        return [
+            try await measure("search (prefix, 20 results)", samples) { i in _ = try await store.search(words[i % words.count], limit: 20, by: clerk) },
+            try await measure("stock answer", samples) { i in _ = try await store.stock(sku: skus[i % skus.count], by: clerk) },
+            try await measure("price quote", samples) { i in
+                _ = try await store.quote(sku: skus[i % skus.count], account: accounts[i % accounts.count], quantity: 1 + i % 120, by: clerk)
+            },
+            try await measure("post movement (receipt, durable)", max(10, samples / 5)) { i in
+                _ = try await store.post(.receipt(quantity: 1, to: "MAIN"), sku: skus[i % skus.count], reference: "BENCH", by: clerk)
+            },
+        ]
+    }
+
+    /// Posts `count` receipts as the clerk, one transaction each: the body of one writing process.
+    static func postReceipts(_ store: Store, count: Int) async throws {
+        let clerk = Actor(user: try await store.signIn("clerk"), source: .cli)
+        let skus = try await store.items(limit: 50, by: clerk).filter(\.active).map(\.sku)
+        guard !skus.isEmpty else { throw Failure(.notFound, "bench: no active items to post to") }
+        for i in 0..<count {
+            _ = try await store.post(.receipt(quantity: 1, to: "MAIN"), sku: skus[(Int(getpid()) + i) % skus.count], reference: "BENCH", by: clerk)
+        }
+    }
+
+    /// Posts a second with eight processes writing at once (each `bench --post-loop`), process starts included.
+    static func writers(path: String, processes: Int = 8, each: Int = 250) async throws -> Figure {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let running = try (0..<processes).map { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ServeSSH.executablePath)
+            process.arguments = ["bench", "--db", path, "--user", "bench", "--post-loop", String(each)]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        for process in running { process.waitUntilExit() }
+        let wall = clock.now - started
+        let failed = running.filter { $0.terminationStatus != 0 }.count
+        let rate = Int(Double(processes * each) / wall.seconds)
+        let value = "\(rate.grouped) posts/s" + (failed > 0 ? " (\(failed) processes failed)" : "")
+        print("\("posts a second, \(processes) writing processes".padding(toLength: 50, withPad: " ", startingAt: 0)) \(value) (\(processes * each) posts in \(format(wall)))")
+        return Figure(name: "posts/s, \(processes) writing processes", value: value)
+    }
+
+    /// How long after one session commits another session's store says it changed: what a console waits for before
+    /// it re-reads (a console looks every 400 ms; on PostgreSQL a notification says it, on SQLite the change counter).
+    static func changeSeen(path: String, samples: Int = 40) async throws -> Figure {
+        let writer = try await Store.open(path: path), watcher = try await Store.open(path: path)
+        let clerk = Actor(user: try await writer.signIn("clerk"), source: .cli)
+        let sku = try await writer.items(limit: 1, by: clerk).first { $0.active }?.sku ?? ""
+        _ = try await watcher.dataVersion()
+        for _ in 0..<200 where !watcher.isListening { try await Task.sleep(for: .milliseconds(10)) }
+        let clock = ContinuousClock()
+        var seen: [Duration] = []
+        for _ in 0..<samples {
+            let before = try await watcher.dataVersion()
+            _ = try await writer.post(.receipt(quantity: 1, to: "MAIN"), sku: sku, reference: "BENCH", by: clerk)
+            let committed = clock.now
+            while try await watcher.dataVersion() == before {
+                if clock.now - committed > .seconds(5) { break }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            seen.append(clock.now - committed)
+        }
+        await writer.close()
+        await watcher.close()
+        print(line("change seen by another session", seen))
+        return Figure(name: "change seen by another session", value: summary(seen))
     }
 
     /// Runs a program to completion, its output discarded; its wall time, or a failure naming it.
@@ -150,7 +266,7 @@ struct Bench: AsyncParsableCommand {
         return skus
     }
 
-    private func measure(_ name: String, _ count: Int, _ body: (Int) async throws -> Void) async throws {
+    private func measure(_ name: String, _ count: Int, _ body: (Int) async throws -> Void) async throws -> Figure {
         let clock = ContinuousClock()
         for i in 0..<min(20, count) { try await body(i) }  // warm the page cache
         var durations: [Duration] = []
@@ -161,6 +277,14 @@ struct Bench: AsyncParsableCommand {
             durations.append(clock.now - started)
         }
         print(Self.line(name, durations))
+        return Figure(name: name, value: Self.summary(durations))
+    }
+
+    /// p50 and p99 of `durations`.
+    static func summary(_ durations: [Duration]) -> String {
+        let sorted = durations.sorted()
+        func percentile(_ p: Double) -> Duration { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        return "p50 \(format(percentile(0.5)))  p99 \(format(percentile(0.99)))"
     }
 
     static func line(_ name: String, _ durations: [Duration]) -> String {
