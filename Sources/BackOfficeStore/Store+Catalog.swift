@@ -1,7 +1,6 @@
 import BackOfficeCore
 import Foundation
 import SQLKit
-import SQLiteNIO
 
 // MARK: - Users
 

@@ -139,6 +139,8 @@ extension Store {
                 counts.append((table.name, copied))
             }
             if isPostgres {
+                // The planner's statistics for what just arrived, rather than for the empty tables.
+                try await execute("ANALYZE")
                 // Rows came with their ids; the identity columns go on from the highest.
                 for table in Store.copyTables where table.key == ["id"] {
                     try await run("""

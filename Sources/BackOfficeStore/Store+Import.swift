@@ -2,7 +2,6 @@ import BackOfficeCore
 import Crypto
 import Foundation
 import SQLKit
-import SQLiteNIO
 
 /// Rows read from a file, a batch at a time, with the problems found in them before the store saw them.
 public struct ImportBatch: Sendable {

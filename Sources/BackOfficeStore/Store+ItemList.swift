@@ -134,14 +134,15 @@ extension Store {
     private struct ListKeys {
         var columns: [SQLQueryString]
         var values: (ItemListRow) -> [String]
-        var byRowID: Bool
+        /// Set for a search: the list pages by the matches' id.
+        var rowID: Dialect? = nil
 
         func order(descending: Bool) -> SQLQueryString {
             columns.map { "\($0)\(unsafeRaw: descending ? " DESC" : "")" }.joined(separator: ", ")
         }
 
         func compare(_ op: String, _ row: ItemListRow) -> SQLQueryString {
-            if byRowID { return "\(Dialect.searchRowID) \(unsafeRaw: op) \(bind: row.item.id)" }
+            if let rowID { return "\(rowID) \(unsafeRaw: op) \(bind: row.item.id)" }
             var sql: SQLQueryString = "(\(columns.joined(separator: ", "))) \(unsafeRaw: op) ("
             for (index, value) in values(row).enumerated() {
                 sql += index == 0 ? "\(bind: value)" : ", \(bind: value)"
@@ -152,11 +153,13 @@ extension Store {
     }
 
     private static func listKeys(_ query: ItemListQuery) -> ListKeys {
-        if query.isSearch { return ListKeys(columns: ["\(Dialect.searchRowID)"], values: { _ in [] }, byRowID: true) }
+        if query.isSearch, let search = Dialect.Search(query.search) {
+            return ListKeys(columns: ["\(search.rowID)"], values: { _ in [] }, rowID: search.rowID)
+        }
         switch query.sort {
-        case .sku: return ListKeys(columns: ["i.sku"], values: { [$0.item.sku] }, byRowID: false)
-        case .name: return ListKeys(columns: ["\(Dialect.nameKey)", "i.sku"], values: { [$0.item.name, $0.item.sku] }, byRowID: false)
-        case .category: return ListKeys(columns: ["i.category", "i.sku"], values: { [$0.item.category, $0.item.sku] }, byRowID: false)
+        case .sku: return ListKeys(columns: ["i.sku"], values: { [$0.item.sku] })
+        case .name: return ListKeys(columns: ["\(Dialect.nameKey)", "i.sku"], values: { [$0.item.name, $0.item.sku] })
+        case .category: return ListKeys(columns: ["i.category", "i.sku"], values: { [$0.item.category, $0.item.sku] })
         }
     }
 }

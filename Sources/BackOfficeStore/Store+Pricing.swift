@@ -1,7 +1,6 @@
 import BackOfficeCore
 import Foundation
 import SQLKit
-import SQLiteNIO
 
 extension Store {
     /// A quote with its explanation, as the acting user may see it (no cost or margin for sales).

@@ -247,7 +247,7 @@ struct Restore: AsyncParsableCommand {
 }
 
 struct Doctor: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the SQLite version, the pragmas in force and counts of everything.")
+    static let configuration = CommandConfiguration(abstract: "Show the engine and its version, the settings in force and counts of everything.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -255,11 +255,17 @@ struct Doctor: AsyncParsableCommand {
     func run() async throws {
         let diagnosis = try await global.withSession { try await $0.store.diagnose(by: $0.actor) }
         if output.json { try Output.json(diagnosis); return }
-        Output.line("store           \(diagnosis.path)")
-        Output.line("sqlite          \(diagnosis.sqliteVersion)")
+        Output.line("store           \(Output.safe(diagnosis.path))")
+        if let server = diagnosis.serverVersion {
+            Output.line("engine          PostgreSQL \(server)")
+        } else {
+            Output.line("engine          SQLite \(diagnosis.sqliteVersion)")
+        }
         Output.line("schema version  \(diagnosis.schemaVersion)")
-        Output.line("file size       \(diagnosis.fileBytes) bytes (+ \(diagnosis.walBytes) in the WAL)")
-        Output.line("\npragmas:")
+        if diagnosis.serverVersion == nil {
+            Output.line("file size       \(diagnosis.fileBytes) bytes (+ \(diagnosis.walBytes) in the WAL)")
+        }
+        Output.line(diagnosis.serverVersion == nil ? "\npragmas:" : "\nsettings:")
         for (key, value) in diagnosis.pragmas.sorted(by: { $0.key < $1.key }) { Output.line("  \(key) = \(value)") }
         Output.line("\ncounts:")
         for (key, value) in diagnosis.counts.sorted(by: { $0.key < $1.key }) { Output.line("  \(key): \(value)") }
