@@ -91,10 +91,15 @@ final class PostgresEngine: Sendable {
 
     var isShutDown: Bool { changes.isStopped }
 
-    /// Runs `body` on one connection leased from the pool, given as a SQLKit database.
+    /// Runs `body` on one connection leased from the pool, given as a SQLKit database. While the listening
+    /// connection is lost (a console or server whose database went away), it fails at once, so the console can say it
+    /// is reconnecting rather than freeze until the pool gives up.
     func withConnection<T>(isolation: isolated (any _Concurrency.Actor)? = #isolation,
                            _ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        if changes.isLost {
+            throw Failure(.storeFailure, "the store does not answer; reconnecting (\(address.host):\(address.port))")
+        }
+        return try await client.withConnection { connection in
             try await body(Database(connection: connection))
         }
     }
@@ -113,7 +118,17 @@ final class PostgresEngine: Sendable {
         func startListening() -> Bool { lock.withLock { defer { started = true }; return !started } }
         var isListening: Bool { lock.withLock { listening } }
         func bump() { lock.withLock { count += 1 } }
-        func setListening(_ on: Bool) { lock.withLock { listening = on; count += 1 } }
+        func setListening(_ on: Bool) {
+            lock.withLock {
+                lost = listening && !on || (lost && !on)
+                listening = on
+                count += 1
+            }
+        }
+        private var lost = false
+        /// The listening connection was there and is gone (the server restarted or went away): until it is back,
+        /// the store does not answer, and a call says so at once instead of waiting on the pool.
+        var isLost: Bool { lock.withLock { lost } }
     }
 
     // MARK: - Connection
