@@ -73,7 +73,7 @@ public actor Store {
         return true
     }
 
-    /// The engine's name and version, for `doctor` and `--version`.
+    /// The engine's name, for `doctor` and bench.
     public nonisolated var engineName: String { isPostgres ? "PostgreSQL" : "SQLite" }
 
     /// Opens (or creates) the store `location` names — a SQLite file's path or a `postgres://` URL — and applies any

@@ -5,7 +5,7 @@ import Foundation
 
 /// The options every command takes, before or after the subcommand name.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store file.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The store: a SQLite file path or a postgres:// URL.", valueName: "path"))
     var db: String?
 
     @Option(name: .long, help: ArgumentHelp("Act as this user.", valueName: "name"))
