@@ -104,31 +104,35 @@ final class PostgresEngine: Sendable {
         }
     }
 
-    /// The number of changes other sessions have signalled since this store opened.
+    /// What the listening connection has heard, and whether it is there.
     final class Changes: @unchecked Sendable {
         private let lock = NSLock()
         private var count: Int64 = 0
-        private var listening = false
-        private var stopped = false
-        var value: Int64 { lock.withLock { count } }
-        var isStopped: Bool { lock.withLock { stopped } }
-        func stop() { lock.withLock { stopped = true } }
         private var started = false
+        private var listening = false
+        private var lost = false
+        private var stopped = false
+
+        /// Moves with every notification heard and every time the listener comes or goes (what is shown is re-read).
+        var value: Int64 { lock.withLock { count } }
+        var isListening: Bool { lock.withLock { listening } }
+        /// The listening connection was there and is gone (the server restarted or went away): until it is back, the
+        /// store does not answer, and a call says so at once instead of waiting on the pool.
+        var isLost: Bool { lock.withLock { lost } }
+        var isStopped: Bool { lock.withLock { stopped } }
+
         /// True the first time only.
         func startListening() -> Bool { lock.withLock { defer { started = true }; return !started } }
-        var isListening: Bool { lock.withLock { listening } }
         func bump() { lock.withLock { count += 1 } }
+        func stop() { lock.withLock { stopped = true } }
+
         func setListening(_ on: Bool) {
             lock.withLock {
-                lost = listening && !on || (lost && !on)
+                lost = !on && (listening || lost)
                 listening = on
                 count += 1
             }
         }
-        private var lost = false
-        /// The listening connection was there and is gone (the server restarted or went away): until it is back,
-        /// the store does not answer, and a call says so at once instead of waiting on the pool.
-        var isLost: Bool { lock.withLock { lost } }
     }
 
     // MARK: - Connection
