@@ -67,6 +67,10 @@ extension Store {
         return store
     }
 
+    /// The event loop SQLite connections answer on, and the executor of their stores' actors: one thread of its own
+    /// for the process, so a store's work never runs on the loops that carry SSH sessions.
+    static let sqliteLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+
     /// A connection to the SQLite file at `path`, refusing a library too old to share a WAL file safely.
     static func sqliteConnection(_ path: String) async throws -> SQLiteConnection {
         guard SQLiteConnection.libraryVersion() >= minimumSQLiteVersion else {
@@ -76,7 +80,7 @@ extension Store {
         logger.logLevel = .critical
         do {
             return try await SQLiteConnection.open(storage: .file(path: path), threadPool: NIOThreadPool.singleton,
-                                                   logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+                                                   logger: logger, on: sqliteLoop)
         } catch {
             throw Failure(.storeFailure, "cannot open the store at \(path): \(describe(error))")
         }
