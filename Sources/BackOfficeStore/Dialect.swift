@@ -41,17 +41,22 @@ struct Dialect: SQLExpression {
             return Dialect(sqlite: "f.rowid", postgres: skuNumber ? "(i.id + 0)" : "i.id")
         }
 
+        /// PostgreSQL's condition for a match on `column` (the words unaccented as the index is).
+        func matched(_ column: String) -> SQLQueryString {
+            "\(unsafeRaw: column) @@ to_tsquery('simple', unaccent(\(bind: tsquery)))"
+        }
+
         /// `FROM` the matching items as `i` (`WHERE` already opened), with `rowID` as the list's order.
         var from: Dialect {
             Dialect(sqlite: "items_fts f JOIN items i ON i.id = f.rowid WHERE f.items_fts MATCH \(bind: fts)",
-                    postgres: "items i WHERE i.search @@ to_tsquery('simple', unaccent(\(bind: tsquery)))")
+                    postgres: "items i WHERE \(matched("i.search"))")
         }
 
         /// The ids of matching items in id order, as `rowid`.
         func ids(limit: Int, offset: Int) -> Dialect {
             Dialect(sqlite: "SELECT rowid FROM items_fts WHERE items_fts MATCH \(bind: fts) ORDER BY rowid LIMIT \(bind: limit) OFFSET \(bind: offset)",
                     postgres: """
-                        SELECT id AS rowid FROM items i WHERE search @@ to_tsquery('simple', unaccent(\(bind: tsquery)))
+                        SELECT id AS rowid FROM items i WHERE \(matched("search"))
                         ORDER BY \(rowID) LIMIT \(bind: limit) OFFSET \(bind: offset)
                         """)
         }
@@ -59,7 +64,7 @@ struct Dialect: SQLExpression {
         /// One row per match, touching the index alone where the engine can.
         var matches: Dialect {
             Dialect(sqlite: "SELECT 1 FROM items_fts WHERE items_fts MATCH \(bind: fts)",
-                    postgres: "SELECT 1 FROM items i WHERE i.search @@ to_tsquery('simple', unaccent(\(bind: tsquery)))")
+                    postgres: "SELECT 1 FROM items i WHERE \(matched("i.search"))")
         }
 
         /// The best-ranked of the first 200 matches, as `rowid`: FTS5's bm25 rank; PostgreSQL's `ts_rank`.
@@ -71,7 +76,7 @@ struct Dialect: SQLExpression {
                     postgres: """
                         SELECT id AS rowid FROM (
                             SELECT id, ts_rank(search, to_tsquery('simple', unaccent(\(bind: tsquery)))) AS rank FROM items
-                            WHERE search @@ to_tsquery('simple', unaccent(\(bind: tsquery))) LIMIT 200) AS best
+                            WHERE \(matched("search")) LIMIT 200) AS best
                         ORDER BY rank DESC, id LIMIT 1
                         """)
         }

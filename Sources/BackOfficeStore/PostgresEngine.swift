@@ -284,20 +284,12 @@ final class PostgresEngine: Sendable {
         }
 
         static func bind(_ value: any Encodable & Sendable, into bindings: inout PostgresBindings) throws {
-            if (value as Any?) == nil || isNil(value) {
-                bindings.appendNull()
-            } else if let text = value as? String {
-                bindings.append(UntypedText(text: text))
-            } else if let value = value as? any PostgresThrowingDynamicTypeEncodable {
-                try bindings.append(value)
-            } else {
-                throw Failure(.storeFailure, "cannot bind a \(type(of: value)) for PostgreSQL")
+            switch unwrapped(value) {
+            case nil: bindings.appendNull()
+            case let text as String: bindings.append(UntypedText(text: text))
+            case let value as any PostgresThrowingDynamicTypeEncodable: try bindings.append(value)
+            case let other?: throw Failure(.storeFailure, "cannot bind a \(type(of: other)) for PostgreSQL")
             }
-        }
-
-        private static func isNil(_ value: Any) -> Bool {
-            let mirror = Mirror(reflecting: value)
-            return mirror.displayStyle == .optional && mirror.children.isEmpty
         }
     }
 
@@ -393,12 +385,12 @@ extension Store {
     /// empty database (a database holding other tables is refused), and the extensions the schema needs are there.
     private func preparePostgres(mode: OpenMode) async throws {
         let (isStore, tables) = try await read {
-            let isStore = try await row("SELECT to_regclass('schema_migrations') IS NOT NULL AS found")?.decode(column: "found", as: Bool.self) ?? false
-            let tables = try await row("""
-                SELECT COUNT(*) AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
-                """)?.integer("n") ?? 0
-            return (isStore, tables)
+            let found = try await row("""
+                SELECT to_regclass('schema_migrations') IS NOT NULL AS store,
+                       (SELECT COUNT(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p', 'f')) AS tables
+                """)
+            return (try found?.decode(column: "store", as: Bool.self) ?? false, try found?.integer("tables") ?? 0)
         }
         switch mode {
         case .existing where !isStore:

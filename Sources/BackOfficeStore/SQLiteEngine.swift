@@ -54,7 +54,7 @@ extension Store {
             }
             Glibc.close(descriptor)
         }
-        let connection = try await sqliteConnection(path)
+        let connection = try await openSQLiteConnection(path)
         let store = Store(path: path, backend: .sqlite(connection), clock: clock)
         do {
             if exists { try await store.checkIsStore() }
@@ -72,7 +72,7 @@ extension Store {
     static let sqliteLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
 
     /// A connection to the SQLite file at `path`, refusing a library too old to share a WAL file safely.
-    static func sqliteConnection(_ path: String) async throws -> SQLiteConnection {
+    static func openSQLiteConnection(_ path: String) async throws -> SQLiteConnection {
         guard SQLiteConnection.libraryVersion() >= minimumSQLiteVersion else {
             throw Failure(.storeFailure, "SQLite \(SQLiteConnection.libraryVersionString()) is too old; 3.51.3 or newer is needed")
         }

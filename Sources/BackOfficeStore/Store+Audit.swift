@@ -1,9 +1,7 @@
 import BackOfficeCore
 import Crypto
 import Foundation
-import Logging
 import NIOCore
-import NIOPosix
 import SQLKit
 import SQLiteNIO
 
@@ -124,44 +122,31 @@ extension Store {
             """)
     }
 
-    /// A column's integer exactly as stored: nil when it holds another type (which only an edit outside the store can
-    /// put there: SQLite keeps any value in any column), `.some(nil)` for NULL.
+    /// A column's value exactly as stored: nil when it holds another type (which only an edit outside the store can
+    /// put there: SQLite keeps any value in any column; PostgreSQL's columns are typed), `.some(nil)` for NULL.
+    static func stored<T: Decodable>(_ row: any SQLRow, _ name: String, as type: T.Type,
+                                     sqlite: (SQLiteData) -> T?) -> T?? {
+        if let row = row as? SQLiteRow {
+            guard let data = row.column(name) else { return nil }
+            if case .null = data { return .some(nil) }
+            return sqlite(data).map { .some($0) } ?? nil
+        }
+        if (try? row.decodeNil(column: name)) ?? true { return .some(nil) }
+        return (try? row.decode(column: name, as: T.self)).map { .some($0) } ?? nil
+    }
+
     static func storedInt(_ row: any SQLRow, _ name: String) -> Int64?? {
-        if let row = row as? SQLiteRow {
-            switch row.column(name) {
-            case let .integer(value): return Int64(value)
-            case .null: return .some(nil)
-            default: return nil
-            }
-        }
-        if (try? row.decodeNil(column: name)) ?? true { return .some(nil) }
-        return (try? row.decode(column: name, as: Int64.self)).map { .some($0) } ?? nil
+        stored(row, name, as: Int64.self) { if case let .integer(value) = $0 { Int64(value) } else { nil } }
     }
 
-    /// A column's text exactly as stored, as `storedInt`.
     static func storedText(_ row: any SQLRow, _ name: String) -> String?? {
-        if let row = row as? SQLiteRow {
-            switch row.column(name) {
-            case let .text(value): return value
-            case .null: return .some(nil)
-            default: return nil
-            }
-        }
-        if (try? row.decodeNil(column: name)) ?? true { return .some(nil) }
-        return (try? row.decode(column: name, as: String.self)).map { .some($0) } ?? nil
+        stored(row, name, as: String.self) { if case let .text(value) = $0 { value } else { nil } }
     }
 
-    /// A column's bytes exactly as stored, as `storedInt`.
     static func storedBytes(_ row: any SQLRow, _ name: String) -> [UInt8]?? {
-        if let row = row as? SQLiteRow {
-            switch row.column(name) {
-            case let .blob(buffer): return buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes)
-            case .null: return .some(nil)
-            default: return nil
-            }
-        }
-        if (try? row.decodeNil(column: name)) ?? true { return .some(nil) }
-        return (try? row.decode(column: name, as: Data.self)).map { .some(Array($0)) } ?? nil
+        stored(row, name, as: Data.self) { data -> Data? in
+            if case let .blob(buffer) = data { Data(buffer.readableBytesView) } else { nil }
+        }.map { $0.map { Array($0) } }
     }
 
     /// Brings the journal rows written before the chain existed under it, in id order, in the migration's transaction.
@@ -511,10 +496,7 @@ extension Store {
 
     /// The chain heads of a store file no one else is writing (a backup just written), read without changing it.
     static func chainHead(ofFileAt path: String) async throws -> ChainDigest {
-        var logger = Logger(label: "backoffice.store")
-        logger.logLevel = .critical
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: NIOThreadPool.singleton,
-                                                         logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())
+        let connection = try await openSQLiteConnection(path)
         do {
             let digest = try await Store.chainHead(connection.sql())
             try await connection.close()
