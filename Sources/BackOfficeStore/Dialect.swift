@@ -43,7 +43,16 @@ struct Dialect: SQLExpression {
 
         /// PostgreSQL's condition for a match on `column` (the words unaccented as the index is).
         func matched(_ column: String) -> SQLQueryString {
-            "\(unsafeRaw: column) @@ to_tsquery('simple', unaccent(\(bind: tsquery)))"
+            "\(unsafeRaw: column) @@ \(query)"
+        }
+
+        /// The words as a `tsquery`, unaccented as the index is. `unaccent` leaves ASCII as it is, and is not
+        /// immutable, so the server would run it once per row it tests (a third of a search's time); ASCII words
+        /// (nearly all) skip it, and the query is then a constant the planner folds once.
+        var query: SQLQueryString {
+            words.allSatisfy { $0.allSatisfy(\.isASCII) }
+                ? "to_tsquery('simple', \(bind: tsquery))"
+                : "to_tsquery('simple', unaccent(\(bind: tsquery)))"
         }
 
         /// `FROM` the matching items as `i` (`WHERE` already opened), with `rowID` as the list's order.
@@ -75,7 +84,7 @@ struct Dialect: SQLExpression {
                         """,
                     postgres: """
                         SELECT id AS rowid FROM (
-                            SELECT id, ts_rank(search, to_tsquery('simple', unaccent(\(bind: tsquery)))) AS rank FROM items
+                            SELECT id, ts_rank(search, \(query)) AS rank FROM items
                             WHERE \(matched("search")) LIMIT 200) AS best
                         ORDER BY rank DESC, id LIMIT 1
                         """)

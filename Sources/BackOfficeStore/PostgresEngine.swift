@@ -1,6 +1,7 @@
 import BackOfficeCore
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -8,13 +9,17 @@ import PostgresKit
 import PostgresNIO
 import SQLKit
 
-/// The PostgreSQL engine: a store in one database, reached through one `PostgresClient` pool whose `run()` runs for
-/// as long as the store is open. Its connection settings, schema checks, locks, errors and change notifications live
-/// here; the schema is in `PostgresSchema.swift`.
+/// The PostgreSQL engine: a store in one database, reached through one connection of its own for the store's calls
+/// (they are serialised, so one is all they use) and, once a console or server asks what changed, a second one that
+/// listens. Its connection settings, schema checks, locks, errors and change notifications live here; the schema is
+/// in `PostgresSchema.swift`.
 final class PostgresEngine: Sendable {
-    let client: PostgresClient
     let address: PostgresAddress
-    private let running: Task<Void, Never>
+    private let configuration: PostgresConnection.Configuration
+    /// The connection the store's calls run on; made again by the next call after it was lost.
+    private let current = NIOLockedValueBox<PostgresConnection?>(nil)
+    /// The statements prepared on the store's connection.
+    let statements = Statements()
     /// Bumped by every `NOTIFY backoffice` the listening connection hears (another session committed a change).
     let changes = Changes()
 
@@ -29,29 +34,39 @@ final class PostgresEngine: Sendable {
     static let beginSnapshot = ["BEGIN ISOLATION LEVEL REPEATABLE READ"]
 
     init(address: PostgresAddress, password: String?) throws {
-        var configuration = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
-                                                         password: password, database: address.database,
-                                                         tls: try PostgresEngine.tls(address.sslMode))
-        configuration.options.minimumConnections = 0
-        // One connection for the store's calls (they are serialised) and one for listening to other sessions' changes.
-        configuration.options.maximumConnections = 2
+        var configuration = PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user,
+                                                             password: password, database: address.database,
+                                                             tls: try PostgresEngine.connectionTLS(address.sslMode))
         configuration.options.connectTimeout = .seconds(10)
-        configuration.options.keepAliveBehavior = nil
         configuration.options.additionalStartupParameters = [("application_name", "backoffice"), ("TimeZone", "UTC")]
-        var logger = Logger(label: "backoffice.postgres")
-        logger.logLevel = .critical
-        // The pool's connections and the store's actor share one event loop of their own: a query's answer resumes
-        // the store's call on the thread that read it, instead of hopping between NIO's threads and Swift's.
+        self.configuration = configuration
+        self.address = address
+        // The connections and the store's actor share one event loop of their own: a query's answer resumes the
+        // store's call on the thread that read it, instead of hopping between NIO's threads and Swift's.
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()
-        client = PostgresClient(configuration: configuration, eventLoopGroup: group, backgroundLogger: logger)
-        self.address = address
-        running = Task { [client] in await client.run() }
     }
 
     let group: MultiThreadedEventLoopGroup
     /// The loop the connections run on, and the executor of the store's actor.
     let loop: any EventLoop
+
+    static var logger: Logger {
+        var logger = Logger(label: "backoffice.postgres")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Makes a connection. An unreachable server, a refused login or a missing database is one clear error at once.
+    func connect() async throws -> PostgresConnection {
+        do {
+            return try await PostgresConnection.connect(on: loop, configuration: configuration, id: 0, logger: Self.logger)
+        } catch let error as PSQLError where error.serverInfo == nil {
+            throw Failure(.storeFailure, "cannot reach the store at \(address.redacted): \(Self.reason(error))")
+        } catch {
+            throw Self.mapped(error, store: address.redacted)
+        }
+    }
 
     /// `sslmode` as libpq reads it: `disable` never, `allow`/`prefer` when offered, `require` always without checking the
     /// certificate, `verify-ca` checking the chain, `verify-full` the chain and the host name.
@@ -75,13 +90,25 @@ final class PostgresEngine: Sendable {
 
     func shutdown() async {
         changes.stop()
-        running.cancel()
-        _ = await running.value
+        if let connection = current.withLockedValue({ connection in defer { connection = nil }; return connection }) {
+            try? await connection.close()
+        }
+        changes.closeListener()
     }
 
     func shutdownWithoutWaiting() {
         changes.stop()
-        running.cancel()
+        current.withLockedValue { connection in
+            connection.map(PostgresEngine.close)
+            connection = nil
+        }
+        changes.closeListener()
+    }
+
+    /// Closes `connection` without waiting, keeping it until it is closed (a connection may not end open).
+    static func close(_ connection: PostgresConnection) {
+        let closing: EventLoopFuture<Void> = connection.close()
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// The loop's thread ends with the engine: the store's actor runs on it until the store itself is gone.
@@ -91,17 +118,23 @@ final class PostgresEngine: Sendable {
 
     var isShutDown: Bool { changes.isStopped }
 
-    /// Runs `body` on one connection leased from the pool, given as a SQLKit database. While the listening
-    /// connection is lost (a console or server whose database went away), it fails at once, so the console can say it
-    /// is reconnecting rather than freeze until the pool gives up.
+    /// Runs `body` on the store's connection, given as a SQLKit database; a lost connection is made again first. While
+    /// the listening connection is lost (a console or server whose database went away), it fails at once, so the
+    /// console can say it is reconnecting rather than wait on a server that is not there.
     func withConnection<T>(isolation: isolated (any _Concurrency.Actor)? = #isolation,
                            _ body: (any SQLDatabase) async throws -> T) async throws -> T {
         if changes.isLost {
             throw Failure(.storeFailure, "the store does not answer; reconnecting (\(address.host):\(address.port))")
         }
-        return try await client.withConnection { connection in
-            try await body(Database(connection: connection))
+        let connection: PostgresConnection
+        if let open = current.withLockedValue({ $0 }), !open.isClosed {
+            connection = open
+        } else {
+            connection = try await connect()
+            current.withLockedValue { $0 = connection }
+            statements.forget()
         }
+        return try await body(Database(connection: connection, statements: statements))
     }
 
     /// What the listening connection has heard, and whether it is there.
@@ -112,6 +145,7 @@ final class PostgresEngine: Sendable {
         private var listening = false
         private var lost = false
         private var stopped = false
+        private var listener: PostgresConnection?
 
         /// Moves with every notification heard and every time the listener comes or goes (what is shown is re-read).
         var value: Int64 { lock.withLock { count } }
@@ -126,6 +160,20 @@ final class PostgresEngine: Sendable {
         func bump() { lock.withLock { count += 1 } }
         func stop() { lock.withLock { stopped = true } }
 
+        /// Keeps the listening connection so closing the store closes it; false when the store is closing already.
+        func hold(_ connection: PostgresConnection) -> Bool {
+            lock.withLock {
+                guard !stopped else { return false }
+                listener = connection
+                return true
+            }
+        }
+
+        func closeListener() {
+            let connection = lock.withLock { defer { listener = nil }; return listener }
+            connection.map(PostgresEngine.close)
+        }
+
         func setListening(_ on: Bool) {
             lock.withLock {
                 lost = !on && (listening || lost)
@@ -136,25 +184,6 @@ final class PostgresEngine: Sendable {
     }
 
     // MARK: - Connection
-
-    /// One connection made and closed before the pool starts, so an unreachable server, a refused login or a missing
-    /// database is one clear error at once (the pool would retry with back-off until its circuit breaker trips).
-    static func probe(_ address: PostgresAddress, password: String?) async throws {
-        var configuration = PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user,
-                                                             password: password, database: address.database,
-                                                             tls: try connectionTLS(address.sslMode))
-        configuration.options.connectTimeout = .seconds(10)
-        var logger = Logger(label: "backoffice.postgres")
-        logger.logLevel = .critical
-        do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
-            try? await connection.close()
-        } catch let error as PSQLError where error.serverInfo == nil {
-            throw Failure(.storeFailure, "cannot reach the store at \(address.redacted): \(reason(error))")
-        } catch {
-            throw mapped(error, store: address.redacted)
-        }
-    }
 
     /// Why a connection could not be made, in a few words: the system's reason for the socket's errno where there is
     /// one (`Connection refused`), else what failed.
@@ -195,23 +224,96 @@ final class PostgresEngine: Sendable {
     /// with its own type.
     struct Database: SQLDatabase {
         let connection: PostgresConnection
+        let statements: Statements
         var logger: Logger { connection.logger }
         var eventLoop: any EventLoop { connection.eventLoop }
         var dialect: any SQLDialect { PostgresDialect() }
         var queryLogLevel: Logger.Level? { nil }
 
+        /// Runs one statement. A statement the store has run before on this connection is run as a named prepared
+        /// statement (planned once, then bound and executed), the first time as an unnamed one: a one-shot command
+        /// prepares nothing, a console or server stops paying the planner for the queries it repeats.
         func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-            let promise = eventLoop.makePromise(of: Void.self)
-            promise.completeWithTask { try await execute(sql: query, onRow) }
-            return promise.futureResult
+            let (serialized, values) = serialize(query)
+            let text = Database.typingPlaceholders(serialized, values)
+            let rowHandler: @Sendable (PostgresRow) throws -> Void = { row in onRow(PostgresBinaryRow(row)) }
+            switch statements.use(text) {
+            case .prepared(let statement):
+                guard let binds = Database.preparedBinds(values) else { break }
+                return statements.watch(statement.execute(binds, rowHandler), text: text)
+            case .prepare:
+                guard let binds = Database.preparedBinds(values) else { break }
+                return statements.watch(connection.prepare(query: text).flatMap { [statements] statement in
+                    statements.keep(statement, for: text)
+                    return statement.execute(binds, rowHandler)
+                }, text: text)
+            case .unnamed:
+                break
+            }
+            var bindings = PostgresBindings(capacity: values.count)
+            do {
+                for value in values { try Database.bind(value, into: &bindings) }
+            } catch {
+                return eventLoop.makeFailedFuture(error)
+            }
+            let done: EventLoopFuture<PostgresQueryMetadata> = connection.query(
+                PostgresQuery(unsafeSQL: text, binds: bindings), logger: connection.logger, rowHandler)
+            return done.map { _ in }
+        }
+
+        /// The statement with each integer placeholder cast to `int8` and each bytes placeholder to `bytea`, so the
+        /// server gives a prepared statement's parameters the types the values have; text stays untyped and takes
+        /// the type of what it meets, as a literal would.
+        static func typingPlaceholders(_ text: String, _ values: [any Encodable & Sendable]) -> String {
+            guard !values.isEmpty, text.contains("$") else { return text }
+            var result = ""
+            result.reserveCapacity(text.utf8.count + 8 * values.count)
+            var quoted = false
+            var index = text.startIndex
+            while index < text.endIndex {
+                let character = text[index]
+                result.append(character)
+                index = text.index(after: index)
+                if character == "'" { quoted.toggle() }
+                guard character == "$", !quoted else { continue }
+                var number = 0
+                while index < text.endIndex, let digit = text[index].wholeNumberValue, text[index].isASCII {
+                    number = number * 10 + digit
+                    result.append(text[index])
+                    index = text.index(after: index)
+                }
+                guard number > 0, number <= values.count else { continue }
+                switch unwrapped(values[number - 1]) {
+                case is Int, is Int64, is Int32: result += "::int8"
+                case is Data: result += "::bytea"
+                default: break
+                }
+            }
+            return result
+        }
+
+        /// The values as a prepared statement's binds (binary: text as its UTF-8 bytes); nil when one has a type
+        /// the store never binds, so the statement runs unnamed and the usual error names it.
+        static func preparedBinds(_ values: [any Encodable & Sendable]) -> [PostgresData]? {
+            var binds: [PostgresData] = []
+            binds.reserveCapacity(values.count)
+            for value in values {
+                switch unwrapped(value) {
+                case nil: binds.append(PostgresData(type: .null, value: nil))
+                case let text as String: binds.append(PostgresData(string: text))
+                case let number as Int: binds.append(PostgresData(int64: Int64(number)))
+                case let number as Int64: binds.append(PostgresData(int64: number))
+                case let number as Int32: binds.append(PostgresData(int64: Int64(number)))
+                case let data as Data: binds.append(PostgresData(bytes: data))
+                default: return nil
+                }
+            }
+            return binds
         }
 
         func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-            let (text, values) = serialize(query)
-            var bindings = PostgresBindings(capacity: values.count)
-            for value in values { try Database.bind(value, into: &bindings) }
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: text, binds: bindings), logger: connection.logger)
-            for try await row in rows { onRow(row.sql()) }
+            let done: EventLoopFuture<Void> = execute(sql: query, onRow)
+            try await done.get()
         }
 
         /// Writes `rows` into `table` with `COPY … FROM STDIN` (text format), a megabyte at a time: many times faster
@@ -293,6 +395,58 @@ final class PostgresEngine: Sendable {
         }
     }
 
+    /// The statements prepared on the store's connection, by their text, and how often each other statement ran.
+    /// Touched only on the connection's event loop (the store's executor).
+    final class Statements: @unchecked Sendable {
+        private var prepared: [String: PreparedQuery] = [:]
+        private var seen: [String: Int] = [:]
+        /// How many statements one connection keeps prepared; statements past it run unnamed.
+        static let limit = 500
+        /// Runs of a statement before it is prepared; 1 prepares every statement (the tests run both ways).
+        nonisolated(unsafe) static var prepareAfter = 2
+
+        enum Use {
+            case prepared(PreparedQuery)
+            case prepare
+            case unnamed
+        }
+
+        func use(_ text: String) -> Use {
+            if let statement = prepared[text] { return .prepared(statement) }
+            // A search's best plan depends on its words (how many items a prefix matches), so it is planned each time.
+            guard prepared.count < Statements.limit, !text.contains("to_tsquery") else { return .unnamed }
+            let runs = (seen[text] ?? 0) + 1
+            if runs >= Statements.prepareAfter {
+                seen[text] = nil
+                return .prepare
+            }
+            if seen.count >= 4 * Statements.limit { seen.removeAll() }
+            seen[text] = runs
+            return .unnamed
+        }
+
+        func keep(_ statement: PreparedQuery, for text: String) {
+            prepared[text] = statement
+        }
+
+        /// After the connection was made again: nothing is prepared on the new one.
+        func forget() {
+            prepared.removeAll()
+            seen.removeAll()
+        }
+
+        /// Forgets what was prepared when the server no longer knows a statement or a table under one changed shape
+        /// (another host migrated the store): the next run prepares it again.
+        func watch(_ done: EventLoopFuture<Void>, text: String) -> EventLoopFuture<Void> {
+            done.flatMapErrorThrowing { [self] error in
+                if let state = PostgresEngine.server(error)?.state, state == "26000" || state == "0A000" {
+                    prepared.removeAll()
+                }
+                throw error
+            }
+        }
+    }
+
     /// Text whose type the server infers from where it is used (sent as text, with no type).
     struct UntypedText: PostgresNonThrowingEncodable {
         var text: String
@@ -317,9 +471,21 @@ final class PostgresEngine: Sendable {
 
     /// The server's own message of a PostgreSQL error; nil for any other error.
     static func message(_ error: any Error) -> String? {
-        guard let error = error as? PSQLError else { return nil }
-        if let message = error.serverInfo?[.message] { return message }
-        return "\(error.code)"
+        if let server = server(error) { return server.message }
+        if let error = error as? PSQLError { return "\(error.code)" }
+        return nil
+    }
+
+    /// The SQLSTATE and message of an error the server sent, as either of PostgresNIO's error types carries it (its
+    /// prepared statements report errors in the older one).
+    static func server(_ error: any Error) -> (state: String, message: String)? {
+        if let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] {
+            return (state, error.serverInfo?[.message] ?? "")
+        }
+        if case .server(let info)? = error as? PostgresError, let state = info.fields[.sqlState] {
+            return (state, info.fields[.message] ?? "")
+        }
+        return nil
     }
 
     /// Turns PostgreSQL's errors into ones a user can act on; a password never reaches them (the URL is shown redacted).
@@ -329,9 +495,11 @@ final class PostgresEngine: Sendable {
         if let error = error as? PostgresDecodingError {
             return Failure(.storeFailure, "unexpected data in the store: column \(error.columnName) of type \(error.postgresType) read as \(error.targetType)")
         }
-        guard let error = error as? PSQLError else { return error }
-        let message = error.serverInfo?[.message] ?? ""
-        guard let state = error.serverInfo?[.sqlState] else {
+        if case .connectionClosed? = error as? PostgresError {
+            return Failure(.storeFailure, "lost the connection to the store at \(store); the change in progress was not written")
+        }
+        guard let (state, message) = server(error) else {
+            guard let error = error as? PSQLError else { return error }
             switch error.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
                 return Failure(.storeFailure, "lost the connection to the store at \(store); the change in progress was not written")
@@ -368,7 +536,6 @@ final class PostgresEngine: Sendable {
 extension Store {
     static func openPostgres(_ address: PostgresAddress, mode: OpenMode, clock: @escaping @Sendable () -> Date) async throws -> Store {
         let password = PostgresEngine.password(for: address)
-        try await PostgresEngine.probe(address, password: password)
         let engine = try PostgresEngine(address: address, password: password)
         let store = Store(path: address.redacted, backend: .postgres(engine), clock: clock)
         do {
@@ -405,24 +572,24 @@ extension Store {
         }
     }
 
-    /// Listens on a connection of the pool for other sessions' commits; `dataVersion` moves with each. When the
+    /// Listens on a connection of its own for other sessions' commits; `dataVersion` moves with each. When the
     /// connection is lost, it listens again after a second, and the change counter moves so what is shown is re-read.
     /// Started by the first `dataVersion` (a console or a server): a one-shot command never listens.
     nonisolated func listenForChanges(_ engine: PostgresEngine) {
         guard engine.changes.startListening() else { return }
         let changes = engine.changes
         Task.detached {
-            while !Task.isCancelled {
-                do {
-                    try await engine.client.withConnection { connection in
-                        let notifications = try await connection.listen(PostgresEngine.channel)
+            while !Task.isCancelled, !engine.isShutDown {
+                if let connection = try? await engine.connect() {
+                    if changes.hold(connection), let notifications = try? await connection.listen(PostgresEngine.channel) {
                         changes.setListening(true)
-                        for try await _ in notifications { changes.bump() }
+                        do { for try await _ in notifications { changes.bump() } } catch {}
                     }
-                } catch {}
+                    try? await connection.close()
+                }
                 changes.setListening(false)
-                if (try? await Task.sleep(for: .seconds(1))) == nil { return }
                 if engine.isShutDown { return }
+                if (try? await Task.sleep(for: .seconds(1))) == nil { return }
             }
         }
     }

@@ -172,16 +172,23 @@ public actor Store {
 
     // MARK: - SQL helpers
 
+    /// The rows of one statement. The statement is sent with the engine's future-based call and its answer awaited
+    /// here, on the store's own executor (the connection's event loop), so a query costs no hop to Swift's shared
+    /// threads and back (SQLKit's and PostgresNIO's async calls each make one).
     func rows(_ query: SQLQueryString) async throws -> [any SQLRow] {
-        try await sql.raw(query).all()
+        let collected = CollectedRows()
+        let done: EventLoopFuture<Void> = sql.execute(sql: query) { collected.rows.append($0) }
+        try await done.value()
+        return collected.rows
     }
 
     func row(_ query: SQLQueryString) async throws -> (any SQLRow)? {
-        try await sql.raw(query).first()
+        try await rows(query).first
     }
 
     func run(_ query: SQLQueryString) async throws {
-        try await sql.raw(query).run()
+        let done: EventLoopFuture<Void> = sql.execute(sql: query) { _ in }
+        try await done.value()
     }
 
     /// After rows were inserted with ids of their own: PostgreSQL's identity of `table` goes on from the highest id
@@ -205,7 +212,7 @@ public actor Store {
     }
 
     func execute(_ text: String) async throws {
-        try await sql.raw(SQLQueryString(text)).run()
+        try await run(SQLQueryString(text))
     }
 
     /// A value bound into a statement: an integer, text, bytes or nil.
@@ -305,6 +312,21 @@ extension SQLRow {
     func date(_ column: String) throws -> Date { UTC.date(try int(column)) }
     func optionalDate(_ column: String) throws -> Date? { try optionalInt(column).map(UTC.date) }
     func optionalDay(_ column: String) throws -> Day? { try optionalString(column).map { try Day.parse($0) } }
+}
+
+/// The rows a statement gave, gathered on the connection's event loop (the one thread that both fills and reads it).
+final class CollectedRows: @unchecked Sendable {
+    var rows: [any SQLRow] = []
+}
+
+extension EventLoopFuture where Value: Sendable {
+    /// The future's value, awaited without leaving the caller's executor: the store's actor runs on the loop that
+    /// completes it, so its call resumes where the answer arrived.
+    func value(isolation: isolated (any _Concurrency.Actor)? = #isolation) async throws -> Value {
+        try await withUnsafeThrowingContinuation(isolation: isolation) { continuation in
+            whenComplete { continuation.resume(with: $0) }
+        }
+    }
 }
 
 extension Array {

@@ -198,6 +198,27 @@ struct PostgresTests {
         #expect(try await f.store.verify(by: f.admin).ok)
     }
 
+    /// A statement the store runs again is prepared on its connection and bound from then on: the answers must not
+    /// change when it is, nor may a NULL, a case-folded code, bytes or an error read differently.
+    @Test func givenStatementsRunAgainThenTheyArePreparedAndAnswerAsBefore() async throws {
+        let f = try await StoreFixture.make(.postgres)
+        _ = try await f.store.post(.receipt(quantity: 7, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
+        var answers: [String] = []
+        for _ in 1...3 {
+            let stock = try await f.store.stock(sku: "bolt-1", by: f.admin)
+            let quote = try await f.store.quote(sku: "BOLT-1", account: "acme", quantity: 3, by: f.admin)
+            let found = try await f.store.search("bolt", by: f.admin).map(\.sku)
+            let detail = try await f.store.itemDetail(sku: "BOLT-1", by: f.admin)
+            let short = await Result(catching: { try await f.store.post(.issue(quantity: 1_000, from: "MAIN"), sku: "BOLT-1", by: f.clerk) })
+            answers.append("\(stock) \(quote) \(found) \(detail.movements.map(\.id)) \((try? short.get()) == nil)")
+        }
+        #expect(Set(answers).count == 1, "\(answers)")
+        #expect(answers.first?.contains("true") == true, "the short issue was refused each time")
+        let prepared = try await f.store.read { try await f.store.row("SELECT COUNT(*) AS n FROM pg_prepared_statements")?.int("n") }
+        #expect((prepared ?? 0) > 5, "prepared: \(prepared ?? 0)")
+        #expect(try await f.store.verify(by: f.admin).ok)
+    }
+
     @Test func givenTheJournalAndAuditLogThenTruncateIsRefusedToo() async throws {
         let f = try await StoreFixture.make(.postgres)
         _ = try await f.store.post(.receipt(quantity: 5, to: "MAIN"), sku: "BOLT-1", by: f.clerk)
