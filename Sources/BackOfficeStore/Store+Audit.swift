@@ -22,11 +22,17 @@ extension Store {
     /// Appends audit entries in order, each chained to the one before (length-prefixed, `AuditEntry.Format`), a
     /// statement per few thousand (an import posting a million movements audits each of them). Call inside a write
     /// transaction.
-    func audit(_ actor: Actor?, _ notes: [AuditNote]) async throws {
+    func audit(_ actor: Actor?, _ notes: [AuditNote], after head: ChainHeads? = nil) async throws {
         guard !notes.isEmpty else { return }
-        let last = try await row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-        var sequence = try last?.int("seq") ?? 0
-        var previous = try last?.string("hash") ?? AuditEntry.genesisHash
+        var sequence: Int64
+        var previous: String
+        if let head {
+            (sequence, previous) = (head.auditSequence, head.auditHash)
+        } else {
+            let last = try await row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            sequence = try last?.int("seq") ?? 0
+            previous = try last?.string("hash") ?? AuditEntry.genesisHash
+        }
         let at = UTC.seconds(now)
         let who = actor?.auditName ?? "system"
         let source = actor?.auditSource ?? "cli"
@@ -57,11 +63,17 @@ extension Store {
     /// gets the next id and the SHA-256 of its values and that hash (`ChainedMovement`), computed here from values so
     /// any engine computes the same. Returns the ids given, in order. Call inside a write transaction.
     @discardableResult
-    func appendToJournal(_ rows: [ChainedMovement]) async throws -> [Int64] {
+    func appendToJournal(_ rows: [ChainedMovement], after head: ChainHeads? = nil) async throws -> [Int64] {
         guard !rows.isEmpty else { return [] }
-        let last = try await row("SELECT id, hash FROM movements ORDER BY id DESC LIMIT 1")
-        var id = try last?.int("id") ?? 0
-        var previous = last.flatMap { Store.storedBytes($0, "hash") ?? nil } ?? ChainedMovement.genesis
+        var id: Int64
+        var previous: [UInt8]
+        if let head {
+            (id, previous) = (head.movementID, head.movementHash)
+        } else {
+            let last = try await row("SELECT id, hash FROM movements ORDER BY id DESC LIMIT 1")
+            id = try last?.int("id") ?? 0
+            previous = last.flatMap { Store.storedBytes($0, "hash") ?? nil } ?? ChainedMovement.genesis
+        }
         var values: [[Value]] = []
         values.reserveCapacity(rows.count)
         var ids: [Int64] = []
@@ -76,6 +88,29 @@ extension Store {
         }
         try await bulkInsert("movements", Store.journalColumnNames + ["hash"], values)
         return ids
+    }
+
+    /// The last journal row and the last audit entry, the two links a posted movement chains to.
+    struct ChainHeads {
+        var movementID: Int64
+        var movementHash: [UInt8]
+        var auditSequence: Int64
+        var auditHash: String
+    }
+
+    /// Both chains' heads in one statement (one round trip fewer while the write lock is held). Call inside a write
+    /// transaction, and only for one append to each chain.
+    func chainHeads() async throws -> ChainHeads {
+        let found = try await row("""
+            SELECT m.id AS movement_id, m.hash AS movement_hash, a.seq AS audit_seq, a.hash AS audit_hash
+            FROM (SELECT 1 AS one) AS here
+            LEFT JOIN (SELECT id, hash FROM movements ORDER BY id DESC LIMIT 1) AS m ON 1 = 1
+            LEFT JOIN (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) AS a ON 1 = 1
+            """)
+        return ChainHeads(movementID: try found?.optionalInt("movement_id") ?? 0,
+                          movementHash: found.flatMap { Store.storedBytes($0, "movement_hash") ?? nil } ?? ChainedMovement.genesis,
+                          auditSequence: try found?.optionalInt("audit_seq") ?? 0,
+                          auditHash: try found?.optionalString("audit_hash") ?? AuditEntry.genesisHash)
     }
 
     /// A journal row's chain hash: SHA-256 of its values after the previous row's hash.
