@@ -68,16 +68,6 @@ final class PostgresEngine: Sendable {
         }
     }
 
-    /// `sslmode` as libpq reads it: `disable` never, `allow`/`prefer` when offered, `require` always without checking the
-    /// certificate, `verify-ca` checking the chain, `verify-full` the chain and the host name.
-    static func tls(_ mode: PostgresAddress.SSLMode) throws -> PostgresClient.Configuration.TLS {
-        switch mode {
-        case .disable: .disable
-        case .allow, .prefer: .prefer(tlsConfiguration(mode))
-        case .require, .verifyCA, .verifyFull: .require(tlsConfiguration(mode))
-        }
-    }
-
     static func tlsConfiguration(_ mode: PostgresAddress.SSLMode) -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = switch mode {
@@ -198,6 +188,8 @@ final class PostgresEngine: Sendable {
         return "\(error.code)"
     }
 
+    /// `sslmode` as libpq reads it: `disable` never, `allow`/`prefer` when offered, `require` always without checking the
+    /// certificate, `verify-ca` checking the chain, `verify-full` the chain and the host name.
     static func connectionTLS(_ mode: PostgresAddress.SSLMode) throws -> PostgresConnection.Configuration.TLS {
         guard mode != .disable else { return .disable }
         let context = try NIOSSLContext(configuration: tlsConfiguration(mode))
