@@ -27,8 +27,6 @@ struct Dialect: SQLExpression {
 
         /// FTS5: every word a prefix query.
         var fts: String { words.map { "\"\($0)\"*" }.joined(separator: " ") }
-        /// PostgreSQL: every word a prefix lexeme, all required (the words hold letters and digits only).
-        var tsquery: String { words.map { "\($0):*" }.joined(separator: " & ") }
 
         /// The list's order among the matches: the item id. On PostgreSQL the planner may walk the id index and test
         /// each item until a page is found, which is quick for common words and slow when a word is rare but guessed
@@ -37,22 +35,32 @@ struct Dialect: SQLExpression {
         /// other prefixes can match a great many words ("pipe co", "m8": 0.7 s that way, 1 ms the other), so they are
         /// left to the planner.
         var rowID: Dialect {
-            let skuNumber = words.contains { $0.count >= 3 && $0.allSatisfy(\.isNumber) }
+            let skuNumber = words.contains(where: Search.isNumber)
             return Dialect(sqlite: "f.rowid", postgres: skuNumber ? "(i.id + 0)" : "i.id")
         }
 
-        /// PostgreSQL's condition for a match on `column` (the words unaccented as the index is).
+        /// PostgreSQL's condition for a match on `column` (the words unaccented as the index is). With a SKU number
+        /// among the words, the index is asked for the numbers alone and the other words are tested on the few rows
+        /// it gives (`|| ''` hides the column from the index): the index's answer for "fas & 0001" merges every item
+        /// whose words start with "fas" (a whole category, 29 ms at a million items), for "0001" alone a hundred rows
+        /// (0.2 ms).
         func matched(_ column: String) -> SQLQueryString {
-            "\(unsafeRaw: column) @@ \(query)"
+            let numbers = words.filter(Search.isNumber)
+            guard !numbers.isEmpty, numbers.count < words.count else { return "\(unsafeRaw: column) @@ \(query(words))" }
+            return "\(unsafeRaw: column) @@ \(query(numbers)) AND (\(unsafeRaw: column) || ''::tsvector) @@ \(query(words))"
         }
 
-        /// The words as a `tsquery`, unaccented as the index is. `unaccent` leaves ASCII as it is, and is not
-        /// immutable, so the server would run it once per row it tests (a third of a search's time); ASCII words
-        /// (nearly all) skip it, and the query is then a constant the planner folds once.
-        var query: SQLQueryString {
-            words.allSatisfy { $0.allSatisfy(\.isASCII) }
-                ? "to_tsquery('simple', \(bind: tsquery))"
-                : "to_tsquery('simple', unaccent(\(bind: tsquery)))"
+        /// A word of three or more digits: a fragment of a SKU's number, which few items share.
+        static func isNumber(_ word: String) -> Bool { word.count >= 3 && word.allSatisfy(\.isNumber) }
+
+        /// `words` as a `tsquery`, unaccented as the index is. `unaccent` leaves ASCII as it is, and is not immutable,
+        /// so the server would run it once per row it tests (a third of a search's time); ASCII words (nearly all)
+        /// skip it, and the query is then a constant the planner folds once.
+        func query(_ words: [String]) -> SQLQueryString {
+            let text = words.map { "\($0):*" }.joined(separator: " & ")
+            return words.allSatisfy { $0.allSatisfy(\.isASCII) }
+                ? "to_tsquery('simple', \(bind: text))"
+                : "to_tsquery('simple', unaccent(\(bind: text)))"
         }
 
         /// `FROM` the matching items as `i` (`WHERE` already opened), with `rowID` as the list's order.
@@ -84,7 +92,7 @@ struct Dialect: SQLExpression {
                         """,
                     postgres: """
                         SELECT id AS rowid FROM (
-                            SELECT id, ts_rank(search, \(query)) AS rank FROM items
+                            SELECT id, ts_rank(search, \(query(words))) AS rank FROM items
                             WHERE \(matched("search")) LIMIT 200) AS best
                         ORDER BY rank DESC, id LIMIT 1
                         """)

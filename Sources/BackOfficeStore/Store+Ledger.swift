@@ -5,12 +5,13 @@ import SQLKit
 extension Store {
     // MARK: - Stock
 
-    /// The item and its stock lines. The lines are one statement, so they agree with each other on either engine;
-    /// the item's own row is read just before them, without a transaction around both (two round trips fewer on
-    /// PostgreSQL).
+    /// The item and its stock, in one statement.
     public func stock(sku: String, by actor: Actor) async throws -> StockAnswer {
         try actor.require(.viewStock)
-        return try await read { try await stockAnswer(try await requireItem(sku: sku)).visible(to: actor.user) }
+        return try await read {
+            guard let found = try await itemStock(sku: sku) else { throw Failure.notFound("item", sku) }
+            return found.answer.visible(to: actor.user)
+        }
     }
 
     /// The item a query names (SKU or best match) with its stock.
@@ -20,31 +21,68 @@ extension Store {
     }
 
     func stockAnswer(_ item: Item) async throws -> StockAnswer {
+        try await itemStock("i.id = \(bind: item.id)")?.answer ?? StockAnswer(item: item, lines: [])
+    }
+
+    /// An item with its position at each location, read in one statement so the item, its stock and the locations
+    /// agree on either engine, and a post costs one round trip for all three while it holds the write lock.
+    struct ItemStock {
+        struct Line {
+            var location: Location
+            var position: StockPosition
+            var hasBalance: Bool
+            var nextReceipt: Day?
+        }
+
+        var item: Item
+        /// Every location in the answer's order (sellable first, then by code), or only those asked for.
+        var lines: [Line]
+
+        /// The lines with stock, holds or receipts expected.
+        var answer: StockAnswer {
+            StockAnswer(item: item, lines: lines.compactMap { line in
+                guard line.hasBalance || line.position.reserved != 0 || line.position.incoming != 0 else { return nil }
+                return StockAnswer.Line(location: line.location.code, locationName: line.location.name,
+                                        sellable: line.location.sellable, position: line.position, nextReceipt: line.nextReceipt)
+            })
+        }
+    }
+
+    /// The item with this SKU and its stock at every location, or at the locations `codes` name; nil when there is
+    /// no such item.
+    func itemStock(sku: String, at codes: [String]? = nil) async throws -> ItemStock? {
+        if let found = try await itemStock("i.sku = \(bind: sku)", at: codes) { return found }
+        // No rows: no such item, or no location to show it at.
+        return try await findItem(sku: sku).map { ItemStock(item: $0, lines: []) }
+    }
+
+    private func itemStock(_ item: SQLQueryString, at codes: [String]? = nil) async throws -> ItemStock? {
         let nowSeconds = UTC.seconds(now)
-        let found = try await rows("""
-            SELECT l.code, l.name, l.sellable,
+        var query: SQLQueryString = """
+            SELECT \(unsafeRaw: Store.itemColumns),
+                   l.id AS location_id, l.code AS location_code, l.name AS location_name, l.sellable AS location_sellable,
                    COALESCE(b.on_hand, 0) AS on_hand, CASE WHEN b.on_hand IS NOT NULL THEN 1 ELSE 0 END AS has_balance,
                    (SELECT CAST(COALESCE(SUM(h.quantity), 0) AS BIGINT) FROM holds h
-                     WHERE h.item_id = \(bind: item.id) AND h.location_id = l.id AND h.released_at IS NULL
+                     WHERE h.item_id = i.id AND h.location_id = l.id AND h.released_at IS NULL
                        AND h.expires_at > \(bind: nowSeconds)) AS reserved,
                    (SELECT CAST(COALESCE(SUM(x.quantity), 0) AS BIGINT) FROM incoming x
-                     WHERE x.item_id = \(bind: item.id) AND x.location_id = l.id AND x.quantity > 0) AS incoming,
-                   (SELECT MIN(x.due) FROM incoming x WHERE x.item_id = \(bind: item.id) AND x.location_id = l.id AND x.quantity > 0) AS next_due
-            FROM locations l
-            LEFT JOIN balances b ON b.item_id = \(bind: item.id) AND b.location_id = l.id
-            ORDER BY l.sellable DESC, l.code
-            """)
-        var lines: [StockAnswer.Line] = []
-        for row in found {
-            let position = StockPosition(onHand: try row.integer("on_hand"), reserved: try row.integer("reserved"),
-                                         incoming: try row.integer("incoming"))
-            let hasBalance = try row.integer("has_balance") != 0
-            guard hasBalance || position.reserved != 0 || position.incoming != 0 else { continue }
-            lines.append(StockAnswer.Line(location: try row.string("code"), locationName: try row.string("name"),
-                                          sellable: try row.bool("sellable"), position: position,
-                                          nextReceipt: try row.optionalDay("next_due")))
-        }
-        return StockAnswer(item: item, lines: lines)
+                     WHERE x.item_id = i.id AND x.location_id = l.id AND x.quantity > 0) AS incoming,
+                   (SELECT MIN(x.due) FROM incoming x WHERE x.item_id = i.id AND x.location_id = l.id AND x.quantity > 0) AS next_due
+            FROM items i CROSS JOIN locations l
+            LEFT JOIN balances b ON b.item_id = i.id AND b.location_id = l.id
+            WHERE \(item)
+            """
+        if let codes { query += " AND l.code IN (\(binds: Array(Set(codes.map { $0.lowercased() }))))" }
+        query += " ORDER BY l.sellable DESC, l.code"
+        let found = try await rows(query)
+        guard let first = found.first else { return nil }
+        return ItemStock(item: try Store.item(first), lines: try found.map { row in
+            ItemStock.Line(location: Location(id: try row.int("location_id"), code: try row.string("location_code"),
+                                              name: try row.string("location_name"), sellable: try row.bool("location_sellable")),
+                           position: StockPosition(onHand: try row.integer("on_hand"), reserved: try row.integer("reserved"),
+                                                   incoming: try row.integer("incoming")),
+                           hasBalance: try row.integer("has_balance") != 0, nextReceipt: try row.optionalDay("next_due"))
+        })
     }
 
     /// An item at a location.
@@ -110,15 +148,17 @@ extension Store {
     @discardableResult
     func postWithinTransaction(_ movement: Movement, sku: String, reference: String?, by actor: Actor,
                                answer: Bool = true) async throws -> PostedMovement {
-            let item = try await requireItem(sku: sku)
+            guard let found = try await itemStock(sku: sku, at: movement.locations) else { throw Failure.notFound("item", sku) }
+            let item = found.item
             try Ledger.checkItemAccepts(movement.kind, item: item)
             var locations: [String: Location] = [:]
             var positions: [String: StockPosition] = [:]
-            let itemPositions = try await self.positions(itemIDs: [item.id])
-            for code in movement.locations {
-                let location = try await requireLocation(code)
-                locations[code.lowercased()] = location
-                positions[code.lowercased()] = itemPositions[Place(item: item.id, location: location.id)] ?? StockPosition()
+            for line in found.lines {
+                locations[line.location.code.lowercased()] = line.location
+                positions[line.location.code.lowercased()] = line.position
+            }
+            if let missing = movement.locations.first(where: { locations[$0.lowercased()] == nil }) {
+                throw Failure.notFound("location", missing)
             }
             let effects = try Ledger.effects(of: movement, sku: item.sku) { positions[$0.lowercased()] ?? StockPosition() }
             let at = UTC.seconds(now)
