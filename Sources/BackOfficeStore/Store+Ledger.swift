@@ -165,7 +165,9 @@ extension Store {
             let heads = try await chainHeads()
             let entry = try await append(movement, item: item, locations: locations, effects: effects, reference: reference,
                                          actor: actor.auditName, source: actor.auditSource, at: at, after: heads)
-            if case let .receipt(quantity, to) = movement, let reference, let location = locations[to.lowercased()] {
+            // Nothing expected there (the position says so): no purchase order to take the receipt off.
+            if case let .receipt(quantity, to) = movement, let reference, let location = locations[to.lowercased()],
+               positions[to.lowercased()]?.incoming ?? 0 > 0 {
                 try await receiveAgainstExpected(quantity, reference: reference, item: item, location: location)
             }
             try await audit(actor, [Store.movementNote(movement.kind, sku: item.sku, id: entry.id, effects: effects, reference: reference) {
