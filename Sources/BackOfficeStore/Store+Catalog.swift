@@ -175,14 +175,26 @@ extension Store {
     func searchItems(_ text: String, limit: Int, offset: Int = 0) async throws -> [Item] {
         guard let search = Dialect.Search(text) else { return [] }
         let limit = max(1, min(limit, 1_000))
-        var result: [Item] = []
-        if offset == 0, let exact = try await findItem(sku: text.trimmingCharacters(in: .whitespaces)) { result.append(exact) }
-        let matches = try await rows("""
-            SELECT \(unsafeRaw: Store.itemColumns) FROM items i
+        // The exact SKU (on the first page) and the matches in one statement: one round trip.
+        var query: SQLQueryString = ""
+        if offset == 0 {
+            query += """
+                SELECT \(unsafeRaw: Store.itemColumns), 1 AS exact FROM items i
+                WHERE i.sku = \(bind: text.trimmingCharacters(in: .whitespaces))
+                UNION ALL\n
+                """
+        }
+        query += """
+            SELECT \(unsafeRaw: Store.itemColumns), 0 AS exact FROM items i
             WHERE i.id IN (\(search.ids(limit: limit + 1, offset: offset)))
-            ORDER BY i.id
-            """).map(Store.item)
-        for item in matches where item.id != result.first?.id && result.count < limit { result.append(item) }
+            ORDER BY exact DESC, id
+            """
+        var result: [Item] = []
+        for row in try await rows(query) {
+            let item = try Store.item(row)
+            if try row.integer("exact") == 0, item.id == result.first?.id { continue }
+            if result.count < limit { result.append(item) }
+        }
         return result
     }
 
