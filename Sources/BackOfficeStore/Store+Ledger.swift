@@ -24,6 +24,16 @@ extension Store {
         try await itemStock("i.id = \(bind: item.id)")?.answer ?? StockAnswer(item: item, lines: [])
     }
 
+    /// For bench's scale only: the statement the sqlite3 shell runs to read an item's stock per location, the floor a
+    /// process opening the file can reach (the SKU is a bench sample, quoted as a SQL literal).
+    public static func shellStockQuery(sku: String) -> String {
+        """
+        SELECT l.code, COALESCE(b.on_hand, 0) FROM items i CROSS JOIN locations l
+        LEFT JOIN balances b ON b.item_id = i.id AND b.location_id = l.id
+        WHERE i.sku = '\(sku.replacingOccurrences(of: "'", with: "''"))' ORDER BY l.sellable DESC, l.code;
+        """
+    }
+
     /// An item with its position at each location, read in one statement so the item, its stock and the locations
     /// agree on either engine, and a post costs one round trip for all three while it holds the write lock.
     struct ItemStock {

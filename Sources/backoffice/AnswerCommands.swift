@@ -5,6 +5,7 @@ import Foundation
 
 struct Stock: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "stock",
         abstract: "An item's on hand, reserved, available and incoming at each location.",
         discussion: "QUERY is a SKU, or words to search for; the best match is shown.")
 
@@ -25,7 +26,7 @@ struct Stock: AsyncParsableCommand {
 }
 
 struct Search: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Prefix search over SKU, name and category.")
+    static let configuration = CommandConfiguration(commandName: "search", abstract: "Prefix search over SKU, name and category.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
@@ -48,7 +49,7 @@ struct Search: AsyncParsableCommand {
 }
 
 struct Price: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The price of an item for an account, with its explanation.")
+    static let configuration = CommandConfiguration(commandName: "price", abstract: "The price of an item for an account, with its explanation.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions

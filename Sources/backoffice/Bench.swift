@@ -5,6 +5,7 @@ import Foundation
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Build or open a store of N items and print latency figures, store size and peak memory.",
         discussion: """
             The store is --db, else bench-N.sqlite in the data directory; it is built with the demo company when missing.
@@ -127,6 +128,30 @@ struct Bench: AsyncParsableCommand {
         print(Self.line("one-shot `backoffice stock` process (wall)", walls))
         print("peak memory of one `backoffice stock` process: \(peakKiB / 1024) MiB")
         print(Self.line("`backoffice --help` process (wall, for scale)", idle))
+        // The floor a process can reach: the sqlite3 shell opening the same file and reading the same stock.
+        let shell = "/usr/bin/sqlite3"
+        if case .file = try StoreAddress.parse(path), FileManager.default.isExecutableFile(atPath: shell) {
+            var shellWalls: [Duration] = []
+            for i in 0..<processRuns {
+                shellWalls.append(try Self.run(shell, ["-readonly", path, Store.shellStockQuery(sku: skus[i % skus.count])]))
+            }
+            print(Self.line("sqlite3 shell reading the same stock (wall, floor)", shellWalls))
+        }
+    }
+
+    /// Runs a program to its end and gives its wall time.
+    static func run(_ program: String, _ arguments: [String]) throws -> Duration {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let clock = ContinuousClock()
+        let started = clock.now
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw Failure(.storeFailure, "bench: \(program) failed") }
+        return clock.now - started
     }
 
     /// A figure for the side-by-side table.

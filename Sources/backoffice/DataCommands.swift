@@ -6,6 +6,7 @@ import Foundation
 /// `backoffice export KIND`: a table of the store as CSV a spreadsheet opens cleanly, or JSON.
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write items, accounts, stock, prices, movements or requests as CSV (UTF-8, RFC 4180, formulas defanged) or JSON.")
 
     @OptionGroup var global: GlobalOptions
@@ -225,6 +226,7 @@ final class OutputSink {
 /// `backoffice import KIND FILE`: a spreadsheet's rows into the store, all or none.
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Read items, locations, accounts, prices, contracts, stock or counts from a CSV file, in one transaction.",
         discussion: """
             Columns by header name (case, spaces, _ and - ignored):
@@ -432,7 +434,7 @@ struct CountCommand: AsyncParsableCommand {
         subcommands: [Start.self, Enter.self, Scan.self, Show.self, Post.self])
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start a count of a location (or of one category there).")
+        static let configuration = CommandConfiguration(commandName: "start", abstract: "Start a count of a location (or of one category there).")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The location to count.") var location: String
         @Option(help: "Only this category (and those below it).") var category: String?
@@ -446,7 +448,7 @@ struct CountCommand: AsyncParsableCommand {
     }
 
     struct Enter: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record the counted quantity of an item.")
+        static let configuration = CommandConfiguration(commandName: "enter", abstract: "Record the counted quantity of an item.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The count.") var id: Int64
         @Argument(help: "The item.") var sku: String
@@ -463,6 +465,7 @@ struct CountCommand: AsyncParsableCommand {
 
     struct Scan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scan",
             abstract: "Read SKUs from standard input, one a line (a barcode scanner types SKU and Enter): each counts one.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The count.") var id: Int64
@@ -487,7 +490,7 @@ struct CountCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The count's items: books, counted, variance.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "The count's items: books, counted, variance.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "The count.") var id: Int64
@@ -503,7 +506,7 @@ struct CountCommand: AsyncParsableCommand {
     }
 
     struct Post: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Post the counted differences as count movements, in one transaction.")
+        static let configuration = CommandConfiguration(commandName: "post", abstract: "Post the counted differences as count movements, in one transaction.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The count.") var id: Int64
 

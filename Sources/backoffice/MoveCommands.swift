@@ -5,6 +5,7 @@ import Foundation
 
 struct Move: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "move",
         abstract: "Post a stock movement and print the new balance.",
         subcommands: [Receipt.self, Issue.self, Transfer.self, Adjust.self, Count.self])
 
@@ -28,7 +29,7 @@ struct Move: AsyncParsableCommand {
     }
 
     struct Receipt: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Goods arrive at a location.")
+        static let configuration = CommandConfiguration(commandName: "receipt", abstract: "Goods arrive at a location.")
         @OptionGroup var common: Common
         @Argument(help: "SKU.") var sku: String
         @Argument(help: "Quantity received.") var quantity: Int
@@ -37,7 +38,7 @@ struct Move: AsyncParsableCommand {
     }
 
     struct Issue: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Goods leave a location.")
+        static let configuration = CommandConfiguration(commandName: "issue", abstract: "Goods leave a location.")
         @OptionGroup var common: Common
         @Argument(help: "SKU.") var sku: String
         @Argument(help: "Quantity issued.") var quantity: Int
@@ -46,7 +47,7 @@ struct Move: AsyncParsableCommand {
     }
 
     struct Transfer: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Goods move between two locations.")
+        static let configuration = CommandConfiguration(commandName: "transfer", abstract: "Goods move between two locations.")
         @OptionGroup var common: Common
         @Argument(help: "SKU.") var sku: String
         @Argument(help: "Quantity moved.") var quantity: Int
@@ -57,6 +58,7 @@ struct Move: AsyncParsableCommand {
 
     struct Adjust: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "adjust",
             abstract: "A signed correction with a reason code.",
             discussion: "Reason codes: \(Ledger.reasonCodes.joined(separator: ", ")). Write a negative quantity as -3.")
         @OptionGroup var common: Common
@@ -68,7 +70,7 @@ struct Move: AsyncParsableCommand {
     }
 
     struct Count: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a physical count; the difference is posted.")
+        static let configuration = CommandConfiguration(commandName: "count", abstract: "Record a physical count; the difference is posted.")
         @OptionGroup var common: Common
         @Argument(help: "SKU.") var sku: String
         @Argument(help: "Quantity counted.") var quantity: Int
@@ -79,12 +81,13 @@ struct Move: AsyncParsableCommand {
 
 struct Incoming: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "incoming",
         abstract: "Expected receipts (purchase order lines) that count as incoming until received.",
         discussion: "A receipt posted with --ref equal to an expected receipt's reference takes the quantity off it.",
         subcommands: [Add.self, List.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Expect a receipt.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Expect a receipt.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "SKU.") var sku: String
         @Argument(help: "Quantity expected.") var quantity: Int
@@ -102,7 +105,7 @@ struct Incoming: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open expected receipts, earliest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Open expected receipts, earliest first.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Only this SKU.") var sku: String?

@@ -8,7 +8,7 @@ struct HoldCommand: AsyncParsableCommand {
                                                     subcommands: [Add.self, Release.self, List.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Place a hold; refused when it would take more than is available.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Place a hold; refused when it would take more than is available.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "SKU.") var sku: String
@@ -28,7 +28,7 @@ struct HoldCommand: AsyncParsableCommand {
     }
 
     struct Release: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Release a hold.")
+        static let configuration = CommandConfiguration(commandName: "release", abstract: "Release a hold.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Hold number.") var id: Int64
         func run() async throws {
@@ -38,7 +38,7 @@ struct HoldCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Active holds (sales see their own).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Active holds (sales see their own).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Only this SKU.") var sku: String?
@@ -66,7 +66,7 @@ struct RequestCommand: AsyncParsableCommand {
         subcommands: [New.self, List.self, Show.self, Claim.self, Answer.self, Wait.self, Reply.self, Close.self, Reopen.self, Reassign.self])
 
     struct New: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Ask a customer's account manager a question.")
+        static let configuration = CommandConfiguration(commandName: "new", abstract: "Ask a customer's account manager a question.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Account code.") var account: String
@@ -92,7 +92,7 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Requests in a view, the soonest due first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Requests in a view, the soonest due first.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "mine, accounts, unassigned, all, filed (sales always see what they filed).") var view = "all"
@@ -121,7 +121,7 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A request with its thread and the snapshot of each answer.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "A request with its thread and the snapshot of each answer.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "Request number.") var id: Int64
@@ -158,14 +158,14 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct Claim: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a request.")
+        static let configuration = CommandConfiguration(commandName: "claim", abstract: "Take a request.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Request number.") var id: Int64
         func run() async throws { try await RequestCommand.act(id, .claim, global: global) }
     }
 
     struct Answer: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Answer a request; the live stock and price are kept with the answer.")
+        static let configuration = CommandConfiguration(commandName: "answer", abstract: "Answer a request; the live stock and price are kept with the answer.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Request number.") var id: Int64
         @Argument(help: "The answer.") var text: String
@@ -173,7 +173,7 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct Wait: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Ask the salesperson something back; the request waits on sales.")
+        static let configuration = CommandConfiguration(commandName: "wait", abstract: "Ask the salesperson something back; the request waits on sales.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Request number.") var id: Int64
         @Argument(help: "The question back.") var text: String
@@ -181,7 +181,7 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct Reply: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Answer the manager's question back (the requester only); the request returns to the manager.")
+        static let configuration = CommandConfiguration(commandName: "reply", abstract: "Answer the manager's question back (the requester only); the request returns to the manager.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Request number.") var id: Int64
         @Argument(help: "The reply.") var text: String
@@ -189,7 +189,7 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct Close: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close a request.")
+        static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a request.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Request number.") var id: Int64
         @Argument(help: "An optional note.") var text: String = ""
@@ -197,7 +197,7 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct Reopen: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reopen an answered or closed request.")
+        static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Reopen an answered or closed request.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Request number.") var id: Int64
         @Argument(help: "Why.") var text: String = ""
@@ -205,7 +205,7 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct Reassign: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give a request to another manager.")
+        static let configuration = CommandConfiguration(commandName: "reassign", abstract: "Give a request to another manager.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Request number.") var id: Int64
         @Option(help: "The manager to give it to.") var to: String

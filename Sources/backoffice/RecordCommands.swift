@@ -4,10 +4,10 @@ import BackOfficeStore
 import Foundation
 
 struct Items: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The item master.", subcommands: [Add.self, Edit.self, List.self, Show.self])
+    static let configuration = CommandConfiguration(commandName: "items", abstract: "The item master.", subcommands: [Add.self, Edit.self, List.self, Show.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an item.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add an item.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "SKU (unique, any case).") var sku: String
         @Option(help: "Name.") var name: String
@@ -31,7 +31,7 @@ struct Items: AsyncParsableCommand {
     }
 
     struct Edit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change an item.")
+        static let configuration = CommandConfiguration(commandName: "edit", abstract: "Change an item.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "SKU.") var sku: String
         @Option(help: "Name.") var name: String?
@@ -57,7 +57,7 @@ struct Items: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Items in SKU order, a page at a time.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Items in SKU order, a page at a time.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Start after this SKU.") var after = ""
@@ -71,7 +71,7 @@ struct Items: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One item with its stock and recent movements.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One item with its stock and recent movements.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "SKU.") var sku: String
@@ -98,10 +98,10 @@ struct Items: AsyncParsableCommand {
 }
 
 struct Locations: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stock locations.", subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(commandName: "locations", abstract: "Stock locations.", subcommands: [Add.self, List.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a location.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a location.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Location code.") var code: String
         @Option(help: "Name.") var name: String
@@ -116,7 +116,7 @@ struct Locations: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "All locations.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "All locations.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
@@ -129,10 +129,10 @@ struct Locations: AsyncParsableCommand {
 }
 
 struct Accounts: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Customer accounts.", subcommands: [Add.self, Edit.self, List.self, Show.self])
+    static let configuration = CommandConfiguration(commandName: "accounts", abstract: "Customer accounts.", subcommands: [Add.self, Edit.self, List.self, Show.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an account.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add an account.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Account code.") var code: String
         @Option(help: "Name.") var name: String
@@ -150,7 +150,7 @@ struct Accounts: AsyncParsableCommand {
     }
 
     struct Edit: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change an account.")
+        static let configuration = CommandConfiguration(commandName: "edit", abstract: "Change an account.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Account code.") var code: String
         @Option(help: "Name.") var name: String?
@@ -167,7 +167,7 @@ struct Accounts: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Accounts in code order.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Accounts in code order.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Only codes or names containing this.") var search: String?
@@ -184,7 +184,7 @@ struct Accounts: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One account.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One account.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "Account code.") var code: String
@@ -204,10 +204,10 @@ struct Accounts: AsyncParsableCommand {
 }
 
 struct Users: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "People and their roles.", subcommands: [Add.self, Edit.self, List.self, Key.self])
+    static let configuration = CommandConfiguration(commandName: "users", abstract: "People and their roles.", subcommands: [Add.self, Edit.self, List.self, Key.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a user.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a user.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "User name (their login name, for the CLI).") var name: String
         @Option(help: "Role: admin, clerk, manager or sales.") var role: String
@@ -226,6 +226,7 @@ struct Users: AsyncParsableCommand {
 
     struct Edit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Change a user's role, mark a manager away, deactivate a user.",
             discussion: "An account manager may mark themselves away (--away); new requests then go to the backup manager.")
         @OptionGroup var global: GlobalOptions
@@ -247,7 +248,7 @@ struct Users: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "All users.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "All users.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
@@ -263,11 +264,12 @@ struct Users: AsyncParsableCommand {
 
 struct Prices: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "prices",
         abstract: "Price lists, list prices, rules and contract prices.",
         subcommands: [Lists.self, AddList.self, SetPrice.self, Rules.self, AddRule.self, AddContract.self])
 
     struct Lists: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "All price lists.")
+        static let configuration = CommandConfiguration(commandName: "lists", abstract: "All price lists.")
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             let lists = try await global.withSession { try await $0.store.priceLists() }
@@ -276,7 +278,7 @@ struct Prices: AsyncParsableCommand {
     }
 
     struct AddList: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a price list.")
+        static let configuration = CommandConfiguration(commandName: "add-list", abstract: "Add a price list.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Code.") var code: String
         @Option(help: "Name.") var name: String?
@@ -303,7 +305,7 @@ struct Prices: AsyncParsableCommand {
     }
 
     struct Rules: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Price rules of a list or an account.")
+        static let configuration = CommandConfiguration(commandName: "rules", abstract: "Price rules of a list or an account.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Price list code.") var list: String?
         @Option(help: "Account code.") var account: String?
@@ -325,6 +327,7 @@ struct Prices: AsyncParsableCommand {
 
     struct AddRule: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add-rule",
             abstract: "Add a price rule to a list or an account.",
             discussion: "Give exactly one of --list or --account, one of --item, --category or --all, and one of --fixed, --percent-off or --markup.")
         @OptionGroup var global: GlobalOptions
@@ -368,7 +371,7 @@ struct Prices: AsyncParsableCommand {
     }
 
     struct AddContract: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a contract price for an account and item.")
+        static let configuration = CommandConfiguration(commandName: "add-contract", abstract: "Add a contract price for an account and item.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "SKU.") var sku: String
         @Option(help: "Account code.") var account: String

@@ -129,10 +129,11 @@ extension Users {
     /// `users key add|list|remove`: the public keys that let a user in over SSH.
     struct Key: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "key",
             abstract: "SSH public keys of users.", subcommands: [Add.self, List.self, Remove.self])
 
         struct Add: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Register a public key (an OpenSSH .pub file, or - for standard input).")
+            static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a public key (an OpenSSH .pub file, or - for standard input).")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "The user.") var name: String
             @Argument(help: "The public key file, such as ~/.ssh/id_ed25519.pub.") var file: String
@@ -157,7 +158,7 @@ extension Users {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List the keys of a user, or of everyone.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List the keys of a user, or of everyone.")
             @OptionGroup var global: GlobalOptions
             @OptionGroup var output: OutputOptions
             @Argument(help: "The user (all users when left out).") var name: String?
@@ -174,7 +175,7 @@ extension Users {
         }
 
         struct Remove: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Remove a key by its fingerprint (SHA256:…).")
+            static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a key by its fingerprint (SHA256:…).")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "The user.") var name: String
             @Argument(help: "The fingerprint, as `users key list` shows it.") var fingerprint: String

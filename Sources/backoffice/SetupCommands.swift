@@ -26,6 +26,7 @@ func buildDemoStore(path: String, admin: String, items: Int, seed: UInt64) async
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Create the demo store if it is not there yet, then open the console on it as the clerk.",
         discussion: "The demo store lives at $XDG_DATA_HOME/backoffice/demo.sqlite unless --db or $BACKOFFICE_DB names another file.")
 
@@ -76,7 +77,7 @@ struct Demo: AsyncParsableCommand {
 }
 
 struct Init: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a store with its first admin user.")
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create a store with its first admin user.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Name of the first admin user.") var admin = "admin"
@@ -102,6 +103,7 @@ struct Init: AsyncParsableCommand {
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Recompute every balance from the journal, check the movement and audit chains and SQLite's integrity.",
         discussion: """
             `--digest` prints the heads of both chains as one line to keep somewhere else (another machine, a ticket, \
@@ -143,6 +145,7 @@ struct Verify: AsyncParsableCommand {
 
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "backup",
         abstract: "Write a consistent copy of the store while others keep working, and print its digest.",
         discussion: "The backup is a new file, readable by its owner only; an existing file or link there is refused.")
 
@@ -209,6 +212,7 @@ struct CopyStore: AsyncParsableCommand {
 
 struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "restore",
         abstract: "Replace the store with a backup, once the backup passes SQLite's integrity check and verify.",
         discussion: "The current store stays in place until the checked copy replaces it, and is kept as STORE.before-restore-TIME.")
 
@@ -247,7 +251,7 @@ struct Restore: AsyncParsableCommand {
 }
 
 struct Doctor: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the engine and its version, the settings in force and counts of everything.")
+    static let configuration = CommandConfiguration(commandName: "doctor", abstract: "Show the engine and its version, the settings in force and counts of everything.")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var output: OutputOptions
