@@ -95,7 +95,8 @@ let package = Package(
         ),
         .testTarget(
             name: "BackOfficeCLITests",
-            dependencies: ["BackOfficeCore", "BackOfficeTestSupport", "backoffice"]
+            dependencies: ["BackOfficeCore", "BackOfficeTestSupport", "backoffice",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(
