@@ -31,12 +31,18 @@ enum ConsoleBench {
             pty.settle()
 
             // Moving the selection: mostly single steps, a page now and then, as a clerk scrolls.
-            var moves: [Duration] = [], moveBytes: [Int] = []
+            var moves: [Duration] = [], moveBytes: [Int] = [], changedBytes: [Int] = [], ratios: [Double] = []
             for i in 0..<samples {
                 let key = i % 50 == 49 ? "\u{1b}[6~" : (i % 10 < 7 ? "j" : "k")
+                let shown = Console.view(runtime.state).grid
                 let (time, bytes) = await pty.keystroke(key, runtime: runtime, terminal: terminal)
                 moves.append(time)
-                if key == "j" || key == "k" { moveBytes.append(bytes) }
+                if key == "j" || key == "k" {
+                    moveBytes.append(bytes)
+                    let floor = Self.changedText(from: shown, to: Console.view(runtime.state).grid)
+                    changedBytes.append(floor)
+                    if floor > 0 { ratios.append(Double(bytes) / Double(floor)) }
+                }
             }
             // Search as you type: words typed a character at a time, the box cleared between them.
             var searches: [Duration] = [], searchBytes: [Int] = []
@@ -83,9 +89,28 @@ enum ConsoleBench {
             print(Bench.line("  keystroke to frame: search as you type", searches))
             print(Bench.line("  frame build (view of the state, no terminal)", builds))
             print("  bytes written for one selection move (the new item's detail included): " + Self.summary(moveBytes))
+            print("  UTF-8 bytes of the cells that changed (the floor): " + Self.summary(changedBytes))
+            let sorted = ratios.sorted()
+            if !sorted.isEmpty {
+                print("  written / floor for one selection move: p50 \(String(format: "%.2f", sorted[sorted.count / 2]))×"
+                      + "  p99 \(String(format: "%.2f", sorted[min(sorted.count - 1, sorted.count * 99 / 100)]))×")
+            }
             print("  bytes written for the selection bar alone (detail unchanged): " + Self.summary(barBytes))
             print("  bytes written for one search keystroke: " + Self.summary(searchBytes))
         }
+    }
+
+    /// The UTF-8 bytes of the cells of `after` that differ from `before`: what a terminal must be sent at the least.
+    static func changedText(from before: Grid, to after: Grid) -> Int {
+        guard before.width == after.width, before.height == after.height else { return 0 }
+        var bytes = 0
+        for y in 0..<after.height {
+            for x in 0..<after.width {
+                guard let cell = after[x, y], !cell.isContinuation, before[x, y] != cell else { continue }
+                bytes += cell.text.utf8.count
+            }
+        }
+        return bytes
     }
 
     /// A real console process on a pseudo-terminal: time to its first frame and its memory after some use.
