@@ -74,11 +74,11 @@ public enum Console {
             return []
         case .itemsLoaded(let request, let rows):
             guard state.inventory.list.receive(rows, for: request) else { return [] }
-            return Inventory.followSelection(&state) + (state.inventory.list.plan().map { [.loadItems(state.inventory.query, $0)] } ?? [])
+            return Inventory.followSelection(&state) + (state.inventory.list.plan(screenOnly: true).map { [.loadItems(state.inventory.query, $0)] } ?? [])
         case .itemsCounted(let generation, let count, let exact):
             guard generation == state.inventory.list.generation else { return [] }
             state.inventory.list.setCount(count, exact: exact)
-            return Inventory.followSelection(&state) + (state.inventory.list.plan().map { [.loadItems(state.inventory.query, $0)] } ?? [])
+            return Inventory.followSelection(&state) + (state.inventory.list.plan(screenOnly: true).map { [.loadItems(state.inventory.query, $0)] } ?? [])
         case .itemDetailLoaded(let detail):
             if let selected = state.inventory.list.selected, selected.item.sku == detail.stock.item.sku {
                 state.inventory.detail = detail
@@ -108,7 +108,7 @@ public enum Console {
         case .requestsLoaded(let request, let rows):
             guard state.queue.list.receive(rows, for: request) else { return [] }
             return QueuePane.followSelection(&state)
-                + (state.queue.list.plan().map { [.loadRequests(state.queue.view, state.queue.stateFilter, $0)] } ?? [])
+                + (state.queue.list.plan(screenOnly: true).map { [.loadRequests(state.queue.view, state.queue.stateFilter, $0)] } ?? [])
         case .requestLoaded(let detail):
             state.queue.detail = detail
             return []

@@ -50,11 +50,19 @@ public struct PagedList<Row: Sendable>: Sendable {
 
     /// The fetch the list needs now, if any; `refresh` asks again for what is on screen (after another session
     /// changed the store).
-    public mutating func plan(refresh: Bool = false) -> PageRequest<Row>? {
-        let wanted = table.wantedWindow
+    ///
+    /// A new query fetches its first screen alone, so the frame after a keystroke in the search box waits for the rows
+    /// it shows and no more; the rows either side come with the next move. `screenOnly` (after rows or a count
+    /// arrived) asks only for rows on screen still missing.
+    public mutating func plan(refresh: Bool = false, screenOnly: Bool = false) -> PageRequest<Row>? {
+        let screen = table.list.screenWindow
+        if screenOnly, screen.isEmpty || (screen.lowerBound >= window.range.lowerBound && screen.upperBound <= window.range.upperBound) {
+            return nil
+        }
+        let wanted = screenOnly || (window.range.isEmpty && !refresh) ? screen : table.wantedWindow
         guard !wanted.isEmpty else { return nil }
         if !refresh {
-            guard table.list.needsRows(loaded: window.range), pending != wanted else { return nil }
+            guard screenOnly || table.list.needsRows(loaded: window.range), pending != wanted else { return nil }
         }
         let anchor: PageAnchor<Row>
         if wanted.lowerBound == 0 {

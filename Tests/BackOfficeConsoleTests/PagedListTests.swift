@@ -53,6 +53,19 @@ struct PagedListTests {
         #expect(list.selected == 999_999 - 10)
     }
 
+    @Test func givenANewQueryThenItsFirstScreenIsFetchedAloneAndTheRowsBeyondItComeWithTheNextMove() {
+        var list = PagedList<Int>(table: TableView(columns: [TableColumn("N")], height: 11))
+        list.table.list.prefetch = 20
+        list.reset()
+        let first = list.plan()!
+        #expect(first.start == 0 && first.count == list.table.list.visibleHeight, "\(first)")
+        list.receive(Array(0..<first.count), for: first)
+        #expect(list.plan(screenOnly: true) == nil, "the screen is loaded; nothing more before the frame")
+        _ = list.table.handle(.down)
+        let next = list.plan()
+        #expect(next.map { $0.count > first.count } == true, "the next move fetches the margin: \(String(describing: next))")
+    }
+
     @Test func givenAPageForAnOldQueryWhenItArrivesThenItIsDropped() {
         var list = list(rows: 50)
         let old = list.plan()!

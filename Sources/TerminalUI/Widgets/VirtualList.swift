@@ -70,6 +70,11 @@ public struct VirtualList: Hashable, Sendable {
         widened(by: margin)
     }
 
+    /// The rows the screen shows, with no margin; past the last row known while the count is not exact.
+    public var screenWindow: Range<Int> {
+        widened(by: 0)
+    }
+
     /// Whether a pane holding rows `loaded` should fetch `wantedWindow`: true once the screen, plus half the prefetch
     /// margin, is no longer inside what is loaded.
     ///
