@@ -73,7 +73,7 @@ enum SSHBench {
             let started = ContinuousClock.now
             _ = try pty.spawn([ssh, "-tt"] + options + ["127.0.0.1"], environment: ["TERM=xterm-256color", "LANG=C.UTF-8", "HOME=\(folder)"])
             pty.waitForQuiet(afterBytes: 2_000, quietMilliseconds: 200, timeoutSeconds: 30)
-            if let last = pty.lastByteAt { firstFrames.append(last - started) }
+            if let last = pty.firstScreenAt { firstFrames.append(last - started) }
             sessions.append(pty)
         }
         print(Bench.line("ssh -tt start to the console's first frame", firstFrames))

@@ -22,6 +22,22 @@ struct ConsoleActionTests {
         #expect(!console.state.inventory.searching)
     }
 
+    /// The count waits for the frame: the first frame shows the rows at once, the count follows before the next key.
+    @Test func givenANewListThenItsRowsAreDrawnBeforeItsCountAndTheCountFollowsTheFrame() async throws {
+        let console = try await ConsoleFixture.make(user: "clerk")
+        var state = console.runtime.state
+        let effects = Console.start(&state)
+        console.runtime = ConsoleRuntime(store: console.store, actor: console.runtime.actor, state: state, clock: console.clock.function)
+        await console.runtime.run(effects)
+        console.runtime.render(on: console.screen)
+        #expect(console.row(3).hasPrefix("BOLT-1"), "the first rows are on the first frame")
+        #expect(!console.row(1).contains("44 items"), "no count yet: \(console.row(1))")
+        #expect(await console.runtime.runAfterFrame())
+        console.runtime.render(on: console.screen)
+        #expect(console.row(1).contains("44 items"), "\(console.row(1))")
+        #expect(await console.runtime.runAfterFrame() == false)
+    }
+
     @Test func givenAReceiptFormWhenFilledAndConfirmedThenTheStockAndTheScreenShowTheNewQuantity() async throws {
         let console = try await ConsoleFixture.make(user: "clerk")
         await console.start()

@@ -89,18 +89,24 @@ final class ConsoleFixture: @unchecked Sendable {
         let effects = Console.start(&state)
         runtime = ConsoleRuntime(store: store, actor: runtime.actor, state: state, clock: clock.function)
         await runtime.run(effects)
-        runtime.render(on: screen)
+        await frame()
     }
 
     /// Types keys (each a character, or a named key) and renders the frame that follows.
     func press(_ keys: Key...) async {
         await runtime.handle(keys, size: screen.size)
-        runtime.render(on: screen)
+        await frame()
     }
 
     func type(_ text: String) async {
         await runtime.handle(text.map { .character($0) }, size: screen.size)
+        await frame()
+    }
+
+    /// Renders, then runs what waited for the frame (counts) and renders again, as the console's loop does.
+    func frame() async {
         runtime.render(on: screen)
+        if await runtime.runAfterFrame() { runtime.render(on: screen) }
     }
 
     func resize(width: Int, height: Int) async {
