@@ -53,6 +53,10 @@ struct Dialect: SQLExpression {
         /// A word of three or more digits: a fragment of a SKU's number, which few items share.
         static func isNumber(_ word: String) -> Bool { word.count >= 3 && word.allSatisfy(\.isNumber) }
 
+        /// The function every search condition calls on PostgreSQL. A statement holding it is planned each time it runs,
+        /// never prepared: its best plan depends on its words (how many items a prefix matches).
+        static let plannedEachTime = "to_tsquery("
+
         /// `words` as a `tsquery`, unaccented as the index is. `unaccent` leaves ASCII as it is, and is not immutable,
         /// so the server would run it once per row it tests (a third of a search's time); ASCII words (nearly all)
         /// skip it, and the query is then a constant the planner folds once.

@@ -141,7 +141,7 @@ final class PostgresEngine: Sendable {
         var value: Int64 { lock.withLock { count } }
         var isListening: Bool { lock.withLock { listening } }
         /// The listening connection was there and is gone (the server restarted or went away): until it is back, the
-        /// store does not answer, and a call says so at once instead of waiting on the pool.
+        /// store does not answer, and a call says so at once instead of waiting on a connection that cannot be made.
         var isLost: Bool { lock.withLock { lost } }
         var isStopped: Bool { lock.withLock { stopped } }
 
@@ -211,7 +211,7 @@ final class PostgresEngine: Sendable {
 
     // MARK: - SQLKit on one connection
 
-    /// One leased connection as a SQLKit database. Text is bound without a type, so the server gives it the type of
+    /// The store's connection as a SQLKit database. Text is bound without a type, so the server gives it the type of
     /// what it meets (the case-insensitive code columns among them) as a literal would get; everything else is bound
     /// with its own type.
     struct Database: SQLDatabase {
@@ -226,25 +226,27 @@ final class PostgresEngine: Sendable {
         /// statement (planned once, then bound and executed), the first time as an unnamed one: a one-shot command
         /// prepares nothing, a console or server stops paying the planner for the queries it repeats.
         func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-            let (serialized, values) = serialize(query)
+            let (serialized, bound) = serialize(query)
+            // Optionals unwrapped once (reflection), for the statement's text and for its binds.
+            let values = bound.map(Database.unwrapped)
             let text = Database.typingPlaceholders(serialized, values)
             let rowHandler: @Sendable (PostgresRow) throws -> Void = { row in onRow(PostgresBinaryRow(row)) }
             switch statements.use(text) {
             case .prepared(let statement):
                 guard let binds = Database.preparedBinds(values) else { break }
-                return statements.watch(statement.execute(binds, rowHandler), text: text)
+                return statements.watch(statement.execute(binds, rowHandler))
             case .prepare:
                 guard let binds = Database.preparedBinds(values) else { break }
                 return statements.watch(connection.prepare(query: text).flatMap { [statements] statement in
                     statements.keep(statement, for: text)
                     return statement.execute(binds, rowHandler)
-                }, text: text)
+                })
             case .unnamed:
                 break
             }
             var bindings = PostgresBindings(capacity: values.count)
             do {
-                for value in values { try Database.bind(value, into: &bindings) }
+                for value in values { try Database.bind(unwrapped: value, into: &bindings) }
             } catch {
                 return eventLoop.makeFailedFuture(error)
             }
@@ -256,7 +258,7 @@ final class PostgresEngine: Sendable {
         /// The statement with each integer placeholder cast to `int8` and each bytes placeholder to `bytea`, so the
         /// server gives a prepared statement's parameters the types the values have; text stays untyped and takes
         /// the type of what it meets, as a literal would.
-        static func typingPlaceholders(_ text: String, _ values: [any Encodable & Sendable]) -> String {
+        static func typingPlaceholders(_ text: String, _ values: [Any?]) -> String {
             guard !values.isEmpty, text.contains("$") else { return text }
             var result = ""
             result.reserveCapacity(text.utf8.count + 8 * values.count)
@@ -275,7 +277,7 @@ final class PostgresEngine: Sendable {
                     index = text.index(after: index)
                 }
                 guard number > 0, number <= values.count else { continue }
-                switch unwrapped(values[number - 1]) {
+                switch values[number - 1] {
                 case is Int, is Int64, is Int32: result += "::int8"
                 case is Data: result += "::bytea"
                 default: break
@@ -286,11 +288,11 @@ final class PostgresEngine: Sendable {
 
         /// The values as a prepared statement's binds (binary: text as its UTF-8 bytes); nil when one has a type
         /// the store never binds, so the statement runs unnamed and the usual error names it.
-        static func preparedBinds(_ values: [any Encodable & Sendable]) -> [PostgresData]? {
+        static func preparedBinds(_ values: [Any?]) -> [PostgresData]? {
             var binds: [PostgresData] = []
             binds.reserveCapacity(values.count)
             for value in values {
-                switch unwrapped(value) {
+                switch value {
                 case nil: binds.append(PostgresData(type: .null, value: nil))
                 case let text as String: binds.append(PostgresData(string: text))
                 case let number as Int: binds.append(PostgresData(int64: Int64(number)))
@@ -377,8 +379,9 @@ final class PostgresEngine: Sendable {
             return mirror.children.first.map { unwrapped($0.value) } ?? nil
         }
 
-        static func bind(_ value: any Encodable & Sendable, into bindings: inout PostgresBindings) throws {
-            switch unwrapped(value) {
+        /// Binds a value already unwrapped from its optionals.
+        static func bind(unwrapped value: Any?, into bindings: inout PostgresBindings) throws {
+            switch value {
             case nil: bindings.appendNull()
             case let text as String: bindings.append(UntypedText(text: text))
             case let value as any PostgresThrowingDynamicTypeEncodable: try bindings.append(value)
@@ -394,8 +397,8 @@ final class PostgresEngine: Sendable {
         private var seen: [String: Int] = [:]
         /// How many statements one connection keeps prepared; statements past it run unnamed.
         static let limit = 500
-        /// Runs of a statement before it is prepared; 1 prepares every statement (the tests run both ways).
-        nonisolated(unsafe) static var prepareAfter = 2
+        /// Runs of a statement before it is prepared: a one-shot command, which runs each statement once, prepares nothing.
+        static let prepareAfter = 2
 
         enum Use {
             case prepared(PreparedQuery)
@@ -405,8 +408,7 @@ final class PostgresEngine: Sendable {
 
         func use(_ text: String) -> Use {
             if let statement = prepared[text] { return .prepared(statement) }
-            // A search's best plan depends on its words (how many items a prefix matches), so it is planned each time.
-            guard prepared.count < Statements.limit, !text.contains("to_tsquery") else { return .unnamed }
+            guard prepared.count < Statements.limit, !text.contains(Dialect.Search.plannedEachTime) else { return .unnamed }
             let runs = (seen[text] ?? 0) + 1
             if runs >= Statements.prepareAfter {
                 seen[text] = nil
@@ -429,7 +431,7 @@ final class PostgresEngine: Sendable {
 
         /// Forgets what was prepared when the server no longer knows a statement or a table under one changed shape
         /// (another host migrated the store): the next run prepares it again.
-        func watch(_ done: EventLoopFuture<Void>, text: String) -> EventLoopFuture<Void> {
+        func watch(_ done: EventLoopFuture<Void>) -> EventLoopFuture<Void> {
             done.flatMapErrorThrowing { [self] error in
                 if let state = PostgresEngine.server(error)?.state, state == "26000" || state == "0A000" {
                     prepared.removeAll()
@@ -484,9 +486,6 @@ final class PostgresEngine: Sendable {
     static func mapped(_ error: any Error, store: String) -> any Error {
         if error is any BackOfficeFailure { return error }
         if error is DecodingError { return Failure(.storeFailure, "unexpected data in the store: \(error)") }
-        if let error = error as? PostgresDecodingError {
-            return Failure(.storeFailure, "unexpected data in the store: column \(error.columnName) of type \(error.postgresType) read as \(error.targetType)")
-        }
         if case .connectionClosed? = error as? PostgresError {
             return Failure(.storeFailure, "lost the connection to the store at \(store); the change in progress was not written")
         }

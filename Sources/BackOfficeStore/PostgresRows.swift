@@ -19,7 +19,7 @@ struct PostgresBinaryRow: SQLRow {
 
     func cell(_ column: String) throws -> PostgresCell {
         guard let cell = cells.first(where: { $0.columnName == column }) else {
-            throw DecodingError.keyNotFound(SQLCodingKey(column), .init(codingPath: [], debugDescription: "no column \(column) in the row"))
+            throw DecodingError.keyNotFound(SomeCodingKey(stringValue: column), .init(codingPath: [], debugDescription: "no column \(column) in the row"))
         }
         return cell
     }
@@ -35,17 +35,9 @@ struct PostgresBinaryRow: SQLRow {
     }
 
     static func mismatch(_ cell: PostgresCell, _ type: Any.Type) -> DecodingError {
-        DecodingError.typeMismatch(type, .init(codingPath: [SQLCodingKey(cell.columnName)],
+        DecodingError.typeMismatch(type, .init(codingPath: [SomeCodingKey(stringValue: cell.columnName)],
                                                debugDescription: "column \(cell.columnName) of type \(cell.dataType) read as \(type)"))
     }
-}
-
-struct SQLCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ name: String) { stringValue = name }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }
 
 /// A type the store reads from a binary cell.
@@ -55,7 +47,7 @@ protocol BinaryCellDecodable {
 
 extension BinaryCellDecodable {
     static func bytes(_ cell: PostgresCell) throws -> ByteBuffer {
-        guard let bytes = cell.bytes else { throw DecodingError.valueNotFound(Self.self, .init(codingPath: [SQLCodingKey(cell.columnName)], debugDescription: "column \(cell.columnName) is NULL")) }
+        guard let bytes = cell.bytes else { throw DecodingError.valueNotFound(Self.self, .init(codingPath: [SomeCodingKey(stringValue: cell.columnName)], debugDescription: "column \(cell.columnName) is NULL")) }
         return bytes
     }
 }

@@ -24,15 +24,9 @@ extension Store {
     /// transaction.
     func audit(_ actor: Actor?, _ notes: [AuditNote], after head: ChainHeads? = nil) async throws {
         guard !notes.isEmpty else { return }
-        var sequence: Int64
-        var previous: String
-        if let head {
-            (sequence, previous) = (head.auditSequence, head.auditHash)
-        } else {
-            let last = try await row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-            sequence = try last?.int("seq") ?? 0
-            previous = try last?.string("hash") ?? AuditEntry.genesisHash
-        }
+        let head = if let head { head } else { try await chainHeads() }
+        var sequence = head.auditSequence
+        var previous = head.auditHash
         let at = UTC.seconds(now)
         let who = actor?.auditName ?? "system"
         let source = actor?.auditSource ?? "cli"
@@ -65,15 +59,9 @@ extension Store {
     @discardableResult
     func appendToJournal(_ rows: [ChainedMovement], after head: ChainHeads? = nil) async throws -> [Int64] {
         guard !rows.isEmpty else { return [] }
-        var id: Int64
-        var previous: [UInt8]
-        if let head {
-            (id, previous) = (head.movementID, head.movementHash)
-        } else {
-            let last = try await row("SELECT id, hash FROM movements ORDER BY id DESC LIMIT 1")
-            id = try last?.int("id") ?? 0
-            previous = last.flatMap { Store.storedBytes($0, "hash") ?? nil } ?? ChainedMovement.genesis
-        }
+        let head = if let head { head } else { try await chainHeads() }
+        var id = head.movementID
+        var previous = head.movementHash
         var values: [[Value]] = []
         values.reserveCapacity(rows.count)
         var ids: [Int64] = []
@@ -98,8 +86,8 @@ extension Store {
         var auditHash: String
     }
 
-    /// Both chains' heads in one statement (one round trip fewer while the write lock is held). Call inside a write
-    /// transaction, and only for one append to each chain.
+    /// Both chains' heads in one statement: what an append chains to, and for a post one round trip fewer while the
+    /// write lock is held. Call inside a write transaction; heads read once serve one append to each chain.
     func chainHeads() async throws -> ChainHeads {
         let found = try await row("""
             SELECT m.id AS movement_id, m.hash AS movement_hash, a.seq AS audit_seq, a.hash AS audit_hash

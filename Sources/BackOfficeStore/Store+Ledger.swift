@@ -110,11 +110,6 @@ extension Store {
         }
     }
 
-    /// The position of one item at one location, with active holds and open expected receipts.
-    func position(itemID: Int64, locationID: Int64) async throws -> StockPosition {
-        try await positions(itemIDs: [itemID])[Place(item: itemID, location: locationID)] ?? StockPosition()
-    }
-
     /// The positions of items at every location where they have stock, active holds or open expected receipts, a
     /// statement per 900 items.
     func positions(itemIDs: [Int64]) async throws -> [Place: StockPosition] {
@@ -147,17 +142,15 @@ extension Store {
     public func post(_ movement: Movement, sku: String, reference: String? = nil, by actor: Actor) async throws -> PostedMovement {
         try actor.require(.postMovements)
         let reference = try Validate.reference(reference)
-        let posted = try await write { try await postWithinTransaction(movement, sku: sku, reference: reference, by: actor, answer: false) }
+        let (entry, item) = try await write { try await postWithinTransaction(movement, sku: sku, reference: reference, by: actor) }
         // The stock is read once the write lock is let go: the lock is held for as little as the post needs.
-        let stock = try await read { try await stockAnswer(posted.stock.item).visible(to: actor.user) }
-        return PostedMovement(entry: posted.entry, stock: stock)
+        let stock = try await read { try await stockAnswer(item).visible(to: actor.user) }
+        return PostedMovement(entry: entry, stock: stock)
     }
 
-    /// The body of `post`, for callers already inside a write transaction (an import posts many movements in one).
-    /// `answer: false` skips reading the item's stock afterwards (an import posting many movements has no use for it).
-    @discardableResult
-    func postWithinTransaction(_ movement: Movement, sku: String, reference: String?, by actor: Actor,
-                               answer: Bool = true) async throws -> PostedMovement {
+    /// The body of `post`, inside its write transaction: the journal entry written and the item it moved.
+    func postWithinTransaction(_ movement: Movement, sku: String, reference: String?,
+                               by actor: Actor) async throws -> (entry: JournalEntry, item: Item) {
             guard let found = try await itemStock(sku: sku, at: movement.locations) else { throw Failure.notFound("item", sku) }
             let item = found.item
             try Ledger.checkItemAccepts(movement.kind, item: item)
@@ -183,8 +176,7 @@ extension Store {
             try await audit(actor, [Store.movementNote(movement.kind, sku: item.sku, id: entry.id, effects: effects, reference: reference) {
                 positions[$0.lowercased()]?.onHand ?? 0
             }], after: heads)
-            let stock = answer ? try await stockAnswer(item).visible(to: actor.user) : StockAnswer(item: item, lines: [])
-            return PostedMovement(entry: entry, stock: stock)
+            return (entry, item)
     }
 
     /// The audit entry of a posted movement: on hand before and after at each location it touched.
@@ -364,13 +356,14 @@ extension Store {
                           expiresAt: Date?, by actor: Actor) async throws -> Hold {
         try actor.require(.placeHolds)
         return try await write {
-            let item = try await requireItem(sku: sku)
-            let location = try await requireLocation(code)
+            // The item, the location and the position there in one statement, as a post reads them.
+            guard let found = try await itemStock(sku: sku, at: [code]) else { throw Failure.notFound("item", sku) }
+            guard let line = found.lines.first else { throw Failure.notFound("location", code) }
+            let (item, location, position) = (found.item, line.location, line.position)
             let account = try await requireAccount(accountCode)
             if !location.sellable { try actor.require(.viewUnsellableStock) }
             let expiry = expiresAt ?? now.addingTimeInterval(Hold.defaultDuration)
             try Hold.checkExpiry(expiry, now: now)
-            let position = try await position(itemID: item.id, locationID: location.id)
             try Ledger.checkHold(quantity: quantity, sku: item.sku, location: location.code, position: position)
             let id = try await insertReturningID("""
                 INSERT INTO holds (item_id, location_id, account_id, quantity, owner, created_at, expires_at)

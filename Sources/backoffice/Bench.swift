@@ -220,8 +220,6 @@ struct Bench: AsyncParsableCommand {
         return Figure(name: "change seen by another session", value: summary(seen))
     }
 
-    /// Runs a program to completion, its output discarded; its wall time, or a failure naming it.
-    @discardableResult
     /// Runs a program with its input and output on /dev/null and gives its wall time, spawned and waited for directly:
     /// Foundation's `waitUntilExit` runs a run loop in 50 ms slices, and a wait that misses its wake-up rounds the
     /// figure up to the next slice (a 18 ms process measured 51 ms).
