@@ -105,6 +105,64 @@ extension Store {
         try await execute("PRAGMA foreign_keys = ON")
     }
 
+    /// Before an import or the demo seeding: a larger page cache on SQLite (nothing on PostgreSQL). A transaction of
+    /// many rows touches far more pages than SQLite's default cache holds; spilling them to the log over and over made
+    /// a million-item import take minutes. 64 MiB imports a million items as fast as 256 MiB did (54 s against 56 s)
+    /// with a peak of 226 MiB instead of 612.
+    func enterBulkLoad() async throws {
+        guard !isPostgres else { return }
+        try await exclusive {
+            try await execute("PRAGMA cache_size = -65536")
+            try await execute("PRAGMA temp_store = MEMORY")
+            try await execute("PRAGMA wal_autocheckpoint = 16384")
+        }
+    }
+
+    /// After it: back to SQLite's default page cache.
+    func leaveBulkLoad() async throws {
+        guard !isPostgres else { return }
+        try await exclusive {
+            try await execute("PRAGMA cache_size = -2000")
+            try await execute("PRAGMA wal_autocheckpoint = 1000")
+        }
+    }
+
+    /// Many rows into `table` on SQLite, with each value handed over as SQLite's own: the same statement text and
+    /// values SQLKit would make, without its serialiser and Codable encoder (40% of building the 1M demo store).
+    static func insert(into table: String, columns: [String], rows: [[Value]], on connection: SQLiteConnection) async throws {
+        let perStatement = max(1, 30_000 / columns.count)
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES "
+        let full = head + Array(repeating: row, count: min(perStatement, rows.count)).joined(separator: ",")
+        let encoder = SQLiteDataEncoder()
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let slice = rows[start..<min(rows.count, start + perStatement)]
+            let text = slice.count == perStatement || slice.count == rows.count
+                ? full : head + Array(repeating: row, count: slice.count).joined(separator: ",")
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(slice.count * columns.count)
+            for values in slice {
+                guard values.count == columns.count else {
+                    throw Failure(.storeFailure, "\(values.count) values for the \(columns.count) columns of \(table)")
+                }
+                for value in values { binds.append(try sqliteData(value, encoder)) }
+            }
+            let done: EventLoopFuture<[SQLiteRow]> = connection.query(text, binds)
+            _ = try await done.value()
+        }
+    }
+
+    /// A value as SQLite's: integers and text directly (SQLiteNIO converts them the same way), anything else, nil
+    /// among it, through SQLiteKit's encoder as SQLKit binds it.
+    private static func sqliteData(_ value: Value, _ encoder: SQLiteDataEncoder) throws -> SQLiteData {
+        switch value {
+        case let integer as Int64: .integer(Int(integer))
+        case let integer as Int: .integer(integer)
+        case let text as String: .text(text)
+        default: try encoder.encode(value)
+        }
+    }
+
     /// The SQLite connection of a store kept in a file; nil on PostgreSQL.
     var sqliteConnection: SQLiteConnection? {
         if case .sqlite(let connection) = backend { return connection }

@@ -235,9 +235,15 @@ public actor Store {
     @discardableResult
     func bulkInsert(_ table: String, _ columns: [String], _ values: [[Value]], orIgnore: Bool = false,
                     returning: String? = nil) async throws -> [any SQLRow] {
-        if !orIgnore, returning == nil, values.count >= 100, let database = sql as? PostgresEngine.Database {
-            try await database.copy(into: table, columns: columns, rows: values)
-            return []
+        if !orIgnore, returning == nil, values.count >= 100 {
+            if let database = sql as? PostgresEngine.Database {
+                try await database.copy(into: table, columns: columns, rows: values)
+                return []
+            }
+            if let connection = sqliteConnection {
+                try await Store.insert(into: table, columns: columns, rows: values, on: connection)
+                return []
+            }
         }
         var returned: [any SQLRow] = []
         for slice in values.chunks(of: max(1, 30_000 / columns.count)) {

@@ -2,6 +2,7 @@ import BackOfficeCore
 @testable import BackOfficeStore
 import BackOfficeTestSupport
 import Foundation
+import SQLKit
 import Testing
 
 @Suite("The store on a real SQLite file")
@@ -287,6 +288,31 @@ struct StoreTests {
         #expect((counts["requests"] ?? 0) > 10)
         #expect((counts["holds_active"] ?? 0) > 0)
         #expect(try await store.users().map(\.role).contains(.sales))
+        await store.close()
+    }
+
+    @Test func givenManyRowsWhenBulkInsertedOnSQLiteThenEachValueIsStoredAsSQLKitWouldStoreIt() async throws {
+        let folder = TemporaryFolder()
+        let store = try await Store.create(path: folder.path("bulk.sqlite"), admin: "admin")
+        try await store.executeAlone("CREATE TABLE fast (a, b, c, d, e, f)")
+        try await store.executeAlone("CREATE TABLE slow (a, b, c, d, e, f)")
+        let none: String? = nil, some: Int64? = 7, big = Int64.max
+        var rows: [[Store.Value]] = []
+        for index in 0..<250 {
+            let text: String = "naïve \(index) 'quoted'"
+            let optionalText: String? = index % 2 == 0 ? none : "x"
+            let optionalNumber: Int64? = index % 3 == 0 ? some : nil
+            rows.append([index, big - Int64(index), text, optionalText, optionalNumber, index % 2 == 0])
+        }
+        // 250 rows take the direct path; a row at a time goes through SQLKit's binds.
+        try await store.bulkInsert("fast", ["a", "b", "c", "d", "e", "f"], rows)
+        for row in rows { try await store.bulkInsert("slow", ["a", "b", "c", "d", "e", "f"], [row]) }
+        let columns = "typeof(a) || a || typeof(b) || b || typeof(c) || c || typeof(d) || coalesce(d, '-') || typeof(e) || coalesce(e, '-') || typeof(f) || f"
+        let fast = try await store.rows(SQLQueryString("SELECT \(columns) AS v FROM fast ORDER BY rowid")).map { try $0.string("v") }
+        let slow = try await store.rows(SQLQueryString("SELECT \(columns) AS v FROM slow ORDER BY rowid")).map { try $0.string("v") }
+        #expect(fast.count == 250)
+        #expect(fast == slow)
+        #expect(fast.first == "integer0integer9223372036854775807textnaïve 0 'quoted'null-integer7integer1")
         await store.close()
     }
 
