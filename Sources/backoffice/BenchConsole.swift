@@ -45,16 +45,17 @@ enum ConsoleBench {
                 }
             }
             // Search as you type: words typed a character at a time, the box cleared between them.
-            var searches: [Duration] = [], searchBytes: [Int] = []
+            var searches: [Duration] = [], searchBytes: [Int] = [], slowest: [(Duration, String)] = []
             _ = await pty.keystroke("/", runtime: runtime, terminal: terminal)
             let words = ["hex bolt", "cable 2.5", "led panel", "valve", "fas-00012", "glove", "pipe cop", "drill"]
             var typed = 0
             while typed < samples {
                 for word in words {
-                    for character in word {
+                    for (count, character) in word.enumerated() {
                         let (time, bytes) = await pty.keystroke(String(character), runtime: runtime, terminal: terminal)
                         searches.append(time)
                         searchBytes.append(bytes)
+                        slowest.append((time, String(word.prefix(count + 1))))
                         typed += 1
                     }
                     _ = await pty.keystroke("\u{15}", runtime: runtime, terminal: terminal)  // Ctrl-U
@@ -87,6 +88,9 @@ enum ConsoleBench {
             print("console at \(width)x\(height):")
             print(Bench.line("  keystroke to frame: selection move (j k PgDn)", moves))
             print(Bench.line("  keystroke to frame: search as you type", searches))
+            print("    slowest search keystrokes: " + slowest.sorted { $0.0 > $1.0 }.prefix(5)
+                .map { "\"\($0.1)\" \(Bench.format($0.0))" }
+                .joined(separator: ", "))
             print(Bench.line("  frame build (view of the state, no terminal)", builds))
             print("  bytes written for one selection move (the new item's detail included): " + Self.summary(moveBytes))
             print("  UTF-8 bytes of the cells that changed (the floor): " + Self.summary(changedBytes))
