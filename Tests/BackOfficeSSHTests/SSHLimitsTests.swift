@@ -143,9 +143,12 @@ struct SSHLimitsTests {
 
     @Test func givenALiveConsoleWhenItsUserIsDeactivatedThenTheServerEndsTheSession() throws {
         let server = try Server()
-        let client = try consoleClient(server, "clerk")
+        let screen = server.folder.path("clerk-screen")
+        let client = try consoleClient(server, "clerk", screen: screen)
         defer { kill(client, SIGTERM) }
-        #expect(eventually { server.serverLog.contains("console in a pty") }, "\(server.serverLog)")
+        // The console must have signed in first: a user deactivated before that is refused by the console itself, and
+        // the server then has no session of theirs to end. It signs in before it writes anything to its terminal.
+        #expect(eventually { ((try? FileManager.default.attributesOfItem(atPath: screen)[.size] as? Int) ?? 0) > 0 }, "\(server.serverLog)")
 
         let edited = try server.local(["--user", "admin", "users", "edit", "clerk", "--no-active"])
         #expect(edited.status == 0, "\(edited.stderr)")
@@ -180,10 +183,10 @@ struct SSHLimitsTests {
 
     /// Starts `ssh -tt` with `key` (the console) through a shell that leaves it running and returns its pid.
     /// Foundation's `Process` is not used for it: while one of its children runs, it reaps no other, and every other
-    /// command the test waits for would hang.
-    func consoleClient(_ server: Server, _ key: String) throws -> Int32 {
+    /// command the test waits for would hang. What the console draws goes to `screen` when it is given.
+    func consoleClient(_ server: Server, _ key: String, screen: String = "/dev/null") throws -> Int32 {
         let command = (["/usr/bin/ssh", "-tt"] + server.sshArguments(key)).map { "'\($0)'" }.joined(separator: " ")
-        let started = try Server.run("/bin/sh", ["-c", "\(command) </dev/null >/dev/null 2>&1 & echo $!"])
+        let started = try Server.run("/bin/sh", ["-c", "\(command) </dev/null >'\(screen)' 2>/dev/null & echo $!"])
         return try #require(Int32(started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
