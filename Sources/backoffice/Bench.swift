@@ -319,9 +319,19 @@ struct Bench: AsyncParsableCommand {
         return ms >= 1_000 ? String(format: "%.2f s", ms / 1_000) : String(format: "%.3f ms", ms)
     }
 
-    /// A memory figure of a process from the kernel (`VmRSS` resident now, `VmHWM` its peak), in KiB; 0 when it has gone.
+    /// A memory figure of a process from the kernel (`VmRSS` resident now, `VmHWM` its peak, `RssAnon` its own pages,
+    /// `RssFile` pages of its binary and libraries, which every process running them shares), in KiB; 0 when it has gone.
     static func memoryKiB(_ field: String, of process: String = "self") -> Int {
-        let status = (try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8)) ?? ""
+        kibField(field, in: "/proc/\(process)/status")
+    }
+
+    /// A process's proportional share of memory (`Pss`): each page divided by the processes that map it, in KiB.
+    static func proportionalKiB(of process: String) -> Int {
+        kibField("Pss", in: "/proc/\(process)/smaps_rollup")
+    }
+
+    private static func kibField(_ field: String, in file: String) -> Int {
+        let status = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
         return status.split(separator: "\n").first { $0.hasPrefix(field + ":") }
             .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
     }

@@ -134,11 +134,13 @@ enum ConsoleBench {
         }
         pty.waitForQuiet(afterBytes: 0, quietMilliseconds: 300, timeoutSeconds: 10)
         let resident = Bench.memoryKiB("VmRSS", of: String(pid)), peak = Bench.memoryKiB("VmHWM", of: String(pid))
+        let own = Bench.memoryKiB("RssAnon", of: String(pid)), shared = Bench.memoryKiB("RssFile", of: String(pid))
         pty.type("q")
         var exitStatus: Int32 = 0
         while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
         print("console process (120x40): first frame \(Bench.format(firstFrame)) after start (screen settled \(Bench.format(settled)));"
-              + " resident \(resident / 1024) MiB after a search and 200 moves (peak \(peak / 1024) MiB);"
+              + " resident \(resident / 1024) MiB after a search and 200 moves (peak \(peak / 1024) MiB:"
+              + " \(shared / 1024) MiB of it pages of the binary and its libraries, \(own / 1024) MiB its own);"
               + " exit status \(exitStatus)")
     }
 

@@ -82,10 +82,14 @@ enum SSHBench {
         let children = log.split(separator: "\n").filter { $0.contains("console in a pty (pid ") }
             .compactMap { $0.split(separator: "(pid ").last.flatMap { Int32($0.dropLast()) } }
         let childKiB = children.map(residentKiB).filter { $0 > 0 }
+        let childOwnKiB = children.map { Bench.memoryKiB("RssAnon", of: String($0)) }.filter { $0 > 0 }
+        let childShareKiB = children.map { Bench.proportionalKiB(of: String($0)) }.filter { $0 > 0 }
         print("server resident memory: \(serverIdle / 1024) MiB idle, \(serverBusy / 1024) MiB with 10 console sessions open"
               + " (+\((serverBusy - serverIdle) / 10) KiB each in the server)")
         if !childKiB.isEmpty {
-            print("each session's console process: \(childKiB.reduce(0, +) / childKiB.count / 1024) MiB resident on average (\(childKiB.count) measured)")
+            print("each session's console process: \(childKiB.reduce(0, +) / childKiB.count / 1024) MiB resident on average (\(childKiB.count) measured);"
+                  + " \(childOwnKiB.reduce(0, +) / max(1, childOwnKiB.count) / 1024) MiB of it its own, the rest the binary's pages every session"
+                  + " shares: \(childShareKiB.reduce(0, +) / max(1, childShareKiB.count) / 1024) MiB proportional share (PSS) each")
         }
         for pty in sessions { pty.type("q") }
         usleep(500_000)
