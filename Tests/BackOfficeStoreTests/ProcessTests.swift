@@ -49,7 +49,7 @@ struct ProcessTests {
             if FileManager.default.fileExists(atPath: path), let store = try? await Store.open(path: path) {
                 committed = (try? await store.diagnose().counts["items"]) ?? 0
                 await store.close()
-                if committed >= 20_000 { break }
+                if committed >= 2 * Store.demoChunk { break }
             }
         }
         #expect(process.isRunning, "the batch finished before it could be killed; make it longer")
@@ -62,7 +62,7 @@ struct ProcessTests {
         let store = try await Store.open(path: path)
         let items = try await store.diagnose().counts["items"] ?? 0
         #expect(items >= committed && items < 200_000)
-        #expect(items % 10_000 == 0, "only whole chunks are committed")
+        #expect(items % Store.demoChunk == 0, "only whole chunks are committed")
         await store.close()
     }
 }
