@@ -57,8 +57,11 @@ extension Store {
                 let rows = await making.value
                 next = rows.range.upperBound < company.itemCount ? make(rows.range.upperBound) : nil
                 try await write {
+                    // Indexed for search in one statement per chunk, as an import does, not by the trigger row by row.
+                    let indexing = try await suspendItemIndexing()
                     try await bulkInsert("items", ["id", "sku", "name", "uom", "category", "active", "cost", "cost_currency", "reorder_point"],
                                          rows.items)
+                    if let indexing { try await resumeItemIndexing(indexing) }
                     try await syncIdentity("items")
                     try await bulkInsert("list_prices", ["price_list_id", "item_id", "price"], rows.prices)
                     try await appendToJournal(rows.movements)
