@@ -26,7 +26,7 @@ public enum ImportKind: String, Sendable, CaseIterable {
     /// Columns a file may have besides; anything else is refused, so a misspelt column never goes unnoticed.
     public var optional: [String] {
         switch self {
-        case .items: ["unit", "category", "active", "cost", "reorderpoint"]
+        case .items: ["unit", "category", "active", "cost", "reorderpoint", "listprice"]
         case .locations: ["sellable"]
         case .accounts: ["manager", "backupmanager", "pricelist"]
         case .prices: ["currency"]
@@ -35,6 +35,35 @@ public enum ImportKind: String, Sendable, CaseIterable {
         case .counts: []
         }
     }
+
+    /// Other names a file may give a column, by key, as the commands' flags name the same field (`items add --uom`,
+    /// `accounts add --backup`, `prices set --list`, `prices add-contract --min-qty`): one vocabulary for both.
+    public var aliases: [String: String] {
+        switch self {
+        case .items: ["uom": "unit"]
+        case .accounts: ["backup": "backupmanager"]
+        case .prices: ["list": "pricelist"]
+        case .contracts: ["minqty": "minquantity"]
+        case .locations, .stock, .counts: [:]
+        }
+    }
+
+    /// The column names a file of this kind may use, as a person writes them: required first, then optional, each
+    /// with its other names.
+    public var columnNames: String {
+        func written(_ key: String) -> String {
+            let spelled = ImportKind.spelling[key] ?? key
+            let others = aliases.filter { $0.value == key }.map { ImportKind.spelling[$0.key] ?? $0.key }.sorted()
+            return others.isEmpty ? spelled : spelled + " (or " + others.joined(separator: ", ") + ")"
+        }
+        let optionalPart = optional.isEmpty ? "" : ", [" + optional.map(written).joined(separator: ", ") + "]"
+        return required.map(written).joined(separator: ", ") + optionalPart
+    }
+
+    /// Keys as a header writes them, where that differs from the key.
+    static let spelling = ["reorderpoint": "reorder_point", "backupmanager": "backup_manager", "pricelist": "price_list",
+                           "minquantity": "min_quantity", "validfrom": "valid_from", "validto": "valid_to",
+                           "minqty": "min_qty", "listprice": "list_price"]
 
     /// Every optional column: what a row made in code, not read from a file, states.
     public var statedByDefault: Set<String> { Set(optional) }
@@ -51,8 +80,9 @@ public enum ImportKind: String, Sendable, CaseIterable {
 /// empty cell there is as if the column were absent. An empty cell in a column whose field may be empty (category,
 /// manager, backup manager, valid to) clears it. Rows made in code state every column unless they say otherwise.
 public enum ImportRecord: Sendable, Hashable {
-    /// An item; `cost` is the text of an amount in the store's currency, nil when the column is absent or empty.
-    case item(Item, cost: String?, stated: Set<String> = ImportKind.items.statedByDefault)
+    /// An item; `cost` is the text of an amount in the store's currency and `listPrice` of one on the default price
+    /// list, each nil when its column is absent or empty.
+    case item(Item, cost: String?, listPrice: String? = nil, stated: Set<String> = ImportKind.items.statedByDefault)
     case location(Location, stated: Set<String> = ImportKind.locations.statedByDefault)
     case account(code: String, name: String, manager: String?, backupManager: String?, priceList: String?,
                  stated: Set<String> = ImportKind.accounts.statedByDefault)
@@ -67,7 +97,7 @@ public enum ImportRecord: Sendable, Hashable {
     /// The key a row is matched by; two rows of one file with the same key are refused.
     public var key: String {
         switch self {
-        case .item(let item, _, _): item.sku.uppercased()
+        case .item(let item, _, _, _): item.sku.uppercased()
         case .location(let location, _): location.code.uppercased()
         case .account(let code, _, _, _, _, _): code.uppercased()
         case .price(let list, let sku, _, _): "\(list.uppercased()) \(sku.uppercased())"
@@ -80,7 +110,7 @@ public enum ImportRecord: Sendable, Hashable {
     /// The key as the file wrote it, for messages about it.
     public var keyValue: String {
         switch self {
-        case .item(let item, _, _): item.sku
+        case .item(let item, _, _, _): item.sku
         case .location(let location, _): location.code
         case .account(let code, _, _, _, _, _): code
         case .price(let list, let sku, _, _): "\(sku) in \(list)"
@@ -126,13 +156,15 @@ public enum Importing {
         var map: [String: Int] = [:]
         let known = Set(kind.required + kind.optional)
         for (index, name) in header.enumerated() {
-            let key = CSV.key(name)
+            let key = kind.aliases[CSV.key(name)] ?? CSV.key(name)
             guard known.contains(key) else {
                 return .failure(ImportProblem(file: file, line: line, column: name, problem:
-                    "unknown column; \(kind.rawValue) files have \((kind.required + kind.optional).joined(separator: ", "))", value: nil))
+                    "unknown column; \(kind.rawValue) files have \(kind.columnNames)", value: nil))
             }
-            guard map[key] == nil else {
-                return .failure(ImportProblem(file: file, line: line, column: name, problem: "appears twice in the header", value: nil))
+            if let earlier = map[key] {
+                let same = CSV.key(header[earlier]) == CSV.key(name)
+                return .failure(ImportProblem(file: file, line: line, column: name, problem: same ? "appears twice in the header"
+                    : "names the same column as \(header[earlier]), which the header already has", value: nil))
             }
             map[key] = index
         }
@@ -222,9 +254,13 @@ public enum Importing {
                 if value.isEmpty { return nil }
                 return amount("cost")
             }
+            let listPrice = text("listprice").flatMap { value -> String? in
+                if value.isEmpty { return nil }
+                return amount("listprice")
+            }
             if let sku, let name, let unit, let category, let active, let reorder {
                 record = .item(Item(sku: sku, name: name, unit: unit, category: category, active: active, reorderPoint: reorder), cost: cost,
-                               stated: stated)
+                               listPrice: listPrice, stated: stated)
             }
         case .locations:
             let code = check("code") { value throws(Failure) in try Validate.code(value, field: "code").uppercased() }

@@ -130,8 +130,12 @@ extension Store {
                     switch kind {
                     case .items:
                         // A cost column sets prices through markup-on-cost rules: the same permissions as `items edit --cost`.
-                        if batch.records.contains(where: { if case .item(_, cost: .some, _) = $0.record { true } else { false } }) {
+                        if batch.records.contains(where: { if case .item(_, cost: .some, _, _) = $0.record { true } else { false } }) {
                             try actor.requireMayChange([.details, .cost])
+                        }
+                        // A list price column: the same permissions as `items edit --list-price`.
+                        if batch.records.contains(where: { if case .item(_, _, listPrice: .some, _) = $0.record { true } else { false } }) {
+                            try actor.requireMayChange([.details, .listPrice])
                         }
                         // Items, stock and counts come in batches of statements, not a few statements a row: a
                         // million-row item master or opening stock is what has to be fast.
@@ -140,7 +144,7 @@ extension Store {
                         report.added += outcome.added
                         report.unchanged += outcome.unchanged
                         for (record, changes) in outcome.changed {
-                            if case .item(let item, _, _) = record { note(record, "item \(item.sku)", changes) }
+                            if case .item(let item, _, _, _) = record { note(record, "item \(item.sku)", changes) }
                         }
                     case .stock, .counts:
                         for (_, record) in batch.records {

@@ -10,11 +10,24 @@ extension Store {
         -> (problems: [ImportProblem], added: Int, changed: [(ImportRecord, [FieldChange])], unchanged: Int) {
         let claim = try await claimKeys(records, file: file)
         var problems = claim.problems
-        var rows: [(record: ImportRecord, item: Item, cost: Money?, stated: Set<String>)] = []
+        // A list price is on the default list, in its currency.
+        let list = claim.fresh.contains { if case .item(_, _, .some, _) = $0.record { true } else { false } }
+            ? try await defaultPriceList() : nil
+        var rows: [(record: ImportRecord, item: Item, cost: Money?, listPrice: Money?, stated: Set<String>)] = []
         for (line, record) in claim.fresh {
-            guard case .item(let item, let costText, let stated) = record else { continue }
+            guard case .item(let item, let costText, let priceText, let stated) = record else { continue }
             do {
-                rows.append((record, item, try costText.map { try Money.parse($0, currency: currency, field: "cost") }, stated))
+                let cost = try costText.map { try Money.parse($0, currency: currency, field: "cost") }
+                do {
+                    let price: Money? = try priceText.map { text in
+                        let price = try Money.parse(text, currency: list?.currency ?? currency, field: "list_price")
+                        _ = try Validate.amount(price, field: "list_price")
+                        return price
+                    }
+                    rows.append((record, item, cost, price, stated))
+                } catch let failure as any BackOfficeFailure {
+                    problems.append(ImportProblem(file: file, line: line, column: "list_price", problem: failure.message, value: priceText))
+                }
             } catch let failure as any BackOfficeFailure {
                 problems.append(ImportProblem(file: file, line: line, column: "cost", problem: failure.message, value: costText))
             }
@@ -22,30 +35,70 @@ extension Store {
         guard !rows.isEmpty else { return (problems, 0, [], 0) }
 
         let existing = try await items(skus: rows.map(\.item.sku))
-        var added: [[Value]] = []
+        let oldPrices = try await listPrices(of: rows.compactMap { $0.listPrice == nil ? nil : existing[$0.item.sku.uppercased()]?.id },
+                                             on: list)
+        var added: [[Value]] = [], addedPrices: [(sku: String, price: Money)] = [], changedPrices: [[Value]] = []
         var changed: [(ImportRecord, [FieldChange])] = [], unchanged = 0
         for row in rows {
             let item = row.item
             guard let old = existing[item.sku.uppercased()] else {
                 added.append([item.sku, item.name, item.unit, item.category, item.active ? 1 : 0, row.cost?.minorUnits,
                               row.cost?.currency, item.reorderPoint])
+                if let price = row.listPrice { addedPrices.append((item.sku, price)) }
                 continue
             }
-            let (merged, changes) = ImportMerge.item(old, with: item, cost: row.cost, stated: row.stated)
+            let (merged, detailChanges) = ImportMerge.item(old, with: item, cost: row.cost, stated: row.stated)
+            var changes = detailChanges
+            if let price = row.listPrice, let list {
+                let before = oldPrices[old.id].map { Money(minorUnits: $0, currency: list.currency) }
+                if before != price {
+                    changes.append(FieldChange(field: "list_price", before: before?.decimalString ?? "(none)", after: price.decimalString))
+                    changedPrices.append([list.id, old.id, price.minorUnits])
+                }
+            }
             if changes.isEmpty {
                 unchanged += 1
                 continue
             }
-            try await run("""
-                UPDATE items SET name = \(bind: merged.name), uom = \(bind: merged.unit), category = \(bind: merged.category),
-                    active = \(bind: merged.active ? 1 : 0), reorder_point = \(bind: merged.reorderPoint),
-                    cost = \(bind: merged.cost?.minorUnits), cost_currency = \(bind: merged.cost?.currency)
-                WHERE id = \(bind: old.id)
-                """)
+            if changes.contains(where: { $0.field != "list_price" }) {
+                try await run("""
+                    UPDATE items SET name = \(bind: merged.name), uom = \(bind: merged.unit), category = \(bind: merged.category),
+                        active = \(bind: merged.active ? 1 : 0), reorder_point = \(bind: merged.reorderPoint),
+                        cost = \(bind: merged.cost?.minorUnits), cost_currency = \(bind: merged.cost?.currency)
+                    WHERE id = \(bind: old.id)
+                    """)
+            }
             changed.append((row.record, changes))
         }
         try await bulkInsert("items", ["sku", "name", "uom", "category", "active", "cost", "cost_currency", "reorder_point"], added)
+        if let list, !addedPrices.isEmpty {
+            let ids = try await items(skus: addedPrices.map(\.sku))
+            try await bulkInsert("list_prices", ["price_list_id", "item_id", "price"], addedPrices.compactMap { entry -> [Value]? in
+                ids[entry.sku.uppercased()].map { [list.id, $0.id, entry.price.minorUnits] }
+            })
+        }
+        for price in changedPrices {
+            try await run("""
+                INSERT INTO list_prices (price_list_id, item_id, price) VALUES (\(bind: price[0]), \(bind: price[1]), \(bind: price[2]))
+                ON CONFLICT (price_list_id, item_id) DO UPDATE SET price = excluded.price
+                """)
+        }
         return (problems, added.count, changed, unchanged)
+    }
+
+    /// The prices of these items on `list`, by item id, a statement per 900 (nothing without a list).
+    private func listPrices(of itemIDs: [Int64], on list: PriceList?) async throws -> [Int64: Int64] {
+        guard let list, !itemIDs.isEmpty else { return [:] }
+        var found: [Int64: Int64] = [:]
+        for chunk in itemIDs.chunks(of: 900) {
+            for row in try await rows("""
+                SELECT item_id, price FROM list_prices WHERE price_list_id = \(bind: list.id)
+                AND item_id IN (\(binds: Array(chunk)))
+                """) {
+                found[try row.int("item_id")] = try row.int("price")
+            }
+        }
+        return found
     }
 
     /// The search index's upkeep while items are imported, set aside for the import's transaction.

@@ -229,14 +229,13 @@ struct Import: AsyncParsableCommand {
         commandName: "import",
         abstract: "Read items, locations, accounts, prices, contracts, stock or counts from a CSV file, in one transaction.",
         discussion: """
-            Columns by header name (case, spaces, _ and - ignored):
-              items      sku, name, [unit, category, active, cost, reorder_point]
-              locations  code, name, [sellable]
-              accounts   code, name, [manager, backup_manager, price_list]
-              prices     price_list, sku, price, [currency]
-              contracts  account, sku, price, [min_quantity, valid_from, valid_to]
-              stock      sku, location, quantity      (opening stock: receipts with the file name as reference)
-              counts     sku, location, counted       (count movements with the file name as reference)
+            Columns by header name (case, spaces, _ and - ignored), optional ones in [ ]; a column may also go by the \
+            name of the flag that sets the same field (or …):
+            \(ImportKind.allCases.map { "  \($0.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \($0.columnNames)" }
+                .joined(separator: "\n"))
+            An items file's list_price is the price on the default price list, in its currency. Stock rows are opening \
+            stock (receipts with the file name as reference); count rows are count movements with the file name as \
+            reference.
             UTF-8 with or without BOM, CRLF or LF, RFC 4180 quoting; a field may hold at most 1 MiB. Rows are matched
             by key (SKU, code, list and SKU, account, SKU and the rest of a contract's key), so importing the same file
             twice changes nothing. An existing row changes only in the columns the file has: a column left out keeps

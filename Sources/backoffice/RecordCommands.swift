@@ -11,7 +11,7 @@ struct Items: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "SKU (unique, any case).") var sku: String
         @Option(help: "Name.") var name: String
-        @Option(help: "Unit of measure.") var uom = "EA"
+        @Option(name: [.customLong("uom"), .customLong("unit")], help: "Unit of measure.") var uom = "EA"
         @Option(help: "Category path, such as Fasteners/Bolts.") var category = ""
         @Option(help: "Standard cost, such as 12.50.") var cost: String?
         @Option(help: "List price on the default list.") var listPrice: String?
@@ -35,7 +35,7 @@ struct Items: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "SKU.") var sku: String
         @Option(help: "Name.") var name: String?
-        @Option(help: "Unit of measure.") var uom: String?
+        @Option(name: [.customLong("uom"), .customLong("unit")], help: "Unit of measure.") var uom: String?
         @Option(help: "Category path.") var category: String?
         @Option(help: "Standard cost ('none' to clear).") var cost: String?
         @Option(help: "List price on the default list.") var listPrice: String?
@@ -137,7 +137,7 @@ struct Accounts: AsyncParsableCommand {
         @Argument(help: "Account code.") var code: String
         @Option(help: "Name.") var name: String
         @Option(help: "Account manager.") var manager: String?
-        @Option(help: "Backup manager.") var backup: String?
+        @Option(name: [.customLong("backup"), .customLong("backup-manager")], help: "Backup manager.") var backup: String?
         @Option(help: "Price list (default: the default list).") var priceList: String?
 
         func run() async throws {
@@ -155,7 +155,7 @@ struct Accounts: AsyncParsableCommand {
         @Argument(help: "Account code.") var code: String
         @Option(help: "Name.") var name: String?
         @Option(help: "Account manager ('' to clear).") var manager: String?
-        @Option(help: "Backup manager ('' to clear).") var backup: String?
+        @Option(name: [.customLong("backup"), .customLong("backup-manager")], help: "Backup manager ('' to clear).") var backup: String?
         @Option(help: "Price list.") var priceList: String?
 
         func run() async throws {
@@ -296,7 +296,7 @@ struct Prices: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set", abstract: "Set an item's list price on a list.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "SKU.") var sku: String
-        @Option(help: "Price list code.") var list: String
+        @Option(name: [.customLong("list"), .customLong("price-list")], help: "Price list code.") var list: String
         @Option(help: "List price, such as 12.50.") var price: String
         func run() async throws {
             let money = try await global.withSession { try await $0.store.setListPrice(sku: sku, list: list, price: price, by: $0.actor) }
@@ -339,7 +339,7 @@ struct Prices: AsyncParsableCommand {
         @Option(help: "Fixed unit price.") var fixed: String?
         @Option(help: "Percent off the list price.") var percentOff: String?
         @Option(help: "Percent on top of standard cost.") var markup: String?
-        @Option(name: .customLong("min-qty"), help: "Quantity break.") var minQuantity = 1
+        @Option(name: [.customLong("min-qty"), .customLong("min-quantity")], help: "Quantity break.") var minQuantity = 1
         @Option(help: "First valid day (YYYY-MM-DD).") var validFrom: String?
         @Option(help: "Last valid day (YYYY-MM-DD).") var validTo: String?
         @Option(help: "Round to a multiple of this amount, such as 0.05.") var rounding: String?
@@ -376,7 +376,7 @@ struct Prices: AsyncParsableCommand {
         @Argument(help: "SKU.") var sku: String
         @Option(help: "Account code.") var account: String
         @Option(help: "Unit price, such as 9.80.") var price: String
-        @Option(name: .customLong("min-qty"), help: "From this quantity.") var minQuantity = 1
+        @Option(name: [.customLong("min-qty"), .customLong("min-quantity")], help: "From this quantity.") var minQuantity = 1
         @Option(help: "First valid day.") var validFrom: String?
         @Option(help: "Last valid day.") var validTo: String?
 

@@ -66,6 +66,41 @@ struct DataTests {
         #expect(try demo.run(["verify"], as: "admin").status == 0)
     }
 
+    @Test func givenAnItemsFileWithUoMAndListPriceWhenImportedThenTheUnitAndDefaultListPriceLandAndChangesAreListed() throws {
+        let demo = try DemoStore()
+        let file = try write("sku,name,UoM,list_price\nVOC-1,Vocabulary bolt,BOX,12.50\nVOC-2,Unpriced bolt,EA,\n", to: "items.csv", in: demo)
+        let first = try demo.run(["import", "items", file], as: "admin")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("2 rows, 2 added, 0 changed, 0 unchanged"), "\(first.stdout)")
+        #expect(try demo.run(["items", "show", "VOC-1", "--json"], as: "admin").stdout.contains("\"unit\" : \"BOX\""))
+        #expect(try demo.run(["export", "prices"], as: "admin").stdout.contains("LIST,VOC-1,12.50,USD"))
+        #expect(!(try demo.run(["export", "prices"], as: "admin").stdout.contains("VOC-2")))
+
+        let again = try demo.run(["import", "items", file], as: "admin")
+        #expect(again.stdout.contains("2 rows, 0 added, 0 changed, 2 unchanged"), "\(again.stdout)")
+        let repriced = try write("sku,name,unit,list price\nVOC-1,Vocabulary bolt,BOX,13.00\nVOC-2,Unpriced bolt,EA,4\n",
+                                 to: "repriced.csv", in: demo)
+        let changed = try demo.run(["import", "items", repriced], as: "admin")
+        #expect(changed.stdout.contains("2 rows, 0 added, 2 changed, 0 unchanged"), "\(changed.stdout)")
+        #expect(changed.stdout.contains("VOC-1: list_price 12.50 → 13.00"), "\(changed.stdout)")
+        #expect(changed.stdout.contains("VOC-2: list_price (none) → 4.00"), "\(changed.stdout)")
+        let prices = try demo.run(["export", "prices"], as: "admin").stdout
+        #expect(prices.contains("LIST,VOC-1,13.00,USD") && prices.contains("LIST,VOC-2,4.00,USD"), "\(prices)")
+
+        // A bad price is refused with its line and column, and nothing of the file is written.
+        let bad = try write("sku,name,list_price\nVOC-3,Third bolt,1.00\nVOC-1,Vocabulary bolt,lots\n", to: "bad.csv", in: demo)
+        let refused = try demo.run(["import", "items", bad], as: "admin")
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("bad.csv:3: column list_price:"), "\(refused.stderr)")
+        #expect(try demo.run(["items", "show", "VOC-3"], as: "admin").status == 66)
+        // Setting list prices takes the permission `items edit --list-price` takes.
+        let clerk = try demo.run(["import", "items", repriced], as: "clerk")
+        #expect(clerk.status == 77, "\(clerk.stdout)\(clerk.stderr)")
+        // Both names of one column in one header: refused, naming the first.
+        let both = try write("sku,name,unit,uom\nVOC-4,Fourth,EA,EA\n", to: "both.csv", in: demo)
+        #expect(try demo.run(["import", "items", both], as: "admin").stderr.contains("both.csv:1: column uom: names the same column as unit"))
+    }
+
     @Test(arguments: [
         ("sku,name,colour\nX-1,Thing,red\n", "bad.csv:1: column colour: unknown column"),
         ("sku,name\nX-1,Thing\nX-1,Other\n", "bad.csv:3: column sku: duplicate key, also on line 2 (X-1)"),
