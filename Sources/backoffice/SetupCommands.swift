@@ -150,12 +150,51 @@ struct Backup: AsyncParsableCommand {
         discussion: "The backup is a new file, readable by its owner only; an existing file or link there is refused.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The new backup file.") var path: String
+    @Argument(help: "The new backup file, or - for standard output (a pipe or a file, never a terminal).") var path: String
 
     func run() async throws {
+        if path == "-" { return try await toStandardOutput() }
         let digest = try await global.withSession { try await $0.store.backup(to: path, by: $0.actor) }
         Output.line("backed up \(Output.safe(global.storeName)) to \(Output.safe(path))")
         Output.line(digest.description)
+    }
+
+    /// `backup -`: the backup is made in a private folder of its own, then copied to standard output and removed; what
+    /// is said about it goes to standard error.
+    private func toStandardOutput() async throws {
+        guard isatty(STDOUT_FILENO) == 0 else {
+            throw Failure(.usage, "backup -: standard output is a terminal; send it to a file or a pipe (backoffice backup - > store.sqlite)")
+        }
+        var template = Array((FileManager.default.temporaryDirectory.path + "/backoffice-backup-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw Failure(.storeFailure, "backup -: cannot make a private folder in \(FileManager.default.temporaryDirectory.path): \(String(cString: strerror(errno)))")
+        }
+        let folder = String(cString: made)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/backup.sqlite"
+        let digest = try await global.withSession { try await $0.store.backup(to: file, by: $0.actor) }
+        // A reader that goes away is an error to report, not a signal that ends the process before the folder goes.
+        signal(SIGPIPE, SIG_IGN)
+        let input = open(file, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw Failure(.storeFailure, "backup -: cannot read the backup back: \(String(cString: strerror(errno)))") }
+        defer { close(input) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = read(input, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw Failure(.storeFailure, "backup -: cannot read the backup back: \(String(cString: strerror(errno)))") }
+            if count == 0 { break }
+            var written = 0
+            while written < count {
+                let done = buffer.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + written, count - written) }
+                if done < 0 && errno == EINTR { continue }
+                guard done > 0 else {
+                    throw Failure(.storeFailure, "backup -: standard output closed before the backup was written whole (\(String(cString: strerror(errno))))")
+                }
+                written += done
+            }
+        }
+        FileHandle.standardError.write(Data("backed up \(Output.safe(global.storeName)) to standard output\n\(digest.description)\n".utf8))
     }
 }
 

@@ -116,6 +116,39 @@ struct OutputSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/-"))
     }
 
+    @Test func givenADashWhenBackedUpThenTheBackupGoesToStandardOutputWholeAndNothingIsLeftBehind() throws {
+        let demo = try DemoStore()
+        let scratch = demo.folder.path("tmp")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+
+        let (process, out, err) = try startBackoffice(["backup", "-", "--db", demo.path, "--user", "admin"], environment: ["TMPDIR": scratch],
+                                                      in: demo.folder)
+        process.waitUntilExit()
+
+        let said = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 0, "\(said)")
+        #expect(said.contains("to standard output") && said.contains("backoffice-digest v1"), "\(said)")
+        // What came out is a whole store: it verifies, with the items of the original.
+        let verified = try runBackoffice(["verify", "--db", out.path, "--user", "admin"], in: demo.folder)
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        let copied = try runBackoffice(["export", "items", "--db", out.path, "--user", "admin"], in: demo.folder).stdout
+        let original = try demo.run(["export", "items"], as: "admin").stdout
+        #expect(copied.hasPrefix("sku,") && copied == original)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: demo.folder.path("-")))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script"))
+    func givenATerminalWhenBackedUpToADashThenItIsRefusedAndNothingIsWritten() throws {
+        let demo = try DemoStore()
+        let command = "\(backofficeBinary.path) backup - --db \(demo.path) --user admin"
+
+        let terminal = try run("/usr/bin/script", ["-qec", command, "/dev/null"], in: demo.folder.url.path)
+
+        #expect(terminal.stdout.contains("standard output is a terminal"), "\(terminal.stdout)")
+        #expect(!terminal.stdout.contains("SQLite format 3"))
+    }
+
     @Test func givenANewFileWhenExportedThenOnlyItsOwnerMayReadIt() throws {
         let demo = try DemoStore()
         let file = demo.folder.path("new.csv")
