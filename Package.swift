@@ -74,8 +74,11 @@ let package = Package(
                 "BackOfficeSSH",
                 "CursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildInfo"]
         ),
+        // The commit and its date for `--version`, written before each build.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .testTarget(
             name: "BackOfficeCoreTests",
             dependencies: [

@@ -692,6 +692,14 @@ extension Store {
         }
     }
 
+    /// The engine the store is on and its version, for anyone (`backoffice --version`): the SQLite library's, or the
+    /// PostgreSQL server's as it reports it.
+    public func engineVersion() async throws -> String {
+        guard isPostgres else { return "SQLite \(Store.sqliteVersion.text)" }
+        let version = try await read { try await row("SHOW server_version")?.string("server_version") ?? "?" }
+        return "PostgreSQL \(version)"
+    }
+
     /// The version of the SQLite library the store runs on.
     public static var sqliteVersion: (number: Int, text: String) {
         (Int(SQLiteConnection.libraryVersion()), SQLiteConnection.libraryVersionString())

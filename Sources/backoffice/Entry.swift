@@ -1,5 +1,6 @@
 import ArgumentParser
 import BackOfficeCore
+import BackOfficeStore
 import Foundation
 
 /// Exit codes, kept apart so scripts can tell problems from each other (see README); failures map through
@@ -65,9 +66,29 @@ struct BackOffice: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var console: ConsoleOptions
+    @Flag(help: "Print the release, the commit it was built from and its date, and SQLite's version; with --db naming a PostgreSQL store, the server's too.")
+    var version = false
 
     /// Without a subcommand: the console.
     func run() async throws {
+        if version { return try await printVersion() }
         try await ConsoleLauncher.run(global, theme: console.theme)
+    }
+
+    /// The build, and the PostgreSQL server's version when the store named is on one (a server out of reach is said,
+    /// not an error: the build's own facts are still the answer).
+    private func printVersion() async throws {
+        Output.line(Release.summary)
+        guard let named = global.namedStorePath, case .postgres(let address)? = try? StoreAddress.parse(named) else { return }
+        do {
+            let store = try await Store.open(path: named)
+            let version: Result<String, any Error>
+            do { version = .success(try await store.engineVersion()) } catch { version = .failure(error) }
+            await store.close()
+            Output.line("store \(address.redacted): \(try version.get())")
+        } catch {
+            let reason = (error as? any BackOfficeFailure)?.message ?? String(describing: error)
+            Output.line("store \(address.redacted): not reached (\(Output.safe(reason)))")
+        }
     }
 }

@@ -298,6 +298,7 @@ struct Doctor: AsyncParsableCommand {
     func run() async throws {
         let diagnosis = try await global.withSession { try await $0.store.diagnose(by: $0.actor) }
         if output.json { try Output.json(diagnosis); return }
+        Output.line("backoffice      \(Release.version) (commit \(BuildInfo.commit), \(BuildInfo.date))")
         Output.line("store           \(Output.safe(diagnosis.path))")
         if let server = diagnosis.serverVersion {
             Output.line("engine          PostgreSQL \(server)")

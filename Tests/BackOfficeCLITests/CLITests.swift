@@ -27,6 +27,27 @@ struct DemoStore {
 
 @Suite("The backoffice command", .serialized)
 struct CLITests {
+    @Test func givenVersionThenItNamesTheReleaseCommitDateAndSQLiteAndAnUnreachableServerIsSaidNotFailed() throws {
+        let folder = TemporaryFolder()
+        let plain = try runBackoffice(["--version"], in: folder)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let line = #/^backoffice \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(\+changes)?|unknown), (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ|unknown)\), SQLite 3\.\d+\.\d+\n$/#
+        #expect(plain.stdout.wholeMatch(of: line) != nil, "\(plain.stdout)")
+        // Nothing is opened for it: a SQLite path that is not there is no error.
+        #expect(try runBackoffice(["--db", folder.path("none.sqlite"), "--version"], in: folder).stdout == plain.stdout)
+        #expect(!FileManager.default.fileExists(atPath: folder.path("none.sqlite")))
+
+        let away = try runBackoffice(["--db", "postgres://nobody@127.0.0.1:1/store", "--version"], in: folder)
+        #expect(away.status == 0, "\(away.stderr)")
+        #expect(away.stdout.hasPrefix(plain.stdout))
+        #expect(away.stdout.contains("store postgres://nobody@127.0.0.1:1/store: not reached ("), "\(away.stdout)")
+
+        let demo = try DemoStore()
+        let doctor = try demo.run(["doctor"], as: "admin")
+        #expect(doctor.stdout.hasPrefix("backoffice      "), "\(doctor.stdout)")
+        #expect(doctor.stdout.split(separator: "\n").first.map { plain.stdout.hasPrefix("backoffice " + $0.dropFirst(16)) } == true)
+    }
+
     @Test func stockAsJSONHasTheDocumentedShape() throws {
         let demo = try DemoStore()
         let sku = try demo.firstSKU()
