@@ -174,6 +174,19 @@ public enum Importing {
         return .success(map)
     }
 
+    /// A rule's message without the field name and value, which a problem line shows itself. Every rule is called
+    /// with `field:` the column's key, so its message starts with exactly that.
+    public static func problemText(_ message: String, field key: String) -> String {
+        var message = message
+        if message.hasPrefix("\(key): ") { message.removeFirst(key.count + 2) }
+        if message.hasSuffix(")"), let open = message.lastIndex(of: "("), message[open...].contains("\"") {
+            message.removeSubrange(open...)
+        } else if message.hasPrefix("\""), let end = message.dropFirst().firstIndex(of: "\"") {
+            message.removeSubrange(...end)
+        }
+        return message.trimmingSpaces
+    }
+
     /// Reads one data row: the record, or every problem in it.
     public static func record(_ fields: [String], columns: [String: Int], header: [String] = [], kind: ImportKind, file: String,
                               line: Int) -> (record: ImportRecord?, problems: [ImportProblem]) {
@@ -195,17 +208,8 @@ public enum Importing {
             do {
                 return try body(value)
             } catch {
-                // The rule's message without the field name and value, which the problem line shows itself.
-                var message = error.message
-                // Every rule is called with `field: key`, so its message starts with exactly that.
-                if message.hasPrefix("\(key): ") { message.removeFirst(key.count + 2) }
-                if message.hasSuffix(")"), let open = message.lastIndex(of: "("), message[open...].contains("\"") {
-                    message.removeSubrange(open...)
-                } else if message.hasPrefix("\""), let end = message.dropFirst().firstIndex(of: "\"") {
-                    message.removeSubrange(...end)
-                }
-                message = message.trimmingSpaces
-                problems.append(ImportProblem(file: file, line: line, column: name(key), problem: message, value: value))
+                problems.append(ImportProblem(file: file, line: line, column: name(key), problem: problemText(error.message, field: key),
+                                              value: value))
                 return nil
             }
         }

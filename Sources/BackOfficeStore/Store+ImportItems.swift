@@ -16,21 +16,23 @@ extension Store {
         var rows: [(record: ImportRecord, item: Item, cost: Money?, listPrice: Money?, stated: Set<String>)] = []
         for (line, record) in claim.fresh {
             guard case .item(let item, let costText, let priceText, let stated) = record else { continue }
-            do {
-                let cost = try costText.map { try Money.parse($0, currency: currency, field: "cost") }
+            // Each amount in its currency; a row with a bad one is reported for every one and left out.
+            func amount(_ text: String?, _ currency: String, column: String) -> Money?? {
+                guard let text else { return .some(nil) }
                 do {
-                    let price: Money? = try priceText.map { text in
-                        let price = try Money.parse(text, currency: list?.currency ?? currency, field: "list_price")
-                        _ = try Validate.amount(price, field: "list_price")
-                        return price
-                    }
-                    rows.append((record, item, cost, price, stated))
+                    let money = try Money.parse(text, currency: currency, field: column)
+                    _ = try Validate.amount(money, field: column)
+                    return .some(money)
                 } catch let failure as any BackOfficeFailure {
-                    problems.append(ImportProblem(file: file, line: line, column: "list_price", problem: failure.message, value: priceText))
+                    problems.append(ImportProblem(file: file, line: line, column: column,
+                                                  problem: Importing.problemText(failure.message, field: column), value: text))
+                } catch {
+                    problems.append(ImportProblem(file: file, line: line, column: column, problem: "\(error)", value: text))
                 }
-            } catch let failure as any BackOfficeFailure {
-                problems.append(ImportProblem(file: file, line: line, column: "cost", problem: failure.message, value: costText))
+                return nil
             }
+            let cost = amount(costText, currency, column: "cost"), price = amount(priceText, list?.currency ?? currency, column: "list_price")
+            if let cost, let price { rows.append((record, item, cost, price, stated)) }
         }
         guard !rows.isEmpty else { return (problems, 0, [], 0) }
 

@@ -93,12 +93,17 @@ struct DataTests {
         #expect(refused.status == 65)
         #expect(refused.stderr.contains("bad.csv:3: column list_price:"), "\(refused.stderr)")
         #expect(try demo.run(["items", "show", "VOC-3"], as: "admin").status == 66)
+        // Both amounts of a row are checked in their currencies, and each problem is said once, with its column.
+        let amounts = try write("sku,name,cost,list_price\nVOC-5,Fifth,1.005,12.345\n", to: "amounts.csv", in: demo)
+        let both = try demo.run(["import", "items", amounts], as: "admin")
+        #expect(both.stderr.contains("amounts.csv:2: column cost: USD has 2 decimal places (1.005)"), "\(both.stderr)")
+        #expect(both.stderr.contains("amounts.csv:2: column list_price: USD has 2 decimal places (12.345)"), "\(both.stderr)")
         // Setting list prices takes the permission `items edit --list-price` takes.
         let clerk = try demo.run(["import", "items", repriced], as: "clerk")
         #expect(clerk.status == 77, "\(clerk.stdout)\(clerk.stderr)")
         // Both names of one column in one header: refused, naming the first.
-        let both = try write("sku,name,unit,uom\nVOC-4,Fourth,EA,EA\n", to: "both.csv", in: demo)
-        #expect(try demo.run(["import", "items", both], as: "admin").stderr.contains("both.csv:1: column uom: names the same column as unit"))
+        let twoNames = try write("sku,name,unit,uom\nVOC-4,Fourth,EA,EA\n", to: "both.csv", in: demo)
+        #expect(try demo.run(["import", "items", twoNames], as: "admin").stderr.contains("both.csv:1: column uom: names the same column as unit"))
     }
 
     @Test(arguments: [
