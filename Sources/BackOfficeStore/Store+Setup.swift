@@ -48,7 +48,7 @@ extension Store {
         var finalOnHand: [Int: [String: Int]] = [:]
         let places = DemoPlaces(listID: listID, firstID: firstID, locationIDs: locationIDs, locationCodes: locationCodes)
         let make = { @Sendable (start: Int) -> Task<DemoChunk, Never> in
-            Task.detached { DemoChunk(company, start..<min(company.itemCount, start + chunk), places) }
+            Task.detached { DemoChunk(company, start..<min(company.itemCount, start + max(1, chunk)), places) }
         }
         var next = company.itemCount > 0 ? make(0) : nil
         try await enterBulkLoad()
