@@ -44,7 +44,8 @@ let package = Package(
         // Cells, a grid, width-aware text and widgets for the console; never calls ncurses, so screens test headlessly.
         .target(
             name: "TerminalUI",
-            dependencies: ["BackOfficeCore", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["BackOfficeCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            plugins: ["EmbeddedThemes"]
         ),
         // ncursesw from Debian's libncursesw5-dev; the shim defines the wide-character API before <curses.h>.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
@@ -79,6 +80,8 @@ let package = Package(
         ),
         // The commit and its date for `--version`, written before each build.
         .plugin(name: "BuildInfo", capability: .buildTool()),
+        // The shipped themes compiled into TerminalUI, so the binary needs no folder beside it.
+        .plugin(name: "EmbeddedThemes", capability: .buildTool()),
         .testTarget(
             name: "BackOfficeCoreTests",
             dependencies: [

@@ -332,7 +332,7 @@ public enum ThemeLoader {
     ///   - colorsAvailable: the terminal's colour count (curses' `COLORS`). 0 or less gives mono; fewer than 256 fits
     ///     the theme's colours to the palette (see `Theme.fitted(toColors:)`).
     /// - Returns: the theme, and nil or one line saying what went wrong and what is used instead.
-    public static func load(name: String? = nil, directories: [String],
+    public static func load(name: String? = nil, directories: [String], builtIn: [String: String] = [:],
                             environment: [String: String] = ProcessInfo.processInfo.environment,
                             colorsAvailable: Int) -> (Theme, warning: String?) {
         // Any value counts, even empty (stricter than no-color.org, which ignores an empty NO_COLOR): a user who
@@ -341,12 +341,12 @@ public enum ThemeLoader {
 
         let requested = [name, environment[themeVariable]].compactMap { $0 }.first { !$0.isEmpty } ?? defaultThemeName
         var problems: [String] = []
-        switch theme(named: requested, in: directories) {
+        switch theme(named: requested, in: directories, builtIn: builtIn) {
         case .success(let theme): return (theme.fitted(toColors: colorsAvailable), nil)
         case .failure(let problem): problems.append(problem.description)
         }
         if requested != defaultThemeName {
-            switch theme(named: defaultThemeName, in: directories) {
+            switch theme(named: defaultThemeName, in: directories, builtIn: builtIn) {
             case .success(let theme):
                 let warning = (problems + ["using the default theme"]).joined(separator: "; ")
                 return (theme.fitted(toColors: colorsAvailable), warning)
@@ -356,12 +356,24 @@ public enum ThemeLoader {
         return (.mono, (problems + ["using mono"]).joined(separator: "; "))
     }
 
-    /// The theme called `name` from the first folder holding `name.toml`.
-    public static func theme(named name: String, in directories: [String]) -> Result<Theme, ThemeLoadError> {
+    /// The themes compiled into the binary, by name: the files of the `themes` folder it was built from.
+    public static var builtInThemes: [String: String] { BuiltInThemes.files }
+
+    /// The theme called `name` from the first folder holding `name.toml`, else from `builtIn` (name → TOML text).
+    public static func theme(named name: String, in directories: [String],
+                             builtIn: [String: String] = [:]) -> Result<Theme, ThemeLoadError> {
         let name = name.hasSuffix(".toml") ? String(name.dropLast(5)) : name
         guard isThemeName(name) else { return .failure(.notAName(name)) }
         guard let path = directories.map({ join($0, name + ".toml") }).first(where: isFile) else {
-            return .failure(.notFound(name, searched: directories))
+            guard let text = builtIn[name] else {
+                let builtInNames = builtIn.isEmpty ? [] : ["the built-in themes (\(builtIn.keys.sorted().joined(separator: ", ")))"]
+                return .failure(.notFound(name, searched: directories + builtInNames))
+            }
+            do {
+                return .success(try Theme(toml: text, file: "built-in theme \(name)"))
+            } catch {
+                return .failure(.invalid(error))
+            }
         }
         do {
             return .success(try Theme(contentsOfFile: path))
@@ -370,9 +382,9 @@ public enum ThemeLoader {
         }
     }
 
-    /// The names of the themes in `directories` (each `NAME.toml`), sorted, each once.
-    public static func availableThemes(in directories: [String]) -> [String] {
-        let names = directories.flatMap { directory in
+    /// The names of the themes in `directories` (each `NAME.toml`) and of `builtIn`, sorted, each once.
+    public static func availableThemes(in directories: [String], builtIn: [String: String] = [:]) -> [String] {
+        let names = Array(builtIn.keys) + directories.flatMap { directory in
             ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
                 .filter { $0.hasSuffix(".toml") }
                 .map { String($0.dropLast(5)) }
@@ -381,10 +393,14 @@ public enum ThemeLoader {
         return Set(names).sorted()
     }
 
-    /// The folders to search: the user's own first, so a file there replaces a shipped theme of the same name, then
-    /// the shipped `themes` folder found from the executable.
+    /// The system's theme folder: an admin's themes for every user of the host.
+    public static let systemThemesDirectory = "/etc/backoffice/themes"
+
+    /// The folders to search, before the built-in themes: the user's own first, so a file there replaces a theme of
+    /// the same name, then the system's, then a `themes` folder found from the executable (a checkout, or
+    /// `PREFIX/share/backoffice/themes`).
     public static func searchDirectories(executablePath: String, environment: [String: String]) -> [String] {
-        [userThemesDirectory(environment: environment), shippedThemesDirectory(forExecutableAt: executablePath)]
+        [userThemesDirectory(environment: environment), systemThemesDirectory, shippedThemesDirectory(forExecutableAt: executablePath)]
             .compactMap { $0 }
     }
 

@@ -44,8 +44,8 @@ enum ConsoleLauncher {
             defer { terminal.stop() }
             let environment = ProcessInfo.processInfo.environment
             let directories = ThemeLoader.searchDirectories(executablePath: CommandLine.arguments[0], environment: environment)
-            let (chosen, warning) = ThemeLoader.load(name: theme, directories: directories, environment: environment,
-                                                     colorsAvailable: terminal.capabilities.colors)
+            let (chosen, warning) = ThemeLoader.load(name: theme, directories: directories, builtIn: ThemeLoader.builtInThemes,
+                                                     environment: environment, colorsAvailable: terminal.capabilities.colors)
             terminal.setStyles(chosen.roles)
             var state = ConsoleState(user: session.actor.user, storeName: (session.store.path as NSString).lastPathComponent,
                                      width: terminal.size.width, height: terminal.size.height, now: Date())

@@ -34,6 +34,16 @@ struct ConsoleEndToEndTests {
             _ = try screen(name, until: { $0.first?.contains("1 Inventory") == true && $0.contains { $0.contains("items") } })
         }
 
+        /// Like `openConsole`, with another copy of the binary.
+        func openConsole(_ name: String, binary: String, user: String) throws {
+            let shell = "env -i PATH=/usr/bin:/bin HOME=\(folder.path("home")) TERM=tmux-256color LANG=C.UTF-8 PS1='READY$ ' /bin/sh -i"
+            try tmux.run(["new-session", "-d", "-s", "e2e", "-n", name, "-x", "80", "-y", "24", shell])
+            _ = try screen(name, until: { $0.contains { $0.contains("READY$") } })
+            try type(name, "\(binary) --db \(store) --user \(user)")
+            try key(name, "Enter")
+            _ = try screen(name, until: { $0.first?.contains("1 Inventory") == true && $0.contains { $0.contains("items") } })
+        }
+
         func type(_ window: String, _ text: String) throws {
             try tmux.run(["send-keys", "-t", "e2e:\(window)", "-l", text])
         }
@@ -60,6 +70,24 @@ struct ConsoleEndToEndTests {
         let lines = try #require((stock.json as? [String: Any])?["locations"] as? [[String: Any]])
         let onHand = lines.compactMap { $0["onHand"] as? Int }.reduce(0, +)
         return (sku, onHand)
+    }
+
+    @Test func givenTheBinaryCopiedAloneIntoAnEmptyFolderWhenTheConsoleStartsThenItDrawsInTheDefaultThemeWithoutAWarning() throws {
+        let session = try Session()
+        let alone = session.folder.path("alone")
+        try FileManager.default.createDirectory(atPath: alone, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: session.folder.path("home"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: backofficeBinary.path, toPath: alone + "/backoffice")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: alone) == ["backoffice"])
+
+        try session.openConsole("alone", binary: alone + "/backoffice", user: "clerk")
+
+        let plain = try session.screen("alone") { _ in true }
+        #expect(!plain.joined().contains("theme"), "\(plain.joined(separator: "\n"))")
+        // In colour: the default theme's cyan (36) or blue (34) reach the terminal, which mono never sends.
+        let styled = try session.tmux.run(["capture-pane", "-e", "-p", "-t", "e2e:alone"])
+        #expect(styled.contains("\u{1b}[") && (styled.contains("36m") || styled.contains("34m") || styled.contains(";36") || styled.contains(";34")),
+                "\(styled.debugDescription.prefix(400))")
     }
 
     @Test func givenTwoConsolesWhenOneReceivesStockThroughTheFormThenBothShowTheNewQuantity() throws {

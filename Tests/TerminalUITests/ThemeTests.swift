@@ -285,6 +285,43 @@ struct ThemeTests {
         }
     }
 
+    @Test("Given the built-in themes, then they are the themes folder's files exactly, each one loading")
+    func builtInThemesAreTheShippedFiles() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: shippedThemes).filter { $0.hasSuffix(".toml") }
+        #expect(ThemeLoader.builtInThemes.keys.sorted() == files.map { String($0.dropLast(5)) }.sorted())
+        for file in files {
+            let text = try String(contentsOfFile: shippedThemes + "/" + file, encoding: .utf8)
+            #expect(ThemeLoader.builtInThemes[String(file.dropLast(5))] == text, "\(file) differs from its built-in copy")
+        }
+        #expect(ThemeLoader.builtInThemes.keys.contains("default"))
+    }
+
+    @Test("Given no theme folders but the built-in themes, when loaded, then the theme asked for is used without a warning")
+    func builtInThemesNeedNoFolder() throws {
+        let (theme, warning) = ThemeLoader.load(directories: ["/nonexistent/themes"], builtIn: ThemeLoader.builtInThemes,
+                                                environment: [:], colorsAvailable: 256)
+        #expect(warning == nil)
+        #expect(theme.name == "default" && theme != .mono)
+        let light = ThemeLoader.load(name: "light", directories: [], builtIn: ThemeLoader.builtInThemes, environment: [:], colorsAvailable: 256)
+        #expect(light.0.name == "light" && light.warning == nil)
+        let missing = ThemeLoader.load(name: "solarised", directories: [], builtIn: ThemeLoader.builtInThemes, environment: [:],
+                                       colorsAvailable: 256)
+        #expect(missing.0.name == "default")
+        #expect(missing.warning == "theme \"solarised\" not found in the built-in themes (default, high-contrast, light, mono, phosphor); "
+                + "using the default theme")
+        #expect(ThemeLoader.availableThemes(in: [], builtIn: ThemeLoader.builtInThemes) == ["default", "high-contrast", "light", "mono", "phosphor"])
+    }
+
+    @Test("Given a folder theme named like a built-in one, when loaded, then the folder's wins")
+    func foldersOverrideBuiltIns() throws {
+        try withThemeFolder(["default.toml": "name = \"site\"\n[roles]\nnormal = { fg = \"magenta\" }\n"]) { folder in
+            let (theme, warning) = ThemeLoader.load(directories: [folder], builtIn: ThemeLoader.builtInThemes, environment: [:],
+                                                    colorsAvailable: 256)
+            #expect(warning == nil)
+            #expect(theme.name == "site")
+        }
+    }
+
     @Test("Given no theme folders at all, when loaded, then mono is used with a warning")
     func noFoldersGivesMono() {
         let (theme, warning) = ThemeLoader.load(directories: [], environment: [:], colorsAvailable: 256)
@@ -383,7 +420,7 @@ struct ThemeTests {
                 .write(toFile: config + "/backoffice/themes/default.toml", atomically: true, encoding: .utf8)
             let environment = ["XDG_CONFIG_HOME": config, "HOME": "/nonexistent"]
             let folders = ThemeLoader.searchDirectories(executablePath: #filePath, environment: environment)
-            #expect(folders == [config + "/backoffice/themes", shippedThemes])
+            #expect(folders == [config + "/backoffice/themes", ThemeLoader.systemThemesDirectory, shippedThemes])
             let (theme, warning) = ThemeLoader.load(directories: folders, environment: environment,
                                                     colorsAvailable: 256)
             #expect(warning == nil)
