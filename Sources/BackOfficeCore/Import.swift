@@ -402,6 +402,13 @@ public struct ImportMerge: Sendable {
         return merge.changes
     }
 
+    /// An item row's price on the default list: a change when the item had none there or another.
+    public static func listPrice(_ old: Money?, with new: Money) -> [FieldChange] {
+        var merge = ImportMerge()
+        _ = merge.field("list_price", old, Optional(new)) { $0?.decimalString ?? "(none)" }
+        return merge.changes
+    }
+
     /// A contract price row: its price, and its end when the file has the column (its other fields are its key).
     public static func contract(_ old: ContractPrice, price oldPrice: Money, with new: ContractPrice, price newPrice: Money,
                                 stated: Set<String>) -> (validTo: Day?, changes: [FieldChange]) {

@@ -488,13 +488,19 @@ extension Store {
     func setListPrice(_ item: Item, list: PriceList, price: Money, actor: Actor) async throws {
         _ = try Validate.amount(price, field: "list-price")
         let old = try await row("SELECT price FROM list_prices WHERE price_list_id = \(bind: list.id) AND item_id = \(bind: item.id)")
-        try await run("""
-            INSERT INTO list_prices (price_list_id, item_id, price) VALUES (\(bind: list.id), \(bind: item.id), \(bind: price.minorUnits))
-            ON CONFLICT (price_list_id, item_id) DO UPDATE SET price = excluded.price
-            """)
+        try await upsertListPrice(list: list.id, item: item.id, minorUnits: price.minorUnits)
         let before = try old.map { Money(minorUnits: try $0.int("price"), currency: list.currency).formatted }
         try await audit(actor, "price.list", "item \(item.sku) on \(list.code)", before: before,
                         after: Money(minorUnits: price.minorUnits, currency: list.currency).formatted)
+    }
+
+    /// The one statement that sets an item's price on a list, new or not (`prices set`, `items add|edit --list-price`,
+    /// and the prices and items imports).
+    func upsertListPrice(list: Int64, item: Int64, minorUnits: Int64) async throws {
+        try await run("""
+            INSERT INTO list_prices (price_list_id, item_id, price) VALUES (\(bind: list), \(bind: item), \(bind: minorUnits))
+            ON CONFLICT (price_list_id, item_id) DO UPDATE SET price = excluded.price
+            """)
     }
 
     /// Sets an item's list price on the named list.

@@ -278,10 +278,7 @@ extension Store {
             let old = try await row("SELECT price FROM list_prices WHERE price_list_id = \(bind: list.id) AND item_id = \(bind: item.id)")
             let changes = try old.map { ImportMerge.price(Money(minorUnits: try $0.int("price"), currency: list.currency), with: price) }
             if changes?.isEmpty == true { return .unchanged }
-            try await run("""
-                INSERT INTO list_prices (price_list_id, item_id, price) VALUES (\(bind: list.id), \(bind: item.id), \(bind: price.minorUnits))
-                ON CONFLICT (price_list_id, item_id) DO UPDATE SET price = excluded.price
-                """)
+            try await upsertListPrice(list: list.id, item: item.id, minorUnits: price.minorUnits)
             guard let changes else { return .added }
             return .changed("item \(item.sku) on \(list.code)", changes)
         case .contract(let contract, let text, let stated):

@@ -17,29 +17,29 @@ extension Store {
         for (line, record) in claim.fresh {
             guard case .item(let item, let costText, let priceText, let stated) = record else { continue }
             // Each amount in its currency; a row with a bad one is reported for every one and left out.
-            func amount(_ text: String?, _ currency: String, column: String) -> Money?? {
-                guard let text else { return .some(nil) }
+            var bad = false
+            func amount(_ text: String?, _ currency: String, column: String) -> Money? {
+                guard let text else { return nil }
                 do {
                     let money = try Money.parse(text, currency: currency, field: column)
                     _ = try Validate.amount(money, field: column)
-                    return .some(money)
-                } catch let failure as any BackOfficeFailure {
-                    problems.append(ImportProblem(file: file, line: line, column: column,
-                                                  problem: Importing.problemText(failure.message, field: column), value: text))
+                    return money
                 } catch {
-                    problems.append(ImportProblem(file: file, line: line, column: column, problem: "\(error)", value: text))
+                    problems.append(ImportProblem(file: file, line: line, column: column,
+                                                  problem: Importing.problemText(error.message, field: column), value: text))
+                    bad = true
+                    return nil
                 }
-                return nil
             }
             let cost = amount(costText, currency, column: "cost"), price = amount(priceText, list?.currency ?? currency, column: "list_price")
-            if let cost, let price { rows.append((record, item, cost, price, stated)) }
+            if !bad { rows.append((record, item, cost, price, stated)) }
         }
         guard !rows.isEmpty else { return (problems, 0, [], 0) }
 
         let existing = try await items(skus: rows.map(\.item.sku))
         let oldPrices = try await listPrices(of: rows.compactMap { $0.listPrice == nil ? nil : existing[$0.item.sku.uppercased()]?.id },
                                              on: list)
-        var added: [[Value]] = [], addedPrices: [(sku: String, price: Money)] = [], changedPrices: [[Value]] = []
+        var added: [[Value]] = [], addedPrices: [(sku: String, price: Money)] = [], changedPrices: [(item: Int64, minorUnits: Int64)] = []
         var changed: [(ImportRecord, [FieldChange])] = [], unchanged = 0
         for row in rows {
             let item = row.item
@@ -52,11 +52,9 @@ extension Store {
             let (merged, detailChanges) = ImportMerge.item(old, with: item, cost: row.cost, stated: row.stated)
             var changes = detailChanges
             if let price = row.listPrice, let list {
-                let before = oldPrices[old.id].map { Money(minorUnits: $0, currency: list.currency) }
-                if before != price {
-                    changes.append(FieldChange(field: "list_price", before: before?.decimalString ?? "(none)", after: price.decimalString))
-                    changedPrices.append([list.id, old.id, price.minorUnits])
-                }
+                let priceChanges = ImportMerge.listPrice(oldPrices[old.id].map { Money(minorUnits: $0, currency: list.currency) }, with: price)
+                if !priceChanges.isEmpty { changedPrices.append((old.id, price.minorUnits)) }
+                changes += priceChanges
             }
             if changes.isEmpty {
                 unchanged += 1
@@ -79,11 +77,8 @@ extension Store {
                 ids[entry.sku.uppercased()].map { [list.id, $0.id, entry.price.minorUnits] }
             })
         }
-        for price in changedPrices {
-            try await run("""
-                INSERT INTO list_prices (price_list_id, item_id, price) VALUES (\(bind: price[0]), \(bind: price[1]), \(bind: price[2]))
-                ON CONFLICT (price_list_id, item_id) DO UPDATE SET price = excluded.price
-                """)
+        if let list {
+            for price in changedPrices { try await upsertListPrice(list: list.id, item: price.item, minorUnits: price.minorUnits) }
         }
         return (problems, added.count, changed, unchanged)
     }

@@ -151,32 +151,32 @@ extension Store {
     /// The body of `post`, inside its write transaction: the journal entry written and the item it moved.
     func postWithinTransaction(_ movement: Movement, sku: String, reference: String?,
                                by actor: Actor) async throws -> (entry: JournalEntry, item: Item) {
-            guard let found = try await itemStock(sku: sku, at: movement.locations) else { throw Failure.notFound("item", sku) }
-            let item = found.item
-            try Ledger.checkItemAccepts(movement.kind, item: item)
-            var locations: [String: Location] = [:]
-            var positions: [String: StockPosition] = [:]
-            for line in found.lines {
-                locations[line.location.code.lowercased()] = line.location
-                positions[line.location.code.lowercased()] = line.position
-            }
-            if let missing = movement.locations.first(where: { locations[$0.lowercased()] == nil }) {
-                throw Failure.notFound("location", missing)
-            }
-            let effects = try Ledger.effects(of: movement, sku: item.sku) { positions[$0.lowercased()] ?? StockPosition() }
-            let at = UTC.seconds(now)
-            let heads = try await chainHeads()
-            let entry = try await append(movement, item: item, locations: locations, effects: effects, reference: reference,
-                                         actor: actor.auditName, source: actor.auditSource, at: at, after: heads)
-            // Nothing expected there (the position says so): no purchase order to take the receipt off.
-            if case let .receipt(quantity, to) = movement, let reference, let location = locations[to.lowercased()],
-               positions[to.lowercased()]?.incoming ?? 0 > 0 {
-                try await receiveAgainstExpected(quantity, reference: reference, item: item, location: location)
-            }
-            try await audit(actor, [Store.movementNote(movement.kind, sku: item.sku, id: entry.id, effects: effects, reference: reference) {
-                positions[$0.lowercased()]?.onHand ?? 0
-            }], after: heads)
-            return (entry, item)
+        guard let found = try await itemStock(sku: sku, at: movement.locations) else { throw Failure.notFound("item", sku) }
+        let item = found.item
+        try Ledger.checkItemAccepts(movement.kind, item: item)
+        var locations: [String: Location] = [:]
+        var positions: [String: StockPosition] = [:]
+        for line in found.lines {
+            locations[line.location.code.lowercased()] = line.location
+            positions[line.location.code.lowercased()] = line.position
+        }
+        if let missing = movement.locations.first(where: { locations[$0.lowercased()] == nil }) {
+            throw Failure.notFound("location", missing)
+        }
+        let effects = try Ledger.effects(of: movement, sku: item.sku) { positions[$0.lowercased()] ?? StockPosition() }
+        let at = UTC.seconds(now)
+        let heads = try await chainHeads()
+        let entry = try await append(movement, item: item, locations: locations, effects: effects, reference: reference,
+                                     actor: actor.auditName, source: actor.auditSource, at: at, after: heads)
+        // Nothing expected there (the position says so): no purchase order to take the receipt off.
+        if case let .receipt(quantity, to) = movement, let reference, let location = locations[to.lowercased()],
+           positions[to.lowercased()]?.incoming ?? 0 > 0 {
+            try await receiveAgainstExpected(quantity, reference: reference, item: item, location: location)
+        }
+        try await audit(actor, [Store.movementNote(movement.kind, sku: item.sku, id: entry.id, effects: effects, reference: reference) {
+            positions[$0.lowercased()]?.onHand ?? 0
+        }], after: heads)
+        return (entry, item)
     }
 
     /// The audit entry of a posted movement: on hand before and after at each location it touched.

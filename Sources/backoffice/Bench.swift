@@ -310,8 +310,13 @@ struct Bench: AsyncParsableCommand {
 
     static func line(_ name: String, _ durations: [Duration]) -> String {
         let sorted = durations.sorted()
-        func percentile(_ p: Double) -> Duration { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        return "\(name.padding(toLength: 50, withPad: " ", startingAt: 0)) n=\(sorted.count)  p50 \(format(percentile(0.5)))  p99 \(format(percentile(0.99)))  max \(format(sorted.last!))"
+        return "\(name.padding(toLength: 50, withPad: " ", startingAt: 0)) n=\(sorted.count)  p50 \(format(percentile(sorted, 0.5)))"
+            + "  p99 \(format(percentile(sorted, 0.99)))  max \(format(sorted.last!))"
+    }
+
+    /// The value at fraction `p` (0.5 for the median) of a sorted, non-empty list.
+    static func percentile<Value>(_ sorted: [Value], _ p: Double) -> Value {
+        sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
     }
 
     static func format(_ duration: Duration) -> String {
@@ -325,9 +330,20 @@ struct Bench: AsyncParsableCommand {
         kibField(field, in: "/proc/\(process)/status")
     }
 
-    /// A process's proportional share of memory (`Pss`): each page divided by the processes that map it, in KiB.
-    static func proportionalKiB(of process: String) -> Int {
-        kibField("Pss", in: "/proc/\(process)/smaps_rollup")
+    /// A process's memory, in KiB, from the kernel: what is resident now and at most, how much of it is the process's
+    /// own pages and how much the pages of its binary and libraries (which every process running them shares), and its
+    /// proportional share (`Pss`: each page divided by the processes that map it). All 0 once it has gone.
+    struct ProcessMemory {
+        var resident = 0, peak = 0, own = 0, shared = 0, proportional = 0
+
+        init(of pid: Int32) {
+            let process = String(pid)
+            resident = memoryKiB("VmRSS", of: process)
+            peak = memoryKiB("VmHWM", of: process)
+            own = memoryKiB("RssAnon", of: process)
+            shared = memoryKiB("RssFile", of: process)
+            proportional = kibField("Pss", in: "/proc/\(process)/smaps_rollup")
+        }
     }
 
     private static func kibField(_ field: String, in file: String) -> Int {

@@ -96,8 +96,8 @@ enum ConsoleBench {
             print("  UTF-8 bytes of the cells that changed (the floor): " + Self.summary(changedBytes))
             let sorted = ratios.sorted()
             if !sorted.isEmpty {
-                print("  written / floor for one selection move: p50 \(String(format: "%.2f", sorted[sorted.count / 2]))×"
-                      + "  p99 \(String(format: "%.2f", sorted[min(sorted.count - 1, sorted.count * 99 / 100)]))×")
+                print("  written / floor for one selection move: p50 \(String(format: "%.2f", Bench.percentile(sorted, 0.5)))×"
+                      + "  p99 \(String(format: "%.2f", Bench.percentile(sorted, 0.99)))×")
             }
             print("  bytes written for the selection bar alone (detail unchanged): " + Self.summary(barBytes))
             print("  bytes written for one search keystroke: " + Self.summary(searchBytes))
@@ -133,14 +133,13 @@ enum ConsoleBench {
             usleep(5_000)
         }
         pty.waitForQuiet(afterBytes: 0, quietMilliseconds: 300, timeoutSeconds: 10)
-        let resident = Bench.memoryKiB("VmRSS", of: String(pid)), peak = Bench.memoryKiB("VmHWM", of: String(pid))
-        let own = Bench.memoryKiB("RssAnon", of: String(pid)), shared = Bench.memoryKiB("RssFile", of: String(pid))
+        let memory = Bench.ProcessMemory(of: pid)
         pty.type("q")
         var exitStatus: Int32 = 0
         while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
         print("console process (120x40): first frame \(Bench.format(firstFrame)) after start (screen settled \(Bench.format(settled)));"
-              + " resident \(resident / 1024) MiB after a search and 200 moves (peak \(peak / 1024) MiB:"
-              + " \(shared / 1024) MiB of it pages of the binary and its libraries, \(own / 1024) MiB its own);"
+              + " resident \(memory.resident / 1024) MiB after a search and 200 moves (peak \(memory.peak / 1024) MiB:"
+              + " \(memory.shared / 1024) MiB of it pages of the binary and its libraries, \(memory.own / 1024) MiB its own);"
               + " exit status \(exitStatus)")
     }
 

@@ -81,15 +81,14 @@ enum SSHBench {
         let log = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
         let children = log.split(separator: "\n").filter { $0.contains("console in a pty (pid ") }
             .compactMap { $0.split(separator: "(pid ").last.flatMap { Int32($0.dropLast()) } }
-        let childKiB = children.map(residentKiB).filter { $0 > 0 }
-        let childOwnKiB = children.map { Bench.memoryKiB("RssAnon", of: String($0)) }.filter { $0 > 0 }
-        let childShareKiB = children.map { Bench.proportionalKiB(of: String($0)) }.filter { $0 > 0 }
+        let childMemory = children.map { Bench.ProcessMemory(of: $0) }.filter { $0.resident > 0 }
+        func averageMiB(_ figure: (Bench.ProcessMemory) -> Int) -> Int { childMemory.map(figure).reduce(0, +) / childMemory.count / 1024 }
         print("server resident memory: \(serverIdle / 1024) MiB idle, \(serverBusy / 1024) MiB with 10 console sessions open"
               + " (+\((serverBusy - serverIdle) / 10) KiB each in the server)")
-        if !childKiB.isEmpty {
-            print("each session's console process: \(childKiB.reduce(0, +) / childKiB.count / 1024) MiB resident on average (\(childKiB.count) measured);"
-                  + " \(childOwnKiB.reduce(0, +) / max(1, childOwnKiB.count) / 1024) MiB of it its own, the rest the binary's pages every session"
-                  + " shares: \(childShareKiB.reduce(0, +) / max(1, childShareKiB.count) / 1024) MiB proportional share (PSS) each")
+        if !childMemory.isEmpty {
+            print("each session's console process: \(averageMiB(\.resident)) MiB resident on average (\(childMemory.count) measured);"
+                  + " \(averageMiB(\.own)) MiB of it its own, the rest the binary's pages every session"
+                  + " shares: \(averageMiB(\.proportional)) MiB proportional share (PSS) each")
         }
         for pty in sessions { pty.type("q") }
         usleep(500_000)

@@ -125,7 +125,12 @@ final class OutputSink {
     }
 
     func write(_ text: String) throws {
-        var bytes = Array(text.utf8)[...]
+        try write(bytes: Array(text.utf8))
+    }
+
+    /// Writes all of `data`, however many calls it takes.
+    func write(bytes data: some Collection<UInt8>) throws {
+        var bytes = Array(data)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }

@@ -162,7 +162,8 @@ struct Backup: AsyncParsableCommand {
     /// `backup -`: the backup is made in a private folder of its own, then copied to standard output and removed; what
     /// is said about it goes to standard error.
     private func toStandardOutput() async throws {
-        guard isatty(STDOUT_FILENO) == 0 else {
+        let output = try OutputSink(path: "-", force: false, store: global.storePath)
+        guard !output.isTerminal else {
             throw Failure(.usage, "backup -: standard output is a terminal; send it to a file or a pipe (backoffice backup - > store.sqlite)")
         }
         var template = Array((FileManager.default.temporaryDirectory.path + "/backoffice-backup-XXXXXX").utf8CString)
@@ -175,24 +176,10 @@ struct Backup: AsyncParsableCommand {
         let digest = try await global.withSession { try await $0.store.backup(to: file, by: $0.actor) }
         // A reader that goes away is an error to report, not a signal that ends the process before the folder goes.
         signal(SIGPIPE, SIG_IGN)
-        let input = open(file, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw Failure(.storeFailure, "backup -: cannot read the backup back: \(String(cString: strerror(errno)))") }
-        defer { close(input) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = read(input, &buffer, buffer.count)
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { throw Failure(.storeFailure, "backup -: cannot read the backup back: \(String(cString: strerror(errno)))") }
-            if count == 0 { break }
-            var written = 0
-            while written < count {
-                let done = buffer.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + written, count - written) }
-                if done < 0 && errno == EINTR { continue }
-                guard done > 0 else {
-                    throw Failure(.storeFailure, "backup -: standard output closed before the backup was written whole (\(String(cString: strerror(errno))))")
-                }
-                written += done
-            }
+        guard let input = FileHandle(forReadingAtPath: file) else { throw Failure(.storeFailure, "backup -: cannot read the backup back") }
+        defer { try? input.close() }
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try output.write(bytes: chunk)
         }
         FileHandle.standardError.write(Data("backed up \(Output.safe(global.storeName)) to standard output\n\(digest.description)\n".utf8))
     }
@@ -298,7 +285,7 @@ struct Doctor: AsyncParsableCommand {
     func run() async throws {
         let diagnosis = try await global.withSession { try await $0.store.diagnose(by: $0.actor) }
         if output.json { try Output.json(diagnosis); return }
-        Output.line("backoffice      \(Release.version) (commit \(BuildInfo.commit), \(BuildInfo.date))")
+        Output.line("backoffice      \(Release.build)")
         Output.line("store           \(Output.safe(diagnosis.path))")
         if let server = diagnosis.serverVersion {
             Output.line("engine          PostgreSQL \(server)")

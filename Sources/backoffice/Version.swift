@@ -6,7 +6,8 @@ enum Release {
     /// The release this source is; raised with each one.
     static let version = "1.1.0"
 
-    static var summary: String {
-        "backoffice \(version) (commit \(BuildInfo.commit), \(BuildInfo.date)), SQLite \(Store.sqliteVersion.text)"
-    }
+    /// The release with the commit and its date, as `doctor` shows it.
+    static let build = "\(version) (commit \(BuildInfo.commit), \(BuildInfo.date))"
+
+    static var summary: String { "backoffice \(build), SQLite \(Store.sqliteVersion.text)" }
 }
