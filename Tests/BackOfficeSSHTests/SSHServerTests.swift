@@ -254,7 +254,8 @@ struct SSHServerTests {
     }
 
     @Test func givenTwentySessionsAtOnceWhenTheyRunThenEveryOneAnswers() throws {
-        let server = try Server()
+        // All twenty may be open at once on a loaded machine: the per-user limit (16 by default) is tested on its own.
+        let server = try Server(serverOptions: ["--max-sessions-per-user", "20"])
         let sku = try firstSKU(server)
         let expected = try server.local(["--user", "sales", "stock", sku, "--json"]).stdout
         // Twenty clients started together, each waited for on a thread of its own.
