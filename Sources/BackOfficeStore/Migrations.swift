@@ -341,10 +341,18 @@ enum Migrations {
             END
             """,
         ]),
+        // Each migration from here on records the release that applied it: a newer store names its release when an
+        // older backoffice refuses it.
+        Migration(version: 7, name: "release of each migration", statements: [
+            "ALTER TABLE schema_migrations ADD COLUMN release TEXT",
+        ]),
     ]
 
     /// The version of the newest migration (versions may skip numbers between branches being merged).
     static var latest: Int { all.map(\.version).max() ?? 0 }
+
+    /// The first migration recorded with the release that applied it.
+    static let recordsRelease = 7
 }
 
 extension Migrations {
@@ -370,9 +378,12 @@ extension Store {
 
     /// Applies the migrations not yet applied, each in its own write transaction, so two processes opening a new
     /// store at once apply each migration exactly once. A store that is up to date is only read: opening it takes no
-    /// write lock.
+    /// write lock. A store made by a newer release is refused before anything is written to it; upgrading one made by
+    /// an older release leaves `upgradeNotice` saying so.
     func migrate() async throws {
-        if try await appliedVersion() == Migrations.latest { return }
+        let before = try await appliedMigration()
+        try refuseIfNewer(before)
+        if before.version == Migrations.latest { return }
         try await write {
             try await execute(isPostgres
                 ? "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
@@ -388,16 +399,46 @@ extension Store {
                 for statement in migration.then {
                     try await execute(statement)
                 }
-                try await run("""
-                    INSERT INTO schema_migrations (version, name, applied_at)
-                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: UTC.seconds(now)))
-                    """)
+                if migration.version >= Migrations.recordsRelease {
+                    try await run("""
+                        INSERT INTO schema_migrations (version, name, applied_at, release)
+                        VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: UTC.seconds(now)), \(bind: BackOfficeRelease.version))
+                        """)
+                } else {
+                    try await run("""
+                        INSERT INTO schema_migrations (version, name, applied_at)
+                        VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: UTC.seconds(now)))
+                        """)
+                }
             }
         }
-        let newest = try await appliedVersion()
-        if newest > Migrations.latest {
-            throw Failure(.storeFailure, "the store at \(path) has schema version \(newest), newer than this backoffice (\(Migrations.latest)); upgrade backoffice")
+        let after = try await appliedMigration()
+        try refuseIfNewer(after)
+        if before.version > 0 {
+            let from = "schema \(before.version)" + (before.release.map { " (backoffice \($0))" } ?? "")
+            upgradeNotice = "upgraded the store at \(path) from \(from) to schema \(after.version) (backoffice \(BackOfficeRelease.version))"
         }
+    }
+
+    /// Refuses a store whose newest migration this release does not know, naming both releases.
+    private func refuseIfNewer(_ applied: (version: Int, release: String?)) throws {
+        guard applied.version > Migrations.latest else { return }
+        let made = applied.release.map { "backoffice \($0) (schema \(applied.version))" } ?? "a newer backoffice (schema \(applied.version))"
+        throw Failure(.storeFailure, """
+            the store at \(path) was made by \(made); this is backoffice \(BackOfficeRelease.version) \
+            (schema \(Migrations.latest)): upgrade backoffice to open it
+            """)
+    }
+
+    /// The newest migration applied and the release that applied it (none before `Migrations.recordsRelease`);
+    /// version 0 for an empty file or database.
+    private func appliedMigration() async throws -> (version: Int, release: String?) {
+        let version = try await appliedVersion()
+        guard version >= Migrations.recordsRelease else { return (version, nil) }
+        let release = try await read {
+            try await row("SELECT release FROM schema_migrations WHERE version = \(bind: version)")?.optionalString("release")
+        }
+        return (version, release)
     }
 
     /// The newest migration applied; 0 for an empty file or database.

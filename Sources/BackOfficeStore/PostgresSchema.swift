@@ -327,6 +327,11 @@ enum PostgresSchema {
             EXECUTE FUNCTION backoffice_refuse('a journal row must carry its chain hash')
             """,
         ]),
+        // Each migration from here on records the release that applied it: a newer store names its release when an
+        // older backoffice refuses it.
+        Migration(version: 7, name: "release of each migration", statements: [
+            "ALTER TABLE schema_migrations ADD COLUMN release TEXT",
+        ]),
     ]
 
     static func guardTrigger(_ guarded: (table: String, trigger: String, event: String, message: String)) -> String {

@@ -25,6 +25,8 @@ public actor Store {
     var sql: any SQLDatabase
     let clock: @Sendable () -> Date
     private var busy = false
+    /// Set when opening it migrated a store made by an older release: one line for whoever opened it to show.
+    public internal(set) var upgradeNotice: String?
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     enum Backend: Sendable {

@@ -83,6 +83,7 @@ struct GlobalOptions: ParsableArguments {
     /// Opens the store and signs the acting user in.
     func session(source: Source = .cli) async throws -> Session {
         let store = try await Store.open(path: storePath)
+        if let notice = await store.upgradeNotice { Output.notice(notice) }
         do {
             let user = try await store.signIn(userName)
             // Set by the SSH server (or ssh-gate) for the sessions it starts: everything they do is audited as ssh.

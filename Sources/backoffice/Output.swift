@@ -12,6 +12,11 @@ enum Output {
 
     /// Prints a line for people. Whatever came from data in it is shown, never obeyed: each line of `text` goes
     /// through the terminal sanitiser, so a name or code an old row still holds cannot drive the terminal.
+    /// One line to standard error that is not an error (a store upgraded on open), so standard output stays the answer.
+    static func notice(_ text: String) {
+        FileHandle.standardError.write(Data("backoffice: \(safe(text))\n".utf8))
+    }
+
     static func line(_ text: String = "") {
         print(text.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitize.forTerminal(String($0)) }
             .joined(separator: "\n"))

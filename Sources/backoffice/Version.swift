@@ -1,10 +1,10 @@
+import BackOfficeCore
 import BackOfficeStore
 
 /// What `backoffice --version` and `doctor` say of the build: the release, the commit it was built from and that
 /// commit's date, and the SQLite compiled in.
 enum Release {
-    /// The release this source is; raised with each one.
-    static let version = "1.1.0"
+    static let version = BackOfficeRelease.version
 
     /// The release with the commit and its date, as `doctor` shows it.
     static let build = "\(version) (commit \(BuildInfo.commit), \(BuildInfo.date))"

@@ -309,7 +309,8 @@ struct TamperTests {
             triggers = [(n, s) for n, s in triggers if n != 'movements_chained']
             db.execute('ALTER TABLE movements DROP COLUMN hash')
             db.execute('ALTER TABLE audit DROP COLUMN format')
-            db.execute('DELETE FROM schema_migrations WHERE version = 6')
+            db.execute('DELETE FROM schema_migrations WHERE version >= 6')
+            db.execute('ALTER TABLE schema_migrations DROP COLUMN release')
             prev = '0' * 64
             for row in db.execute('SELECT seq, at, actor, source, action, entity, before, after FROM audit ORDER BY seq').fetchall():
                 seq, at, actor, source, action, entity, before, after = row
@@ -332,6 +333,47 @@ struct TamperTests {
 
         try Self.tamper(path, script: "db.execute('UPDATE movements SET quantity = 11 WHERE id = 1')")
         #expect(try await Self.verify(path).movementProblems == ["movement #1 was altered"])
+    }
+
+    /// A store as the release before migration 7 left it, made by today's migrations and turned back.
+    @Test func givenAStoreFromAnOlderReleaseWhenACommandOpensItThenItMigratesWithOneLineNoticeOnce() async throws {
+        let f = try await Self.busyStore()
+        let path = await Self.closed(f)
+        defer { withExtendedLifetime(f) {} }
+        try Self.tamper(path, script: """
+            db.execute('DELETE FROM schema_migrations WHERE version >= 7')
+            db.execute('ALTER TABLE schema_migrations DROP COLUMN release')
+            """)
+        let first = try runBackoffice(["stock", "BOLT-1", "--db", path, "--user", "clerk"], in: f.folder)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr == "backoffice: upgraded the store at \(path) from schema 6 to schema 7 (backoffice \(BackOfficeRelease.version))\n")
+        #expect(first.stdout.contains("BOLT-1"))
+        let second = try runBackoffice(["stock", "BOLT-1", "--db", path, "--user", "clerk"], in: f.folder)
+        #expect(second.status == 0 && second.stderr.isEmpty, "\(second.stderr)")
+        #expect(second.stdout == first.stdout)
+        #expect(try Self.tamper(path, script: "print(db.execute('SELECT release FROM schema_migrations WHERE version = 7').fetchone()[0])")
+                == BackOfficeRelease.version)
+    }
+
+    /// A store a later release migrated further, made by today's migrations plus the record a newer one would write.
+    @Test func givenAStoreFromANewerReleaseWhenOpenedThenItIsRefusedNamingBothReleasesAndLeftAsItWas() async throws {
+        let f = try await Self.busyStore()
+        let path = await Self.closed(f)
+        defer { withExtendedLifetime(f) {} }
+        try Self.tamper(path, script: """
+            db.execute("INSERT INTO schema_migrations (version, name, applied_at, release) VALUES (8, 'future', 0, '9.4.0')")
+            """)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let refused = try runBackoffice(["stock", "BOLT-1", "--db", path, "--user", "clerk"], in: f.folder)
+        #expect(refused.status == 74)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.stderr == """
+            backoffice: the store at \(path) was made by backoffice 9.4.0 (schema 8); this is backoffice \(BackOfficeRelease.version) \
+            (schema 7): upgrade backoffice to open it
+
+            """)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        await #expect(throws: Failure.self) { try await Store.open(path: path) }
     }
 
     // MARK: - Backups
