@@ -68,6 +68,12 @@ public enum Console {
             return []
         case .storeChanged:
             return refresh(&state)
+        case .serverStopping(let end):
+            let seconds = max(0, Int(end.timeIntervalSince(state.now).rounded()))
+            // The time of day alone (UTC), so the line fits 80 columns.
+            let time = UTC.iso(end).dropFirst(11).prefix(8)
+            state.message = .error("The SSH server is stopping: this session ends in \(seconds) s, at \(time) UTC.")
+            return []
         case .locationsLoaded(let locations):
             // The store gives only the locations the user may see.
             state.locations = locations

@@ -37,6 +37,11 @@ public final class ConsoleRuntime {
     /// How often the store is asked whether another session changed it.
     public static let changeCheckInterval: TimeInterval = 0.4
 
+    /// When the SSH server this console runs under is stopping, the time the session ends (looked at with the store's
+    /// changes); nil when it is not, or when no server started this console.
+    public var stopNotice: (@Sendable () -> Date?)?
+    private var toldStopping = false
+
     public init(store: any StoreContract, actor: Actor, state: ConsoleState, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.actor = actor
@@ -121,6 +126,10 @@ public final class ConsoleRuntime {
         let now = clock()
         guard force || now.timeIntervalSince(lastCheck) >= Self.changeCheckInterval else { return }
         lastCheck = now
+        if !toldStopping, let end = stopNotice?() {
+            toldStopping = true
+            _ = Console.update(&state, .serverStopping(end))
+        }
         guard let version = try? await store.dataVersion() else {
             _ = Console.update(&state, .tick(now, live: false))
             return

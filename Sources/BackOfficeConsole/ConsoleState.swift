@@ -226,6 +226,8 @@ public enum ConsoleMessage: Sendable {
     case answerFacts(String)
     /// An effect failed; the text is shown on the message line.
     case failed(String)
+    /// The SSH server this console runs under is stopping: the session ends at the date.
+    case serverStopping(Date)
 }
 
 /// Work for the runtime: queries and writes against the store. `update` returns them; it never runs them.

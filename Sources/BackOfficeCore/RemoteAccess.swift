@@ -111,6 +111,8 @@ extension RemoteAccess {
         public static let store = "BACKOFFICE_DB"
         public static let user = "BACKOFFICE_USER"
         public static let key = "BACKOFFICE_SSH_KEY"
+        /// The file serve-ssh writes when it is stopping, for the consoles it started to show when they end.
+        public static let stopNotice = "BACKOFFICE_STOP_NOTICE"
 
         public static func environment(store: String, user: String, key: String) -> [String: String] {
             [Self.store: store, Self.user: user, Self.key: key]

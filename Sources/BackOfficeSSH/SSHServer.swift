@@ -1,5 +1,6 @@
 import BackOfficeCore
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -37,6 +38,9 @@ public final class SSHServer: @unchecked Sendable {
         public var loginGraceTime = 30
         /// Seconds between checks that each signed-in connection's key is still registered to an active user.
         public var keyCheckInterval = 3
+        /// A file the server writes when it is stopping (the time sessions end, in seconds since 1970); its consoles
+        /// are given its path and show the notice.
+        public var stopNoticePath: String?
 
         public init(host: String, port: Int, hostKey: NIOSSHPrivateKey, maxSessions: Int, idleTimeout: Int, executable: String,
                     storePath: String, environment: [String: String],
@@ -55,18 +59,29 @@ public final class SSHServer: @unchecked Sendable {
 
     let configuration: Configuration
     let store: any StoreContract
-    /// Writes one log line: whatever a client sent in it (a login name, an env name, an error's text) is escaped, so
-    /// one event is always one line and no escape sequence reaches whoever reads the log.
-    let log: @Sendable (String) -> Void
+    /// One line per event, each with its level, its name (`session.start`) and fields; the handler the executable
+    /// gives it escapes whatever a client sent (a login name, an env name, an error's text), so one event is always one
+    /// line and no escape sequence reaches whoever reads the log.
+    let logger: Logger
     let throttle = FailureThrottle()
     let limits: Limits
     private var channel: Channel?
+    /// Completed when the server has stopped: by `stop`, or when the listening socket closed on its own.
+    private let stopped = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
+    private let stopping = NIOLockedValueBox(false)
 
-    public init(configuration: Configuration, store: any StoreContract, log: @escaping @Sendable (String) -> Void) {
+    public init(configuration: Configuration, store: any StoreContract, logger: Logger) {
         self.configuration = configuration
         self.store = store
-        self.log = { line in log(LogText.escaped(line)) }
+        self.logger = logger
         limits = Limits(configuration)
+    }
+
+    /// Logs `event` at `level`: the sentence for people, the fields for whoever filters the log.
+    func log(_ level: Logger.Level, _ event: String, _ message: String, _ fields: KeyValuePairs<String, String> = [:]) {
+        var metadata: Logger.Metadata = ["event": .string(event)]
+        for (name, value) in fields { metadata[name] = .string(value) }
+        logger.log(level: level, "\(message)", metadata: metadata)
     }
 
     /// Binds the listening socket; returns the port (useful with port 0).
@@ -82,6 +97,9 @@ public final class SSHServer: @unchecked Sendable {
             let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
             self.channel = channel
             startKeyChecks(until: channel)
+            channel.closeFuture.whenComplete { [self] _ in
+                if !stopping.withLockedValue({ $0 }) { stopped.succeed() }
+            }
             return channel.localAddress?.port ?? configuration.port
         } catch {
             throw Failure(.usage, "cannot listen on \(configuration.host):\(configuration.port): \(error)")
@@ -90,7 +108,36 @@ public final class SSHServer: @unchecked Sendable {
 
     /// Waits until the server stops.
     public func wait() async throws {
-        try await channel?.closeFuture.get()
+        try await stopped.futureResult.get()
+    }
+
+    /// Stops as an admin expects on SIGTERM: no new connections; consoles are told when their session will end;
+    /// running sessions get up to `grace` seconds to finish; then every connection left is closed (their children are
+    /// hung up, as when a client goes away) and `wait` returns.
+    public func stop(grace: Int) async {
+        guard !stopping.withLockedValue({ let was = $0; $0 = true; return was }) else { return }
+        let end = Date().addingTimeInterval(TimeInterval(grace))
+        let running = limits.runningSessions()
+        log(.notice, "server.stopping", "stopping: no new connections; \(running) sessions have up to \(grace) s to end",
+            ["sessions": String(running), "grace": String(grace)])
+        try? await channel?.close()
+        if let path = configuration.stopNoticePath {
+            try? Data(String(UTC.seconds(end)).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
+        while limits.runningSessions() > 0 && Date() < end {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        let left = limits.runningSessions()
+        let connections = limits.openConnections()
+        for connection in connections { connection.channel.close(promise: nil) }
+        // The children of the sessions ended are hung up as the channels close; give them a moment to be reaped.
+        for _ in 0..<50 where limits.runningSessions() > 0 {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        log(.notice, "server.stopped", left == 0 ? "stopped: every session had ended"
+                : "stopped: \(left) sessions still running at the end of the grace were ended",
+            ["ended": String(left), "connections": String(connections.count)])
+        stopped.succeed()
     }
 
     private func setUp(connection channel: Channel) throws {
@@ -100,14 +147,14 @@ public final class SSHServer: @unchecked Sendable {
         case .admitted:
             break
         case .refused(let why):
-            if let why { log("refused connections from \(address) for now: \(why)") }
+            if let why { log(.warning, "connection.refused", "refused connections from \(address) for now: \(why)", ["addr": address, "reason": why]) }
             channel.close(promise: nil)
             return
         }
         let grace = configuration.loginGraceTime
         let deadline = channel.eventLoop.scheduleTask(in: .seconds(Int64(grace))) { [self] in
             guard connection.identity == nil else { return }
-            log("closed a connection from \(address): not signed in within \(grace) s")
+            log(.notice, "connection.login_timeout", "closed a connection from \(address): not signed in within \(grace) s", ["addr": address])
             channel.close(promise: nil)
         }
         channel.closeFuture.whenComplete { [self] _ in
@@ -125,7 +172,7 @@ public final class SSHServer: @unchecked Sendable {
             inboundChildChannelInitializer: { [self] child, type in
                 self.setUp(session: child, type: type, connection: connection)
             }))
-        try handlers.addHandler(ConnectionEnd(log: log, address: address))
+        try handlers.addHandler(ConnectionEnd(server: self, address: address))
     }
 
     private func setUp(session channel: Channel, type: SSHChannelType, connection: Connection) -> EventLoopFuture<Void> {
@@ -135,15 +182,16 @@ public final class SSHServer: @unchecked Sendable {
             case .forwardedTCPIP(let listener): "a forwarded-tcpip channel for \(listener.listeningHost):\(listener.listeningPort)"
             case .session: "a session channel"
             }
-            log("refused \(what) from \(connection.address) (\(connection.identity?.user.name ?? "?")): forwarding is not offered")
+            log(.warning, "channel.refused", "refused \(what) from \(connection.address) (\(connection.identity?.user.name ?? "?")): forwarding is not offered",
+                ["user": connection.identity?.user.name ?? "", "addr": connection.address])
             return channel.eventLoop.makeFailedFuture(Failure(.permissionDenied, "only sessions"))
         }
         guard let identity = connection.identity else {
             return channel.eventLoop.makeFailedFuture(Failure(.permissionDenied, "not signed in"))
         }
         guard limits.openChannel(on: connection) else {
-            log("refused a session channel for \(identity.user.name) from \(connection.address): "
-                + "\(configuration.maxChannelsPerConnection) already open on this connection")
+            log(.warning, "channel.refused", "refused a session channel for \(identity.user.name) from \(connection.address): "
+                + "\(configuration.maxChannelsPerConnection) already open on this connection", ["user": identity.user.name, "addr": connection.address])
             return channel.eventLoop.makeFailedFuture(Failure(.busy, "too many session channels on this connection"))
         }
         channel.closeFuture.whenComplete { [self] _ in limits.closeChannel(on: connection) }
@@ -168,7 +216,7 @@ public final class SSHServer: @unchecked Sendable {
                 do {
                     holders = try await store.keyHolders()
                 } catch {
-                    log("cannot check the keys of signed-in users: \(error)")
+                    log(.error, "keys.check_failed", "cannot check the keys of signed-in users: \(error)")
                     continue
                 }
                 for connection in live {
@@ -185,7 +233,8 @@ public final class SSHServer: @unchecked Sendable {
                     } else {
                         why = "its key \(identity.fingerprint) was removed"
                     }
-                    log("ended the connection of \(identity.user.name) from \(connection.address): \(why)")
+                    log(.notice, "connection.ended", "ended the connection of \(identity.user.name) from \(connection.address): \(why)",
+                        ["user": identity.user.name, "key": identity.fingerprint, "addr": connection.address])
                     connection.channel.close(promise: nil)
                 }
             }
@@ -241,6 +290,8 @@ final class Limits: @unchecked Sendable {
         var channels: [ObjectIdentifier: Int] = [:]
         var running = 0
         var runningByUser: [Int64: Int] = [:]
+        /// Every connection admitted and not yet closed, signed in or not: what a stop ends.
+        var open: [ObjectIdentifier: Connection] = [:]
         var sources: [String: Source] = [:]
     }
 
@@ -275,6 +326,7 @@ final class Limits: @unchecked Sendable {
             }
             source.refusing = false
             state.pending.insert(ObjectIdentifier(connection))
+            state.open[ObjectIdentifier(connection)] = connection
             return .admitted
         }
     }
@@ -293,6 +345,7 @@ final class Limits: @unchecked Sendable {
         let time = now()
         state.withLockedValue { state in
             let id = ObjectIdentifier(connection)
+            state.open[id] = nil
             state.signedIn[id] = nil
             state.channels[id] = nil
             guard state.pending.remove(id) != nil else { return }
@@ -305,6 +358,16 @@ final class Limits: @unchecked Sendable {
 
     func signedIn() -> [Connection] {
         state.withLockedValue { Array($0.signedIn.values) }
+    }
+
+    /// Every open connection, signed in or not.
+    func openConnections() -> [Connection] {
+        state.withLockedValue { Array($0.open.values) }
+    }
+
+    /// Sessions running now.
+    func runningSessions() -> Int {
+        state.withLockedValue { $0.running }
     }
 
     /// A session channel opening on `connection`: false when it has its share open already.
@@ -402,7 +465,7 @@ final class SessionAdmission: ChannelInboundHandler, @unchecked Sendable {
             context.channel.closeFuture.whenComplete { _ in limits.endSession(for: user) }
             return context.fireUserInboundEventTriggered(event)
         }
-        server.log("refused a session for \(user.name) from \(address): \(refusal)")
+        server.log(.warning, "session.refused", "refused a session for \(user.name) from \(address): \(refusal)", ["user": user.name, "addr": address])
         if wantReply { context.triggerUserOutboundEvent(ChannelSuccessEvent(), promise: nil) }
         let channel = context.channel
         var bytes = channel.allocator.buffer(capacity: 128)
@@ -437,13 +500,19 @@ enum ClientEnvironment {
 /// Client text made fit for a log line: control characters (newline and ESC among them), DEL, C1 controls, bidi
 /// and invisible format characters are written as `\xNN` or `\u{NNNN}`, and a backslash as `\\`, so the line reads
 /// unambiguously and nothing in it acts on a terminal or starts a line of its own.
+/// How log values are written: control characters, invisible characters and backslashes escaped (`\x0A`, `\\`), so a
+/// value is one line of plain text whatever a client sent.
 enum LogText {
-    static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0 == "\\" || Sanitize.placeholder(for: $0) != nil }) else { return text }
+    static func escaped(_ text: String, quote: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: { $0 == "\\" || (quote && $0 == "\"") || Sanitize.placeholder(for: $0) != nil }) else {
+            return text
+        }
         var result = ""
         for scalar in text.unicodeScalars {
             if scalar == "\\" {
                 result += "\\\\"
+            } else if quote && scalar == "\"" {
+                result += "\\\""
             } else if Sanitize.placeholder(for: scalar) == nil {
                 result.unicodeScalars.append(scalar)
             } else if scalar.value < 0x100 {
@@ -454,6 +523,41 @@ enum LogText {
             }
         }
         return result
+    }
+
+    /// A logfmt value: bare when it is one plain word, else in double quotes.
+    static func logfmtValue(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "=" && $0 != "\"" && $0 != "\\" }
+        let escaped = escaped(text, quote: true)
+        return plain && escaped == text ? text : "\"" + escaped + "\""
+    }
+
+    /// A field name: the server's own names are plain words; anything else is made one.
+    static func key(_ name: String) -> String {
+        String(name.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "." ? Character($0) : "_" })
+    }
+
+    /// A JSON string, with every control and invisible character as a `\u` escape.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default:
+                if scalar.value < 0x20 || Sanitize.placeholder(for: scalar) != nil {
+                    if scalar.value > 0xFFFF {
+                        let v = scalar.value - 0x10000
+                        out += String(format: "\\u%04x\\u%04x", 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF))
+                    } else {
+                        out += String(format: "\\u%04x", scalar.value)
+                    }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
     }
 }
 
@@ -478,33 +582,40 @@ final class KeyAuthenticator: NIOSSHServerUserAuthenticationDelegate, @unchecked
         case .publicKey(let offered):
             responsePromise.completeWithTask {
                 guard let line = try? PublicKeyLine(offered.publicKey) else {
-                    server.log("refused an unsupported key for \(request.username) from \(address)")
+                    server.log(.warning, "auth.refused", "refused an unsupported key for \(request.username) from \(address)",
+                               ["user": request.username, "addr": address, "reason": "unsupported key"])
                     await server.throttle.failed(address)
                     return .failure
                 }
                 guard let owner = try? await server.store.keyOwner(algorithm: line.algorithm, blob: line.blob) else {
-                    server.log("refused unknown key \(line.fingerprint) for \(request.username) from \(address)")
+                    server.log(.warning, "auth.refused", "refused unknown key \(line.fingerprint) for \(request.username) from \(address)",
+                               ["user": request.username, "key": line.fingerprint, "addr": address, "reason": "unknown key"])
                     await server.throttle.failed(address)
                     return .failure
                 }
                 guard owner.user.active else {
-                    server.log("refused key \(owner.fingerprint) of disabled user \(owner.user.name) from \(address)")
+                    server.log(.warning, "auth.refused", "refused key \(owner.fingerprint) of disabled user \(owner.user.name) from \(address)",
+                               ["user": owner.user.name, "key": owner.fingerprint, "addr": address, "reason": "disabled user"])
                     await server.throttle.failed(address)
                     return .failure
                 }
                 await server.throttle.waitIfFailing(address)
+                server.log(.info, "auth.accepted", "\(owner.user.name) signed in with key \(owner.fingerprint) from \(address)",
+                           ["user": owner.user.name, "key": owner.fingerprint, "addr": address])
                 connection.identity = Connection.Identity(user: owner.user, fingerprint: owner.fingerprint)
                 server.limits.signedIn(connection)
                 return .success
             }
         case .password:
-            server.log("refused a password attempt for \(request.username) from \(address): only keys are accepted")
+            server.log(.warning, "auth.refused", "refused a password attempt for \(request.username) from \(address): only keys are accepted",
+                       ["user": request.username, "addr": address, "reason": "password"])
             responsePromise.completeWithTask {
                 await server.throttle.failed(address)
                 return .failure
             }
         case .hostBased:
-            server.log("refused host-based authentication for \(request.username) from \(address)")
+            server.log(.warning, "auth.refused", "refused host-based authentication for \(request.username) from \(address)",
+                       ["user": request.username, "addr": address, "reason": "host-based"])
             responsePromise.succeed(.failure)
         case .none:
             responsePromise.succeed(.failure)
@@ -558,22 +669,22 @@ actor FailureThrottle {
 /// Ends a connection that went idle for the timeout or failed (a bad handshake, a reset), and logs why.
 final class ConnectionEnd: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = Any
-    let log: @Sendable (String) -> Void
+    let server: SSHServer
     let address: String
 
-    init(log: @escaping @Sendable (String) -> Void, address: String) {
-        self.log = log
+    init(server: SSHServer, address: String) {
+        self.server = server
         self.address = address
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard event is IdleStateHandler.IdleStateEvent else { return context.fireUserInboundEventTriggered(event) }
-        log("closed an idle connection from \(address)")
+        server.log(.info, "connection.idle", "closed an idle connection from \(address)", ["addr": address])
         context.close(promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        log("connection from \(address) ended: \(error)")
+        server.log(.info, "connection.error", "connection from \(address) ended: \(error)", ["addr": address])
         context.close(promise: nil)
     }
 }

@@ -46,6 +46,8 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
     fileprivate private(set) var ended = false
     /// The last write to the client: the exit status follows only once it went out.
     private var lastOutput: EventLoopFuture<Void>?
+    /// When the child started, for the session's end line.
+    private var startedAt = ContinuousClock.now
 
     private enum ChildInput {
         case notStarted
@@ -129,12 +131,14 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
             if accepted {
                 environment[request.name] = request.value
             } else {
-                server.log("refused env \(request.name)=\(request.value.prefix(80)) from \(identity.user.name)@\(address)")
+                server.log(.warning, "session.env_refused", "refused env \(request.name)=\(request.value.prefix(80)) from \(identity.user.name)@\(address)",
+                           ["user": identity.user.name, "addr": address])
             }
             reply(accepted, request.wantReply, context)
         case var request as SSHChannelRequestEvent.PseudoTerminalRequest:
             if !ClientEnvironment.acceptable(request.term) {
-                server.log("refused TERM=\(request.term.prefix(80)) from \(identity.user.name)@\(address): using dumb")
+                server.log(.warning, "session.env_refused", "refused TERM=\(request.term.prefix(80)) from \(identity.user.name)@\(address): using dumb",
+                           ["user": identity.user.name, "addr": address])
                 request.term = "dumb"
             }
             terminal = request
@@ -148,7 +152,8 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
             reply(!started, request.wantReply, context)
             start(request.command, context: context)
         case let request as SSHChannelRequestEvent.SubsystemRequest:
-            server.log("refused subsystem \(request.subsystem) for \(identity.user.name)@\(address)")
+            server.log(.warning, "session.refused", "refused subsystem \(request.subsystem) for \(identity.user.name)@\(address)",
+                       ["user": identity.user.name, "addr": address])
             reply(false, request.wantReply, context)
         case let event as ChannelEvent where event == .inputClosed:
             endInput()
@@ -177,7 +182,8 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
                 arguments = try RemoteAccess.words(command)
                 try server.configuration.commandPolicy(arguments, identity.user.role)
             } catch {
-                server.log("refused `\(command)` for \(identity.user.name)@\(address): \(error.message)")
+                server.log(.warning, "command.refused", "refused `\(command)` for \(identity.user.name)@\(address): \(error.message)",
+                           ["user": identity.user.name, "key": identity.fingerprint, "addr": address, "cmd": command])
                 finish(channel, status: Int(error.kind.exitCode), message: "backoffice: \(error.message)\n")
                 return
             }
@@ -187,6 +193,7 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
         var environment = server.configuration.environment
         environment.merge(RemoteAccess.Handoff.environment(store: server.configuration.storePath, user: identity.user.name,
                                                            key: identity.fingerprint)) { $1 }
+        if let notice = server.configuration.stopNoticePath { environment[RemoteAccess.Handoff.stopNotice] = notice }
         environment["LANG"] = self.environment["LANG"] ?? "C.UTF-8"
         environment["TERM"] = terminal?.term ?? self.environment["TERM"] ?? "dumb"
         let argv = [server.configuration.executable] + arguments
@@ -198,13 +205,17 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
                 child = try ChildProcess.onPipes(argv, environment: environment)
             }
         } catch {
-            server.log("cannot start a session for \(identity.user.name)@\(address): \(error.message)")
+            server.log(.error, "session.failed", "cannot start a session for \(identity.user.name)@\(address): \(error.message)",
+                       ["user": identity.user.name, "addr": address])
             finish(channel, status: Int(error.kind.exitCode), message: "backoffice: \(error.message)\n")
             return
         }
         // Escaped once, by the server's log (and by every printer of the audit log), not here as well.
         let what = command ?? "console"
-        server.log("\(identity.user.name) (\(identity.fingerprint)) from \(address): \(what)\(terminal == nil ? "" : " in a pty") (pid \(child!.pid))")
+        startedAt = .now
+        server.log(.info, "session.start",
+                   "\(identity.user.name) (\(identity.fingerprint)) from \(address): \(what)\(terminal == nil ? "" : " in a pty") (pid \(child!.pid))",
+                   ["user": identity.user.name, "key": identity.fingerprint, "addr": address, "cmd": what, "pid": String(child!.pid)])
         let (store, user, fingerprint, address) = (server.store, identity.user, identity.fingerprint, address)
         Task { try? await store.auditRemoteSession(user: user, fingerprint: fingerprint, address: address, command: what) }
         connect(child!, to: context)
@@ -309,6 +320,11 @@ final class SessionHandler: ChannelDuplexHandler, @unchecked Sendable {
         Thread.detachNewThread {
             let status = child.waitForExit()
             loop.execute {
+                let seconds = (ContinuousClock.now - self.startedAt).components
+                let duration = String(format: "%.3f", Double(seconds.seconds) + Double(seconds.attoseconds) / 1e18)
+                self.server.log(.info, "session.end", "\(self.identity.user.name) from \(self.address): exit \(status) after \(duration) s",
+                                ["user": self.identity.user.name, "key": self.identity.fingerprint, "addr": self.address,
+                                 "pid": String(child.pid), "status": String(status), "duration": duration])
                 if case .open(let input) = self.input { input.close(promise: nil) }
                 self.input = .closed
                 self.streams = []

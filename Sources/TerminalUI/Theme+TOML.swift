@@ -225,7 +225,7 @@ private struct ThemeFileReader {
 /// a value of the wrong type) comes from scanning the text: a key is a bare word or a quoted string followed by `=`,
 /// `.` or `]`, outside comments and values. Known limit: a quoted key is compared as written, escapes and all; when a
 /// key is not found the line of the nearest enclosing key is used instead.
-struct TOMLKeyLocator {
+public struct TOMLKeyLocator {
     private struct KeyMention {
         let name: String
         let line: Int
@@ -234,13 +234,13 @@ struct TOMLKeyLocator {
     /// Every key in the text, in order.
     private let mentions: [KeyMention]
 
-    init(source: String) {
+    public init(source: String) {
         mentions = Self.scan(Array(source))
     }
 
     /// The line of the key at `path` (["roles", "selection", "fg"]): its parts are found in order, each after the one
     /// before, which follows `[roles]` tables, `[roles.selection]` headers, dotted keys and inline tables alike.
-    func line(of path: [String]) -> Int? {
+    public func line(of path: [String]) -> Int? {
         var line: Int?
         var next = path.startIndex
         for mention in mentions where next < path.endIndex && mention.name == path[next] {

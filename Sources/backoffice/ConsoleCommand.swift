@@ -44,7 +44,10 @@ enum ConsoleLauncher {
             defer { terminal.stop() }
             let environment = ProcessInfo.processInfo.environment
             let directories = ThemeLoader.searchDirectories(executablePath: CommandLine.arguments[0], environment: environment)
-            let (chosen, warning) = ThemeLoader.load(name: theme, directories: directories, builtIn: ThemeLoader.builtInThemes,
+            // --theme, else $BACKOFFICE_THEME, else a configuration file's `theme`; the loader's own default after that.
+            let setting = try HostConfiguration.resolved(flags: theme.map { ["theme": .text($0)] } ?? [:])["theme"]
+            let named = setting?.source == .defaultValue ? nil : setting?.text
+            let (chosen, warning) = ThemeLoader.load(name: named, directories: directories, builtIn: ThemeLoader.builtInThemes,
                                                      environment: environment, colorsAvailable: terminal.capabilities.colors)
             terminal.setStyles(chosen.roles)
             var state = ConsoleState(user: session.actor.user, storeName: (session.store.path as NSString).lastPathComponent,
@@ -52,6 +55,14 @@ enum ConsoleLauncher {
             state.unicode = terminal.capabilities.canDrawLines
             if let warning { state.message = .error("theme: \(warning)") }
             let runtime = ConsoleRuntime(store: session.store, actor: session.actor, state: state)
+            if let notice = environment[RemoteAccess.Handoff.stopNotice], !notice.isEmpty {
+                // Written by serve-ssh when it is stopping: the time this session ends.
+                runtime.stopNotice = {
+                    guard let data = FileManager.default.contents(atPath: notice), data.count < 32,
+                          let seconds = Int64(String(decoding: data, as: UTF8.self)) else { return nil }
+                    return UTC.date(seconds)
+                }
+            }
             await runtime.run(on: terminal)
         }
     }

@@ -22,8 +22,10 @@ enum Entry {
         }
         do {
             var command = try BackOffice.parseAsRoot(arguments)
-            // A process an SSH session started checks again what it was asked to run, as it parsed it.
+            // A process an SSH session started checks again what it was asked to run, as it parsed it, before it reads
+            // any file the command names.
             try await RemotePolicy.checkInSession(command, words: arguments)
+            try HostConfiguration.load(config: RemotePolicy.globalOptions(in: command).lazy.compactMap(\.config).first)
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -52,7 +54,8 @@ struct BackOffice: AsyncParsableCommand {
         commandName: "backoffice",
         abstract: "Stock, prices and the account-manager queue for a back office.",
         discussion: """
-            The store is --db PATH, else $BACKOFFICE_DB, else $XDG_DATA_HOME/backoffice/backoffice.sqlite.
+            The store is --db PATH, else $BACKOFFICE_DB, else `db` in the --config file or /etc/backoffice/config.toml, \
+            else $XDG_DATA_HOME/backoffice/backoffice.sqlite (`backoffice doctor` shows every setting and its source).
             The acting user is --user NAME, else $BACKOFFICE_USER, else your login name.
             Exit codes: 1 verify found differences, 64 usage, 65 invalid input, 66 not found, 67 unknown user,
             73 already exists, 74 store failure, 75 store busy, 77 permission denied, 79 conflict (such as insufficient stock).

@@ -11,16 +11,19 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Act as this user.", valueName: "name"))
     var user: String?
 
+    @Option(name: .long, help: ArgumentHelp("A configuration file (TOML), read before /etc/backoffice/config.toml.", valueName: "file"))
+    var config: String?
+
     /// Moves `--db` and `--user` given before the subcommand to after it, where the subcommand parses them:
     /// `backoffice --db F --user U stock SKU` works like `backoffice stock SKU --db F --user U`.
     static func hoisted(_ arguments: [String]) -> [String] {
         var leading: [String] = []
         var rest = arguments[...]
         while let first = rest.first {
-            if first == "--db" || first == "--user", rest.count >= 2 {
+            if first == "--db" || first == "--user" || first == "--config", rest.count >= 2 {
                 leading += rest.prefix(2)
                 rest = rest.dropFirst(2)
-            } else if first.hasPrefix("--db=") || first.hasPrefix("--user=") {
+            } else if first.hasPrefix("--db=") || first.hasPrefix("--user=") || first.hasPrefix("--config=") {
                 leading.append(first)
                 rest = rest.dropFirst()
             } else {
@@ -61,10 +64,11 @@ struct GlobalOptions: ParsableArguments {
         return home + "/.local/share/backoffice"
     }
 
-    /// The store named by --db or $BACKOFFICE_DB, if any.
+    /// The store named by --db, $BACKOFFICE_DB or a configuration file, if any.
     var namedStorePath: String? {
         if let db, !db.isEmpty { return db }
         if let path = ProcessInfo.processInfo.environment[RemoteAccess.Handoff.store], !path.isEmpty { return path }
+        if let path = HostConfiguration.fileValue("db"), !path.isEmpty { return path }
         return nil
     }
 

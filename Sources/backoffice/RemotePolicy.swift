@@ -52,11 +52,12 @@ enum RemotePolicy {
         try check(parsed: command, words: words, role: role)
     }
 
-    /// Refuses a parsed `--db` or `--user`: the server fixes both.
+    /// Refuses a parsed `--db`, `--user` or `--config`: the server fixes all three (a file named by a client is never read).
     static func checkFixedOptions(_ command: any ParsableCommand) throws(Failure) {
         for global in globalOptions(in: command) {
             if global.db != nil { throw RemoteAccess.refusal(fixed: "--db") }
             if global.user != nil { throw RemoteAccess.refusal(fixed: "--user") }
+            if global.config != nil { throw RemoteAccess.refusal(fixed: "--config") }
         }
     }
 

@@ -3,6 +3,7 @@ import BackOfficeCore
 import BackOfficeSSH
 import BackOfficeStore
 import Foundation
+import Logging
 
 #if canImport(Glibc)
 import Glibc
@@ -20,28 +21,35 @@ struct ServeSSH: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Address and port to listen on (loopback unless told otherwise).") var listen = "127.0.0.1:2222"
+    @Option(help: "Address and port to listen on (default 127.0.0.1:2222: loopback unless told otherwise).") var listen: String?
     @Option(help: "The server's ed25519 host key; created (mode 0600) when missing.") var hostKey: String?
-    @Option(help: "Sessions running at once, at most (a console or a command each).") var maxSessions = 64
-    @Option(help: "Sessions one user may run at once.") var maxSessionsPerUser = 16
-    @Option(help: "Session channels one connection may open at once (OpenSSH's MaxSessions).") var maxChannelsPerConnection = 10
-    @Option(help: "Connections not signed in yet, at most (OpenSSH's MaxStartups).") var maxStartups = 32
+    @Option(help: "Sessions running at once, at most, a console or a command each (default 64).") var maxSessions: Int?
+    @Option(help: "Sessions one user may run at once (default 16).") var maxSessionsPerUser: Int?
+    @Option(help: "Session channels one connection may open at once, OpenSSH's MaxSessions (default 10).") var maxChannelsPerConnection: Int?
+    @Option(help: "Connections not signed in yet, at most, OpenSSH's MaxStartups (default 32).") var maxStartups: Int?
     @Option(help: """
         Connections a second one address may end without signing in, after a burst of 10; beyond that its new \
-        connections are closed at once.
-        """) var maxConnectionRate = 2
-    @Option(help: "Seconds a connection has to sign in before it is closed.") var loginGraceTime = 30
-    @Option(help: "Seconds without traffic before a connection is closed (0: never).") var idleTimeout = 3_600
+        connections are closed at once (default 2).
+        """) var maxConnectionRate: Int?
+    @Option(help: "Seconds a connection has to sign in before it is closed (default 30).") var loginGraceTime: Int?
+    @Option(help: "Seconds without traffic before a connection is closed, 0 never (default 3600).") var idleTimeout: Int?
+    @Option(help: "Seconds SIGTERM waits for open sessions to end before closing them (default 30).") var stopGrace: Int?
+    @Option(help: "Log lines as logfmt (the default) or json.") var logFormat: String?
+    @Option(help: "Append log lines to this file, reopened on SIGHUP (default: standard error).") var logFile: String?
 
-    func validate() throws {
-        guard Self.address(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, as in 127.0.0.1:2222") }
-        guard (1...10_000).contains(maxSessions) else { throw ValidationError("--max-sessions must be between 1 and 10000") }
-        guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must not be negative") }
-        for (name, value) in [("--max-sessions-per-user", maxSessionsPerUser), ("--max-channels-per-connection", maxChannelsPerConnection),
-                              ("--max-startups", maxStartups), ("--max-connection-rate", maxConnectionRate),
-                              ("--login-grace-time", loginGraceTime)] where !(1...10_000).contains(value) {
-            throw ValidationError("\(name) must be between 1 and 10000")
+    /// The flags given, by setting name; the rest come from the environment, the configuration files or the defaults.
+    var flags: [String: Settings.Value] {
+        var flags: [String: Settings.Value] = [:]
+        for (name, value) in [("ssh.listen", listen), ("ssh.host_key", hostKey), ("log.format", logFormat), ("log.file", logFile)] {
+            if let value { flags[name] = .text(value) }
         }
+        for (name, value) in [("ssh.max_sessions", maxSessions), ("ssh.max_sessions_per_user", maxSessionsPerUser),
+                              ("ssh.max_channels_per_connection", maxChannelsPerConnection), ("ssh.max_startups", maxStartups),
+                              ("ssh.max_connection_rate", maxConnectionRate), ("ssh.login_grace_time", loginGraceTime),
+                              ("ssh.idle_timeout", idleTimeout), ("ssh.stop_grace", stopGrace)] {
+            if let value { flags[name] = .integer(value) }
+        }
+        return flags
     }
 
     static func address(_ text: String) -> (host: String, port: Int)? {
@@ -59,32 +67,77 @@ struct ServeSSH: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (host, port) = Self.address(listen)!
-        let keyPath = hostKey ?? GlobalOptions.dataDirectory + "/ssh_host_ed25519_key"
+        let settings = try HostConfiguration.resolved(flags: flags)
+        func text(_ name: String) -> String { settings[name]?.text ?? "" }
+        func number(_ name: String) -> Int { settings[name]?.integer ?? 0 }
+        guard let (host, port) = Self.address(text("ssh.listen")) else {
+            throw Failure(.invalidInput, "\(settings["ssh.listen"]!.source): ssh.listen must be HOST:PORT, as in 127.0.0.1:2222")
+        }
+        let keyPath = text("ssh.host_key")
         let key = try HostKey.loadOrCreate(at: keyPath)
         let store = try await Store.open(path: global.storePath)
         var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin"]
         // A PostgreSQL store's password reaches the sessions' processes as it reached this one.
-        for name in ["HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "BACKOFFICE_THEME", "PGPASSWORD", "PGPASSFILE"] {
+        for name in ["HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "BACKOFFICE_THEME", "PGPASSWORD", "PGPASSFILE", "BACKOFFICE_SYSTEM_CONFIG"] {
             if let value = ProcessInfo.processInfo.environment[name] { environment[name] = value }
         }
+        // A theme this server was configured with reaches its consoles, which read no --config of their own.
+        if let theme = settings["theme"], theme.source != .defaultValue { environment["BACKOFFICE_THEME"] = theme.text }
         var configuration = SSHServer.Configuration(
-            host: host, port: port, hostKey: key.key, maxSessions: maxSessions, idleTimeout: idleTimeout,
+            host: host, port: port, hostKey: key.key, maxSessions: number("ssh.max_sessions"), idleTimeout: number("ssh.idle_timeout"),
             executable: Self.executablePath, storePath: Self.storeForSessions(global.storePath),
             environment: environment, commandPolicy: { words, role throws(Failure) in try RemotePolicy.check(words, role: role) })
-        configuration.maxSessionsPerUser = maxSessionsPerUser
-        configuration.maxChannelsPerConnection = maxChannelsPerConnection
-        configuration.maxStartups = maxStartups
-        configuration.connectionRate = maxConnectionRate
-        configuration.loginGraceTime = loginGraceTime
-        let server = SSHServer(configuration: configuration, store: store) { line in
-            FileHandle.standardError.write(Data("\(UTC.iso(Date())) \(line)\n".utf8))
-        }
+        configuration.maxSessionsPerUser = number("ssh.max_sessions_per_user")
+        configuration.maxChannelsPerConnection = number("ssh.max_channels_per_connection")
+        configuration.maxStartups = number("ssh.max_startups")
+        configuration.connectionRate = number("ssh.max_connection_rate")
+        configuration.loginGraceTime = number("ssh.login_grace_time")
+        let notices = try Self.noticeFolder()
+        defer { try? FileManager.default.removeItem(atPath: notices) }
+        configuration.stopNoticePath = notices + "/stopping"
+        let destination = try LogDestination(path: text("log.file"))
+        let format = LogLineHandler.Format(rawValue: text("log.format")) ?? .logfmt
+        let logger = Logger(label: "backoffice.serve-ssh") { _ in LogLineHandler(format: format, destination: destination) }
+        let server = SSHServer(configuration: configuration, store: store, logger: logger)
         let bound = try await server.start()
         print("host key \(keyPath)\(key.created ? " (created)" : ""): ED25519 \(key.fingerprint)")
         print("listening on \(host):\(bound) for \(global.storeName)")
         fflush(nil)
+        logger.info("listening on \(host):\(bound) for \(global.storeName)", metadata: [
+            "event": "server.start", "addr": "\(host):\(bound)", "release": "\(Release.version)", "store": "\(global.storeName)"])
+
+        // SIGTERM: stop accepting, tell the consoles, wait up to the grace, exit 0. SIGHUP: reopen the log file (for
+        // logrotate); the keys need no signal, since the server rereads them from the store every few seconds.
+        let grace = number("ssh.stop_grace")
+        let signals = DispatchQueue(label: "serve-ssh signals")
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGHUP, SIG_IGN)
+        let terminate = DispatchSource.makeSignalSource(signal: SIGTERM, queue: signals)
+        terminate.setEventHandler { Task { await server.stop(grace: grace) } }
+        let hangUp = DispatchSource.makeSignalSource(signal: SIGHUP, queue: signals)
+        hangUp.setEventHandler {
+            if let problem = destination.reopen() {
+                logger.error("cannot reopen the log file: \(problem)", metadata: ["event": "log.reopen_failed"])
+            } else {
+                logger.notice("log reopened on SIGHUP", metadata: ["event": "log.reopened"])
+            }
+        }
+        terminate.resume()
+        hangUp.resume()
         try await server.wait()
+        terminate.cancel()
+        hangUp.cancel()
+    }
+
+    /// A folder of this server's own for the stop notice its consoles read: under $TMPDIR (systemd's PrivateTmp gives
+    /// the service one of its own), mode 0700, removed when the server ends.
+    static func noticeFolder() throws(Failure) -> String {
+        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
+        var template = Array((base + "/backoffice-ssh.XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw Failure(.storeFailure, "cannot make a folder under \(base): \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
     }
 
     /// This executable, by an absolute path, for the sessions to run.

@@ -285,6 +285,8 @@ struct Doctor: AsyncParsableCommand {
     func run() async throws {
         let diagnosis = try await global.withSession { try await $0.store.diagnose(by: $0.actor) }
         if output.json { try Output.json(diagnosis); return }
+        // Resolved before anything is printed: a bad setting stops the command with nothing half-written.
+        let settings = try HostConfiguration.resolved(flags: global.db.map { ["db": .text($0)] } ?? [:])
         Output.line("backoffice      \(Release.build)")
         Output.line("store           \(Output.safe(diagnosis.path))")
         if let server = diagnosis.serverVersion {
@@ -296,10 +298,26 @@ struct Doctor: AsyncParsableCommand {
         if diagnosis.serverVersion == nil {
             Output.line("file size       \(diagnosis.fileBytes) bytes (+ \(diagnosis.walBytes) in the WAL)")
         }
+        settingsInForce(settings)
         Output.line(diagnosis.serverVersion == nil ? "\npragmas:" : "\nsettings:")
         for (key, value) in diagnosis.pragmas.sorted(by: { $0.key < $1.key }) { Output.line("  \(key) = \(value)") }
         Output.line("\ncounts:")
         for (key, value) in diagnosis.counts.sorted(by: { $0.key < $1.key }) { Output.line("  \(key): \(value)") }
+    }
+
+    /// Every setting of the configuration schema, its value in force and where that came from.
+    private func settingsInForce(_ settings: [String: Settings.Resolved]) {
+        Output.line("\nconfiguration (flag, environment, --config, \(HostConfiguration.systemPath), default):")
+        let width = Settings.keys.map(\.name.count).max() ?? 0
+        for key in Settings.keys {
+            guard let setting = settings[key.name] else { continue }
+            // A PostgreSQL URL's password is never shown.
+            let value = key.name == "db" ? ((try? StoreAddress.parse(setting.text).description) ?? setting.text) : setting.text
+            let shown: String
+            if case .integer = setting.value { shown = value } else { shown = JSONText.quoted(value) }
+            let pad = String(repeating: " ", count: max(1, 24 - shown.count))
+            Output.line("  \(key.name.padding(toLength: width, withPad: " ", startingAt: 0)) = \(Output.safe(shown))\(pad)\(Output.safe(setting.source.description))")
+        }
     }
 }
 

@@ -68,6 +68,11 @@ struct RemotePolicyTests {
         for words in [["stock", "SKU", "--db=/tmp/other.sqlite"], ["--db", "/tmp/other.sqlite", "stock", "SKU"]] {
             #expect(refusal { try RemotePolicy.check(words, role: .admin) } == Failure(.permissionDenied, "--db is fixed by the server over SSH"))
         }
+        // A configuration file a client names is never read: its errors would quote the file back.
+        for words in [["stock", "SKU", "--config", "/etc/shadow"], ["--config=/etc/shadow", "search", "bolt"]] {
+            #expect(refusal { try RemotePolicy.check(words, role: .admin) } == Failure(.permissionDenied, "--config is fixed by the server over SSH"),
+                    "\(words)")
+        }
         // After `--` they are search words for `stock`, which is what the session's process would parse too.
         #expect(try RemotePolicy.check(["stock", "--", "--user", "admin"], role: .sales) == .init(path: "stock", isHelp: false))
     }

@@ -238,7 +238,7 @@ struct SSHFloodTests {
     func childPID(_ server: Server, user: String) -> Int32? {
         for _ in 0..<200 {
             if let line = server.serverLog.split(separator: "\n").last(where: { $0.contains("\(user) (") && $0.contains("console in a pty (pid ") }),
-               let number = line.split(separator: "(pid ").last?.dropLast(), let pid = Int32(number) {
+               let number = line.firstMatch(of: #/ pid=(\d+) /#)?.output.1, let pid = Int32(number) {
                 return pid
             }
             usleep(50_000)

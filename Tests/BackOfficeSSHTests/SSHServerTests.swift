@@ -34,7 +34,8 @@ struct SSHServerTests {
                 store = try engine.newStore(in: folder)
                 try Self.makeStore(store, in: folder)
             }
-            let (process, out, err) = try startBackoffice(["serve-ssh", "--db", store, "--listen", "127.0.0.1:0",
+            // A short stop grace: a test's server is stopped (SIGTERM) when it is let go, with any session a test left open.
+            let (process, out, err) = try startBackoffice(["serve-ssh", "--db", store, "--listen", "127.0.0.1:0", "--stop-grace", "1",
                                                            "--host-key", folder.path("host_key")] + serverOptions, in: folder)
             self.process = process
             log = err
@@ -274,7 +275,7 @@ struct SSHServerTests {
         var pid: Int32?
         for _ in 0..<100 where pid == nil {
             if let line = server.serverLog.split(separator: "\n").last(where: { $0.contains("console in a pty (pid ") }),
-               let number = line.split(separator: "(pid ").last?.dropLast() {
+               let number = line.firstMatch(of: #/ pid=(\d+) /#)?.output.1 {
                 pid = Int32(number)
             }
             usleep(50_000)
