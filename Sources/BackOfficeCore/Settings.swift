@@ -160,14 +160,14 @@ public enum Settings {
         }
     }
 
-    /// Every key's value in force, by the precedence above. `flags` holds the flags given on the command line, by key
-    /// name; `defaults` adds the defaults only the executable knows (`db`, `ssh.host_key`).
+    /// Every key's value in force (or those `only` names), by the precedence above. `flags` holds the flags given on the
+    /// command line, by key name; `defaults` adds the defaults only the executable knows (`db`, `ssh.host_key`).
     public static func resolve(flags: [String: Value], environment: [String: String],
                                file: (path: String, values: [String: Value])?,
                                system: (path: String, values: [String: Value])?,
-                               defaults extra: [String: Value]) throws(Failure) -> [String: Resolved] {
+                               defaults extra: [String: Value], only: Set<String>? = nil) throws(Failure) -> [String: Resolved] {
         var resolved: [String: Resolved] = [:]
-        for key in keys {
+        for key in keys where only?.contains(key.name) ?? true {
             if let value = flags[key.name] {
                 resolved[key.name] = Resolved(key: key.name, value: try check(value, for: key, where: key.flag ?? key.name),
                                               source: .flag(key.flag ?? key.name))

@@ -34,6 +34,9 @@ enum ConsoleLauncher {
             throw Failure(.usage, "\(problem); for answers without it use `backoffice stock SKU`, `backoffice price SKU --account CODE`"
                           + " or `backoffice request list` (see backoffice --help)")
         }
+        // --theme, else $BACKOFFICE_THEME, else a configuration file's `theme`; the loader's own default after that.
+        let setting = try HostConfiguration.resolved(flags: theme.map { ["theme": .text($0)] } ?? [:], only: ["theme"])["theme"]
+        let named = setting?.source == .defaultValue ? nil : setting?.text
         try await global.withSession(source: .console) { session in
             let terminal = CursesTerminal()
             do {
@@ -44,9 +47,6 @@ enum ConsoleLauncher {
             defer { terminal.stop() }
             let environment = ProcessInfo.processInfo.environment
             let directories = ThemeLoader.searchDirectories(executablePath: CommandLine.arguments[0], environment: environment)
-            // --theme, else $BACKOFFICE_THEME, else a configuration file's `theme`; the loader's own default after that.
-            let setting = try HostConfiguration.resolved(flags: theme.map { ["theme": .text($0)] } ?? [:])["theme"]
-            let named = setting?.source == .defaultValue ? nil : setting?.text
             let (chosen, warning) = ThemeLoader.load(name: named, directories: directories, builtIn: ThemeLoader.builtInThemes,
                                                      environment: environment, colorsAvailable: terminal.capabilities.colors)
             terminal.setStyles(chosen.roles)

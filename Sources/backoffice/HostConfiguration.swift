@@ -37,12 +37,12 @@ enum HostConfiguration {
     }
 
     /// Every setting in force, with the flags a command was given.
-    static func resolved(flags: [String: Settings.Value] = [:]) throws(Failure) -> [String: Settings.Resolved] {
+    static func resolved(flags: [String: Settings.Value] = [:], only: Set<String>? = nil) throws(Failure) -> [String: Settings.Resolved] {
         try Settings.resolve(flags: flags, environment: ProcessInfo.processInfo.environment, file: files.file,
                              system: files.system, defaults: [
                                 "db": .text(GlobalOptions.dataDirectory + "/backoffice.sqlite"),
                                 "ssh.host_key": .text(GlobalOptions.dataDirectory + "/ssh_host_ed25519_key"),
-                             ])
+                             ], only: only)
     }
 
     /// The value a file gives `name`, if one does (the flag and environment are the caller's to look at first).
