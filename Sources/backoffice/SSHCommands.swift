@@ -71,8 +71,11 @@ struct ServeSSH: AsyncParsableCommand {
         func text(_ name: String) -> String { settings[name]?.text ?? "" }
         func number(_ name: String) -> Int { settings[name]?.integer ?? 0 }
         guard let (host, port) = Self.address(text("ssh.listen")) else {
-            throw Failure(.invalidInput, "\(settings["ssh.listen"]!.source): ssh.listen must be HOST:PORT, as in 127.0.0.1:2222")
+            let place = if case .flag(let flag) = settings["ssh.listen"]!.source { flag } else { "\(settings["ssh.listen"]!.source): ssh.listen" }
+            throw Failure(.invalidInput, "\(place): \(Output.safe(text("ssh.listen"))) is not HOST:PORT, as in 127.0.0.1:2222")
         }
+        // The log first: a log file that cannot be opened stops the server before it makes a host key.
+        let destination = try LogDestination(path: text("log.file"))
         let keyPath = text("ssh.host_key")
         let key = try HostKey.loadOrCreate(at: keyPath)
         let store = try await Store.open(path: global.storePath)
@@ -95,7 +98,6 @@ struct ServeSSH: AsyncParsableCommand {
         let notices = try Self.noticeFolder()
         defer { try? FileManager.default.removeItem(atPath: notices) }
         configuration.stopNoticePath = notices + "/stopping"
-        let destination = try LogDestination(path: text("log.file"))
         let format = LogLineHandler.Format(rawValue: text("log.format")) ?? .logfmt
         let logger = Logger(label: "backoffice.serve-ssh") { _ in LogLineHandler(format: format, destination: destination) }
         let server = SSHServer(configuration: configuration, store: store, logger: logger)

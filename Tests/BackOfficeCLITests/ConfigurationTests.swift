@@ -116,4 +116,46 @@ struct ConfigurationTests {
         #expect(settings(doctor)["ssh.host_key"]?.value == "\"/var/lib/backoffice/ssh_host_ed25519_key\"")
         #expect(settings(doctor)["ssh.host_key"]?.source == "--config \(path)")
     }
+
+    /// On an office host the packaged settings name the service's store, in a folder other users cannot enter: they are
+    /// told they may not reach it, not that it is missing.
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"), "needs root and runuser"))
+    func givenAStoreClosedToTheUserThenTheErrorSaysSoRatherThanMissing() throws {
+        let folder = TemporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder.path("bin"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder.path("state"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: backofficeBinary.path, toPath: folder.path("bin/backoffice"))
+        for (path, mode) in [(folder.url.path, 0o755), (folder.path("bin"), 0o755), (folder.path("bin/backoffice"), 0o755)] {
+            chmod(path, mode_t(mode))
+        }
+        let store = folder.path("state/store.sqlite")
+        #expect(try runBackoffice(["init", "--db", store, "--admin", "ops"], in: folder).status == 0)
+        func asNobody() throws -> CommandResult {
+            try Self.run("/usr/sbin/runuser", ["-u", "nobody", "--", folder.path("bin/backoffice"), "search", "bolt", "--db", store])
+        }
+        chmod(folder.path("state"), 0o750)
+        let closedFolder = try asNobody()
+        #expect(closedFolder.status == 77)
+        #expect(closedFolder.stderr == "backoffice: cannot reach the store at \(store): a folder on the way is closed to you; "
+                + "run as its owner (sudo -u backoffice …) or pass --db\n")
+        chmod(folder.path("state"), 0o755)
+        let closedFile = try asNobody()
+        #expect(closedFile.status == 77)
+        #expect(closedFile.stderr.contains("the store at \(store) is not open to you for reading and writing"), "\(closedFile.stderr)")
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
 }
