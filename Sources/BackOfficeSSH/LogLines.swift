@@ -97,7 +97,7 @@ public struct LogLineHandler: LogHandler {
         case .logfmt:
             return pairs.map { "\(LogText.key($0.0))=\(LogText.logfmtValue($0.1))" }.joined(separator: " ")
         case .json:
-            return "{" + pairs.map { "\(LogText.jsonString($0.0)):\(LogText.jsonString($0.1))" }.joined(separator: ",") + "}"
+            return "{" + pairs.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",") + "}"
         }
     }
 }

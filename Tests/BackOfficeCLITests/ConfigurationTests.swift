@@ -131,7 +131,7 @@ struct ConfigurationTests {
         let store = folder.path("state/store.sqlite")
         #expect(try runBackoffice(["init", "--db", store, "--admin", "ops"], in: folder).status == 0)
         func asNobody() throws -> CommandResult {
-            try Self.run("/usr/sbin/runuser", ["-u", "nobody", "--", folder.path("bin/backoffice"), "search", "bolt", "--db", store])
+            try runProgram("/usr/sbin/runuser", ["-u", "nobody", "--", folder.path("bin/backoffice"), "search", "bolt", "--db", store], in: folder)
         }
         chmod(folder.path("state"), 0o750)
         let closedFolder = try asNobody()
@@ -142,20 +142,5 @@ struct ConfigurationTests {
         let closedFile = try asNobody()
         #expect(closedFile.status == 77)
         #expect(closedFile.stderr.contains("the store at \(store) is not open to you for reading and writing"), "\(closedFile.stderr)")
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 }

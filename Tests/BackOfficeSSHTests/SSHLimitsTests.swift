@@ -20,14 +20,6 @@ private let sshInstalled = ["/usr/bin/ssh", "/usr/local/bin/ssh"].contains { Fil
 struct SSHLimitsTests {
     typealias Server = SSHServerTests.Server
 
-    /// Polls `condition` every 50 ms for at most `seconds`; true as soon as it holds.
-    func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
-        for _ in 0..<Int(seconds * 20) {
-            if condition() { return true }
-            usleep(50_000)
-        }
-        return condition()
-    }
 
     @Test func givenALoginNameWithANewlineAndAnEscapeWhenItIsRefusedThenTheLogHasOneEscapedLine() async throws {
         let server = try Server()

@@ -13,13 +13,6 @@ private let sshInstalled = ["/usr/bin/ssh", "/usr/local/bin/ssh"].contains { Fil
 struct SSHLogTests {
     typealias Server = SSHServerTests.Server
 
-    func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
-        for _ in 0..<Int(seconds * 20) {
-            if condition() { return true }
-            usleep(50_000)
-        }
-        return condition()
-    }
 
     func fingerprint(_ server: Server, _ key: String) throws -> String {
         String(try Server.run("/usr/bin/ssh-keygen", ["-l", "-f", server.folder.path("id_\(key).pub")]).stdout.split(separator: " ")[1])

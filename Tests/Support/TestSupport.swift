@@ -106,3 +106,13 @@ public func runBackoffice(_ arguments: [String], environment: [String: String] =
                          stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
                          stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
 }
+
+/// Polls `condition` every 50 ms for at most `seconds`; true as soon as it holds (for what another process does in its
+/// own time: a log line, a file appearing).
+public func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
+    for _ in 0..<Int(seconds * 20) {
+        if condition() { return true }
+        usleep(50_000)
+    }
+    return condition()
+}
