@@ -42,6 +42,9 @@ public protocol StoreContract: Sendable {
     func stock(query: String, by actor: Actor) async throws -> StockAnswer
     /// The stock, the last `movements` journal entries and `days` days of on-hand history of one item.
     func itemDetail(sku: String, movements limit: Int, days: Int, by actor: Actor) async throws -> ItemDetail
+    /// When `quantity` units are available to promise at the sellable locations (or at `location`).
+    func promise(sku: String, quantity: Int, at location: String?, includeOverdue: Bool, by actor: Actor) async throws
+        -> AvailableToPromise.Answer
     func post(_ movement: Movement, sku: String, reference: String?, by actor: Actor) async throws -> PostedMovement
     func placeHold(sku: String, quantity: Int, location code: String, account accountCode: String,
                    expiresAt: Date?, by actor: Actor) async throws -> Hold

@@ -25,6 +25,36 @@ struct Stock: AsyncParsableCommand {
     }
 }
 
+struct Promise: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "atp",
+        abstract: "When N units of an item are available to promise: the day, per location, and the timeline that leads there.",
+        discussion: """
+            From the stock available now at the sellable locations (or at --at), holds returning when they expire, and \
+            expected receipts by due date. Receipts past their due date are shown as overdue and left out unless \
+            --include-overdue. When no known event reaches N it says how many can be promised at most, and by when \
+            (exit 0: that is the answer).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The item's SKU.") var sku: String
+    @Option(name: .customLong("qty"), help: "How many the customer wants.") var quantity: Int
+    @Option(help: ArgumentHelp("One location instead of every sellable one.", valueName: "code")) var at: String?
+    @Flag(help: "Count receipts past their due date as arriving today.") var includeOverdue = false
+
+    func validate() throws {
+        guard quantity > 0 else { throw ValidationError("--qty must be greater than zero") }
+    }
+
+    func run() async throws {
+        let answer = try await global.withSession {
+            try await $0.store.promise(sku: sku, quantity: quantity, at: at, includeOverdue: includeOverdue, by: $0.actor)
+        }
+        if output.json { try Output.json(PromiseJSON(answer)) } else { Render.promise(answer) }
+    }
+}
+
 struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "search", abstract: "Prefix search over SKU, name and category.")
 

@@ -60,6 +60,74 @@ enum Output {
 
 // MARK: - JSON shapes
 
+/// `atp --json`: dates as YYYY-MM-DD, a date of null when the quantity is not reached.
+struct PromiseJSON: Encodable {
+    struct Place: Encodable {
+        var location: String
+        var date: String?
+
+        func encode(to encoder: any Encoder) throws {
+            enum Key: String, CodingKey { case location, date }
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(location, forKey: .location)
+            try container.encode(date, forKey: .date)
+        }
+    }
+
+    struct Step: Encodable {
+        var date: String
+        var event: String
+        var location: String
+        var change: Int
+        var available: Int
+    }
+
+    struct Overdue: Encodable {
+        var reference: String
+        var location: String
+        var quantity: Int
+        var due: String
+    }
+
+    var sku: String
+    var quantity: Int
+    var date: String?
+    var availableNow: Int
+    var atMost: Int
+    var atMostBy: String
+    var locations: [Place]
+    var timeline: [Step]
+    var overdue: [Overdue]
+
+    init(_ answer: AvailableToPromise.Answer) {
+        sku = answer.sku
+        quantity = answer.quantity
+        date = answer.date?.description
+        availableNow = answer.availableNow
+        atMost = answer.atMost
+        atMostBy = answer.atMostBy.description
+        locations = answer.locations.map { Place(location: $0.location, date: $0.date?.description) }
+        timeline = answer.timeline.map { Step(date: $0.date.description, event: $0.event, location: $0.location, change: $0.change,
+                                              available: $0.available) }
+        overdue = answer.overdue.map { Overdue(reference: $0.reference, location: $0.location, quantity: $0.quantity, due: $0.due.description) }
+    }
+
+    /// A null date is written, not left out: "no date" is the answer.
+    func encode(to encoder: any Encoder) throws {
+        enum Key: String, CodingKey { case sku, quantity, date, availableNow, atMost, atMostBy, locations, timeline, overdue }
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(sku, forKey: .sku)
+        try container.encode(quantity, forKey: .quantity)
+        try container.encode(date, forKey: .date)
+        try container.encode(availableNow, forKey: .availableNow)
+        try container.encode(atMost, forKey: .atMost)
+        try container.encode(atMostBy, forKey: .atMostBy)
+        try container.encode(locations, forKey: .locations)
+        try container.encode(timeline, forKey: .timeline)
+        try container.encode(overdue, forKey: .overdue)
+    }
+}
+
 /// `stock --json`
 struct StockJSON: Encodable {
     struct Line: Encodable {
@@ -193,6 +261,24 @@ enum Render {
                      answer.nextReceipt?.description ?? ""])
         Output.table(["LOCATION", "ON HAND", "RESERVED", "AVAILABLE", "INCOMING", "PROJECTED", "NEXT RECEIPT"], rows, right: [1, 2, 3, 4, 5])
         if answer.belowReorderPoint { Output.line("\nbelow reorder point (\(t.onHand) < \(item.reorderPoint))") }
+    }
+
+    static func promise(_ answer: AvailableToPromise.Answer) {
+        Output.line(Output.safe(answer.sku) + ": " + Output.safe(answer.sentence))
+        Output.line("available now   \(answer.availableNow)")
+        for receipt in answer.overdue {
+            Output.line("overdue         \(Output.safe(receipt.reference)): \(receipt.quantity) at \(receipt.location), due \(receipt.due)")
+        }
+        if !answer.timeline.isEmpty {
+            Output.line()
+            Output.table(["DATE", "EVENT", "LOCATION", "CHANGE", "AVAILABLE"], answer.timeline.map {
+                [$0.date.description, Output.safe($0.event), $0.location, "+\($0.change)", String($0.available)]
+            }, right: [3, 4])
+        }
+        if answer.locations.count > 1 {
+            Output.line()
+            Output.table(["LOCATION", "ALONE BY"], answer.locations.map { [$0.location, $0.date?.description ?? "not on what is known"] })
+        }
     }
 
     static func quote(_ quote: Quote) {

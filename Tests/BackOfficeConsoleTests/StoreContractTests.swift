@@ -28,6 +28,8 @@ private actor CounterOnlyStore: StoreContract {
     func stock(sku: String, by actor: Actor) async throws -> StockAnswer { throw NotUsedHere() }
     func stock(query: String, by actor: Actor) async throws -> StockAnswer { throw NotUsedHere() }
     func itemDetail(sku: String, movements limit: Int, days: Int, by actor: Actor) async throws -> ItemDetail { throw NotUsedHere() }
+    func promise(sku: String, quantity: Int, at location: String?, includeOverdue: Bool, by actor: Actor) async throws
+        -> AvailableToPromise.Answer { throw NotUsedHere() }
     func post(_ movement: Movement, sku: String, reference: String?, by actor: Actor) async throws -> PostedMovement { throw NotUsedHere() }
     func placeHold(sku: String, quantity: Int, location code: String, account accountCode: String,
                    expiresAt: Date?, by actor: Actor) async throws -> Hold { throw NotUsedHere() }
