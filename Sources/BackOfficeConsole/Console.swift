@@ -99,6 +99,14 @@ public enum Console {
             state.pricing.stock = stock
             state.pricing.problem = problem
             return []
+        case .promiseAnswered(let promise):
+            state.inventory.promise = promise
+            state.message = .info("\(promise.sku): \(promise.sentence)")
+            return []
+        case .promised(let token, let promise):
+            guard token == state.pricing.token else { return [] }
+            state.pricing.promise = promise
+            return []
         case .pricingChosen(let account, let item, let quantity):
             if let account { state.pricing.account = account }
             if let item { state.pricing.item = item }

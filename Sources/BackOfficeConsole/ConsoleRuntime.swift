@@ -236,12 +236,15 @@ public final class ConsoleRuntime {
             return [.done("hold #\(hold.id): \(hold.quantity) × \(hold.sku) at \(hold.location) for \(hold.account) until \(Day(hold.expiresAt))")]
         case .quote(let token, let sku, let account, let quantity, let date):
             let stock = try? await store.stock(sku: sku, by: actor)
+            let promise = try? await store.promise(sku: sku, quantity: quantity, at: nil, includeOverdue: false, by: actor)
             do {
                 let quote = try await store.quote(sku: sku, account: account, quantity: quantity, on: date, by: actor)
-                return [.quoted(token: token, quote, stock, problem: nil)]
+                return [.quoted(token: token, quote, stock, problem: nil), .promised(token: token, promise)]
             } catch let failure as any BackOfficeFailure {
-                return [.quoted(token: token, nil, stock, problem: failure.message)]
+                return [.quoted(token: token, nil, stock, problem: failure.message), .promised(token: token, promise)]
             }
+        case .promise(let sku, let quantity):
+            return [.promiseAnswered(try await store.promise(sku: sku, quantity: quantity, at: nil, includeOverdue: false, by: actor))]
         case .choosePricing(let sku, let accountCode, let quantity):
             var item: Item?
             var account: Account?
@@ -279,7 +282,7 @@ public final class ConsoleRuntime {
             guard request.sku != nil, let basis = try await store.answerBasis(forRequest: request.id, by: actor), let stock = basis.stock else {
                 return [.failed("request #\(request.id) names no item")]
             }
-            return [.answerFacts(Console.answerFacts(stock: stock, quote: basis.quote, quantity: request.quantity ?? 1))]
+            return [.answerFacts(Console.answerFacts(stock: stock, quote: basis.quote, quantity: request.quantity ?? 1, promise: basis.promise))]
         case .startCount(let location, let category):
             return [.countLoaded(try await store.startCount(location: location, category: category, by: actor), select: nil)]
         case .loadCount(let id):
@@ -326,7 +329,7 @@ extension Console {
     }
 
     /// The live stock and price an account manager inserts into an answer with one key.
-    public static func answerFacts(stock: StockAnswer, quote: Quote?, quantity: Int) -> String {
+    public static func answerFacts(stock: StockAnswer, quote: Quote?, quantity: Int, promise: AvailableToPromise.Answer? = nil) -> String {
         let sellable = stock.lines.filter(\.sellable)
         var text = "Available now: " + (sellable.isEmpty ? "none" : sellable.map { "\($0.location) \($0.position.available)" }.joined(separator: ", "))
         // Stock that will be sellable: a receipt due into quarantine is not a date to promise.
@@ -337,6 +340,7 @@ extension Console {
             if let end = quote.validThrough { text += ", valid through \(end)" }
             text += "."
         }
+        if let promise, promise.availableNow < promise.quantity { text += " When: \(promise.sentence)." }
         return text
     }
 }

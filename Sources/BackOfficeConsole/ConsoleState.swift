@@ -76,6 +76,8 @@ public struct InventoryState: Sendable {
     ], emptyMessage: "No items"))
     /// The selected item's stock, movements and history, once loaded.
     public var detail: ItemDetail?
+    /// The last `:atp` answer, shown in the detail while its item is selected.
+    public var promise: AvailableToPromise.Answer?
     /// A count session being worked on: while set, the pane shows it instead of the item list.
     public var count: CountWork?
     public init() {}
@@ -102,6 +104,8 @@ public struct PricingState: Sendable {
     public var date: Day?
     public var quote: Quote?
     public var stock: StockAnswer?
+    /// When the quantity quoted is available to promise at the sellable locations.
+    public var promise: AvailableToPromise.Answer?
     /// Why there is no quote (no price, an unknown item), shown in its place.
     public var problem: String?
     /// Bumped for every quote asked for, so a slow answer for old inputs never overwrites a newer one.
@@ -216,6 +220,10 @@ public enum ConsoleMessage: Sendable {
     /// A write went through; the text says what was done.
     case done(String)
     case quoted(token: Int, Quote?, StockAnswer?, problem: String?)
+    /// When the quantity of the quote with this token is available to promise.
+    case promised(token: Int, AvailableToPromise.Answer?)
+    /// The answer to `:atp SKU N`.
+    case promiseAnswered(AvailableToPromise.Answer)
     case pricingChosen(account: Account?, item: Item?, quantity: Int?)
     case pickerResults(token: Int, [Picker.Choice])
     case requestsLoaded(PageRequest<Request>, [Request])
@@ -239,6 +247,8 @@ public enum ConsoleEffect: Sendable {
     case post(Movement, sku: String, reference: String?)
     case placeHold(sku: String, quantity: Int, location: String, account: String, days: Int)
     case quote(token: Int, sku: String, account: String, quantity: Int, date: Day?)
+    /// `:atp SKU N`: when N are available to promise at the sellable locations.
+    case promise(sku: String, quantity: Int)
     /// `:price SKU ACCOUNT QTY`: find the item and account, then quote.
     case choosePricing(sku: String?, account: String?, quantity: Int?)
     case searchPicker(Picker.Kind, text: String, token: Int)

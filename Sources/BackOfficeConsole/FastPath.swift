@@ -6,6 +6,8 @@ public enum FastPath: Equatable, Sendable {
     case stock(String)
     /// `:price SKU ACCOUNT [QTY]`
     case price(sku: String, account: String, quantity: Int)
+    /// `:atp SKU N`
+    case promise(sku: String, quantity: Int)
     /// `:req N`
     case request(Int64)
     /// `:q`
@@ -14,7 +16,7 @@ public enum FastPath: Equatable, Sendable {
     /// Reads a command line (without its leading `:`); the error names what is wrong and shows the right form.
     public static func parse(_ line: String) -> Result<FastPath, Failure> {
         let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
-        guard let verb = words.first?.lowercased() else { return .failure(Failure(.usage, "type a command: stock, price, req or q")) }
+        guard let verb = words.first?.lowercased() else { return .failure(Failure(.usage, "type a command: stock, price, atp, req or q")) }
         let rest = Array(words.dropFirst())
         switch verb {
         case "stock", "s":
@@ -32,6 +34,12 @@ public enum FastPath: Equatable, Sendable {
                 quantity = q
             }
             return .success(.price(sku: rest[0], account: rest[1], quantity: quantity))
+        case "atp", "when":
+            guard rest.count == 2 else { return .failure(Failure(.usage, ":atp needs SKU QTY, as in :atp FAS-000006 500")) }
+            guard let quantity = Int(rest[1]), quantity > 0, quantity <= Ledger.maximumQuantity else {
+                return .failure(Failure.invalid("quantity", rest[1], "must be a whole number above zero"))
+            }
+            return .success(.promise(sku: rest[0], quantity: quantity))
         case "req", "r", "request":
             guard rest.count == 1, let id = Int64(rest[0].trimmingPrefix("#")), id > 0 else {
                 return .failure(Failure(.usage, ":req needs a request number, as in :req 42"))
@@ -40,7 +48,7 @@ public enum FastPath: Equatable, Sendable {
         case "q", "quit":
             return .success(.quit)
         default:
-            return .failure(Failure(.usage, "unknown command :\(verb); use :stock, :price, :req or :q"))
+            return .failure(Failure(.usage, "unknown command :\(verb); use :stock, :price, :atp, :req or :q"))
         }
     }
 }

@@ -198,6 +198,17 @@ enum InventoryDrawing {
             grid.put(range, x: after, y: y, role: .muted, maxWidth: inside.maxX - after)
             y += 1
         }
+        // The last `:atp` answer for this item: the day, and the timeline that leads there.
+        if y < inside.maxY, let promise = state.inventory.promise, promise.sku == item.sku {
+            line("When: " + promise.sentence, role: promise.date == nil ? .warning : .header)
+            for receipt in promise.overdue where y < inside.maxY {
+                line("  \(receipt.due) \(receipt.reference) overdue: \(receipt.quantity) at \(receipt.location), left out", role: .warning)
+            }
+            for step in promise.timeline where y < inside.maxY {
+                line("  \(step.date) \(Text.padded("+\(step.change)", toWidth: 7, alignment: .right)) \(Text.padded(String(step.available), toWidth: 7, alignment: .right))"
+                     + "  \(step.location) \(step.event)")
+            }
+        }
         // Recent movements.
         if y < inside.maxY, !detail.movements.isEmpty {
             line("Recent movements", role: .header)

@@ -107,7 +107,7 @@ public enum KeyTable {
         KeyBinding([.backTab], .previousPane, "Everywhere", "previous pane"),
         KeyBinding([.character("?"), .function(1)], .help, "Everywhere", "this help"),
         KeyBinding([.character("/")], .search, "Everywhere", "search"),
-        KeyBinding([.character(":")], .commandLine, "Everywhere", "command line (:stock SKU, :price SKU ACCOUNT QTY, :req N)"),
+        KeyBinding([.character(":")], .commandLine, "Everywhere", "command line (:stock SKU, :price SKU ACCOUNT QTY, :atp SKU QTY, :req N)"),
         KeyBinding([.escape], .back, "Everywhere", "back"),
         KeyBinding([.character("q"), .control("q")], .quit, "Everywhere", "quit (Ctrl-Q from a form too)"),
         KeyBinding([.character("k"), .up], .moveUp, "Moving", "up"),

@@ -116,7 +116,7 @@ enum Modals {
         }
     }
 
-    /// `:stock SKU`, `:price SKU ACCOUNT QTY`, `:req N`, `:q`.
+    /// `:stock SKU`, `:price SKU ACCOUNT QTY`, `:atp SKU QTY`, `:req N`, `:q`.
     static func runCommandLine(_ line: String, _ state: inout ConsoleState) -> [ConsoleEffect] {
         switch FastPath.parse(line) {
         case .failure(let failure):
@@ -133,6 +133,9 @@ enum Modals {
                 return []
             }
             return [.choosePricing(sku: sku, account: account, quantity: quantity)]
+        case .success(.promise(let sku, let quantity)):
+            state.pane = .inventory
+            return Inventory.search(for: sku, &state) + [.promise(sku: sku, quantity: quantity)]
         case .success(.request(let id)):
             state.pane = .queue
             state.queue.detailPinned = true

@@ -95,7 +95,7 @@ enum PricingDrawing {
             (quoteRect, stockRect) = (split.left, split.rest.inset(left: 1))
         } else {
             // Borders, the header, each sellable location and the total.
-            let stockHeight = min(max(4, (p.stock?.lines.filter(\.sellable).count ?? 1) + 4), body.height / 2)
+            let stockHeight = min(max(4, (p.stock?.lines.filter(\.sellable).count ?? 1) + 4 + (p.promise == nil ? 0 : 2)), body.height / 2)
             let split = body.dividedBottom(stockHeight)
             (quoteRect, stockRect) = (split.rest, split.bottom)
         }
@@ -156,8 +156,17 @@ enum PricingDrawing {
 
     static func drawStock(_ state: ConsoleState, in rect: Rect, into grid: inout Grid) {
         Box(rect, title: "Available to sell", unicode: state.unicode).draw(in: &grid)
-        let inside = rect.inset(by: 1)
+        var inside = rect.inset(by: 1)
         guard !inside.isEmpty else { return }
+        // The last lines answer "when can the customer have this many?", wrapped to the box (two lines at most).
+        if let promise = state.pricing.promise, promise.quantity == state.pricing.quantity, inside.height > 2 {
+            let role: StyleRole = promise.date == nil ? .warning : (promise.availableNow >= promise.quantity ? .success : .normal)
+            let lines = Array(Text.wrapped("When: " + promise.sentence, toWidth: inside.width).prefix(inside.height > 4 ? 2 : 1))
+            for (offset, text) in lines.enumerated() {
+                grid.put(text, x: inside.x, y: inside.maxY - lines.count + offset, role: role, maxWidth: inside.width)
+            }
+            inside = Rect(x: inside.x, y: inside.y, width: inside.width, height: inside.height - lines.count)
+        }
         guard let stock = state.pricing.stock else { return }
         let sellable = stock.lines.filter(\.sellable)
         var rows = sellable.map { line in

@@ -195,6 +195,7 @@ enum QueueDrawing {
             out.append("price then: \(quote.unitPrice.formatted) each for \(quote.quantity) (\(quote.rule))"
                        + (quote.validThrough.map { ", valid through \($0)" } ?? ""))
         }
+        if let promise = snapshot.promise { out.append("when then: \(promise.sentence)") }
         return out
     }
 }

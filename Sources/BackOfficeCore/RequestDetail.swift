@@ -16,6 +16,8 @@ public struct AnswerSnapshot: Sendable, Codable {
     public var takenAt: Date
     public var stock: StockAnswer?
     public var quote: Quote?
+    /// When the requested quantity was available to promise (none in snapshots taken before there was an answer).
+    public var promise: AvailableToPromise.Answer?
 
     /// The snapshot as the store keeps it with the answer: JSON with ISO 8601 times.
     public var json: String {
@@ -35,10 +37,11 @@ public struct AnswerSnapshot: Sendable, Codable {
         self = snapshot
     }
 
-    public init(takenAt: Date, stock: StockAnswer?, quote: Quote?) {
+    public init(takenAt: Date, stock: StockAnswer?, quote: Quote?, promise: AvailableToPromise.Answer? = nil) {
         self.takenAt = takenAt
         self.stock = stock
         self.quote = quote
+        self.promise = promise
     }
 }
 

@@ -103,40 +103,46 @@ extension Store {
         try actor.require(.viewStock)
         guard quantity > 0 else { throw Failure(.invalidInput, "quantity: \(quantity) must be at least 1") }
         return try await read {
-            let today = Day(now)
-            guard let found = try await itemStock(sku: sku, at: location.map { [$0] }) else { throw Failure.notFound("item", sku) }
-            let lines = found.lines.filter { location != nil || $0.location.sellable }
-            if let location {
-                guard let line = lines.first, line.location.sellable || actor.user.may(.viewUnsellableStock) else {
-                    throw Failure.notFound("location", location)
-                }
+            try await promiseAnswer(sku: sku, quantity: quantity, at: location, includeOverdue: includeOverdue, for: actor.user)
+        }
+    }
+
+    /// The answer within the transaction in progress, as `user` may see it.
+    func promiseAnswer(sku: String, quantity: Int, at location: String?, includeOverdue: Bool,
+                       for user: User) async throws -> AvailableToPromise.Answer {
+        let today = Day(now)
+        guard let found = try await itemStock(sku: sku, at: location.map { [$0] }) else { throw Failure.notFound("item", sku) }
+        let lines = found.lines.filter { location != nil || $0.location.sellable }
+        if let location {
+            guard let line = lines.first, line.location.sellable || user.may(.viewUnsellableStock) else {
+                throw Failure.notFound("location", location)
             }
-            let ids = lines.map(\.location.id)
-            var available: [String: Int] = [:]
-            for line in lines where line.position.available != 0 { available[line.location.code] = line.position.available }
-            guard !ids.isEmpty else {
-                return AvailableToPromise.answer(sku: found.item.sku, quantity: quantity, input: .init(available: [:], holds: [], receipts: []),
-                                                 today: today, includeOverdue: includeOverdue)
-            }
-            let holds = try await rows("""
-                SELECT h.id, l.code, h.quantity, h.expires_at FROM holds h JOIN locations l ON l.id = h.location_id
-                WHERE h.item_id = \(bind: found.item.id) AND h.location_id IN (\(binds: ids)) AND h.released_at IS NULL
-                  AND h.expires_at > \(bind: UTC.seconds(now))
-                """).map { row in
-                AvailableToPromise.Input.Hold(id: try row.int("id"), location: try row.string("code"), quantity: try row.integer("quantity"),
-                                              expires: Day(try row.date("expires_at")))
-            }
-            let receipts = try await rows("""
-                SELECT l.code, x.quantity, x.due, x.ref FROM incoming x JOIN locations l ON l.id = x.location_id
-                WHERE x.item_id = \(bind: found.item.id) AND x.location_id IN (\(binds: ids)) AND x.quantity > 0
-                """).map { row in
-                AvailableToPromise.Input.Receipt(location: try row.string("code"), quantity: try row.integer("quantity"),
-                                                 due: try Day.parse(try row.string("due")), reference: try row.string("ref"))
-            }
-            return AvailableToPromise.answer(sku: found.item.sku, quantity: quantity,
-                                             input: .init(available: available, holds: holds, receipts: receipts),
+        }
+        let ids = lines.map(\.location.id)
+        var available: [String: Int] = [:]
+        for line in lines where line.position.available != 0 { available[line.location.code] = line.position.available }
+        guard !ids.isEmpty else {
+            return AvailableToPromise.answer(sku: found.item.sku, quantity: quantity, input: .init(available: [:], holds: [], receipts: []),
                                              today: today, includeOverdue: includeOverdue)
         }
+        let holds = try await rows("""
+            SELECT h.id, l.code, h.quantity, h.expires_at FROM holds h JOIN locations l ON l.id = h.location_id
+            WHERE h.item_id = \(bind: found.item.id) AND h.location_id IN (\(binds: ids)) AND h.released_at IS NULL
+              AND h.expires_at > \(bind: UTC.seconds(now))
+            """).map { row in
+            AvailableToPromise.Input.Hold(id: try row.int("id"), location: try row.string("code"), quantity: try row.integer("quantity"),
+                                          expires: Day(try row.date("expires_at")))
+        }
+        let receipts = try await rows("""
+            SELECT l.code, x.quantity, x.due, x.ref FROM incoming x JOIN locations l ON l.id = x.location_id
+            WHERE x.item_id = \(bind: found.item.id) AND x.location_id IN (\(binds: ids)) AND x.quantity > 0
+            """).map { row in
+            AvailableToPromise.Input.Receipt(location: try row.string("code"), quantity: try row.integer("quantity"),
+                                             due: try Day.parse(try row.string("due")), reference: try row.string("ref"))
+        }
+        return AvailableToPromise.answer(sku: found.item.sku, quantity: quantity,
+                                         input: .init(available: available, holds: holds, receipts: receipts),
+                                         today: today, includeOverdue: includeOverdue)
     }
 
     /// An item at a location.

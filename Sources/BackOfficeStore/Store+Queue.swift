@@ -127,7 +127,9 @@ extension Store {
         let reader = try await requireUser(request.requester)
         let stock = try await stockAnswer(item).visible(to: reader)
         let quote = (try? await makeQuote(sku: sku, account: request.account, quantity: request.quantity ?? 1, on: Day(now)))?.visible(to: reader)
-        return AnswerSnapshot(takenAt: now, stock: stock, quote: quote)
+        // Over the sellable locations, which is all a requester may see.
+        let promise = try? await promiseAnswer(sku: sku, quantity: max(1, request.quantity ?? 1), at: nil, includeOverdue: false, for: reader)
+        return AnswerSnapshot(takenAt: now, stock: stock, quote: quote, promise: promise)
     }
 
     /// A request and its thread, if the acting user may see it.

@@ -145,6 +145,7 @@ struct RequestCommand: AsyncParsableCommand {
                         if let quote = parsed.quote {
                             Output.line("  price then: \(quote.unitPrice.formatted) each, \(quote.extendedPrice.formatted) for \(quote.quantity) (\(quote.rule))")
                         }
+                        if let promise = parsed.promise { Output.line("  when then: \(Output.safe(promise.sentence))") }
                     }
                 }
             }
