@@ -131,13 +131,18 @@ enum InventoryDrawing {
         grid.put(filters.joined(separator: " · "), x: x, y: searchRect.y, role: .muted, maxWidth: max(0, countX - x - 1))
         grid.put(count, x: countX, y: searchRect.y, role: .muted)
 
-        inventory.list.table.draw(into: &grid, in: listRect, focused: state.modal == nil, window: inventory.list.window) { row in
-            TableRow([
+        // Below the reorder point, a column says how many to order (– when what is on order covers it).
+        var table = inventory.list.table
+        if q.belowReorderOnly { table.columns.append(TableColumn("ORDER", width: .fixed(7), alignment: .right)) }
+        table.draw(into: &grid, in: listRect, focused: state.modal == nil, window: inventory.list.window) { row in
+            var cells = [
                 TableCell(row.item.sku),
                 TableCell(row.item.name, role: row.item.active ? nil : .muted),
                 TableCell(String(row.onHand), role: row.belowReorderPoint ? .warning : nil),
                 TableCell(String(row.available), role: row.available < 0 ? .error : nil),
-            ])
+            ]
+            if q.belowReorderOnly { cells.append(TableCell(row.suggested.map(String.init) ?? "–", role: row.suggested == nil ? .muted : .title)) }
+            return TableRow(cells)
         }
         drawDetail(state, in: detailRect, into: &grid)
         return cursor

@@ -12,9 +12,13 @@ public struct Item: Hashable, Sendable, Codable {
     /// Standard cost per unit; nil when nobody has entered one.
     public var cost: Money?
     public var reorderPoint: Int
+    /// What a reorder brings stock up to (order up to); 0: up to the reorder point.
+    public var reorderTo: Int
+    /// Orders are in multiples of this (a case, a pallet); 1: any quantity.
+    public var orderMultiple: Int
 
     public init(id: Int64 = 0, sku: String, name: String, unit: String = "EA", category: String = "",
-                active: Bool = true, cost: Money? = nil, reorderPoint: Int = 0) {
+                active: Bool = true, cost: Money? = nil, reorderPoint: Int = 0, reorderTo: Int = 0, orderMultiple: Int = 1) {
         self.id = id
         self.sku = sku
         self.name = name
@@ -23,6 +27,23 @@ public struct Item: Hashable, Sendable, Codable {
         self.active = active
         self.cost = cost
         self.reorderPoint = reorderPoint
+        self.reorderTo = reorderTo
+        self.orderMultiple = orderMultiple
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, sku, name, unit, category, active, cost, reorderPoint, reorderTo, orderMultiple
+    }
+
+    /// Answer snapshots kept before items had an order-up-to level and a multiple read back with the defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(Int64.self, forKey: .id), sku: try c.decode(String.self, forKey: .sku),
+                  name: try c.decode(String.self, forKey: .name), unit: try c.decode(String.self, forKey: .unit),
+                  category: try c.decode(String.self, forKey: .category), active: try c.decode(Bool.self, forKey: .active),
+                  cost: try c.decodeIfPresent(Money.self, forKey: .cost), reorderPoint: try c.decode(Int.self, forKey: .reorderPoint),
+                  reorderTo: try c.decodeIfPresent(Int.self, forKey: .reorderTo) ?? 0,
+                  orderMultiple: try c.decodeIfPresent(Int.self, forKey: .orderMultiple) ?? 1)
     }
 
     /// The item as a user may see it: no standard cost for roles that may not see cost.
@@ -165,5 +186,52 @@ public enum Validate {
     public static func category(_ category: String, isWithin ancestor: String) -> Bool {
         let c = category.lowercased(), a = ancestor.lowercased()
         return c == a || c.hasPrefix(a + "/")
+    }
+}
+
+/// Reorder suggestions: an item whose projected stock (available plus what is on order) is below its reorder point is
+/// ordered up to its order-up-to level (the reorder point when none is set), in whole multiples of its order multiple.
+public enum Reorder {
+    /// The quantity to order, or nil when none is needed (no reorder point, or projected stock at or above it).
+    public static func suggestion(for item: Item, projected: Int) -> Int? {
+        guard item.reorderPoint > 0, projected < item.reorderPoint else { return nil }
+        let target = max(item.reorderTo, item.reorderPoint)
+        let needed = target - projected
+        let multiple = max(1, item.orderMultiple)
+        return (needed + multiple - 1) / multiple * multiple
+    }
+
+    /// The levels an item may hold: an order-up-to level below the reorder point would order too little to clear it.
+    public static func check(_ item: Item) throws(Failure) {
+        guard item.reorderTo >= 0 else { throw Failure.invalid("reorder-to", String(item.reorderTo), "must not be negative") }
+        guard item.orderMultiple >= 1 else {
+            throw Failure.invalid("order-multiple", String(item.orderMultiple), "must be at least 1")
+        }
+        guard item.reorderTo == 0 || item.reorderTo >= item.reorderPoint else {
+            throw Failure.invalid("reorder-to", String(item.reorderTo), "is below the reorder point \(item.reorderPoint)")
+        }
+    }
+}
+
+/// One line of `backoffice reorder`: an item below its reorder point on projected stock, and what to order.
+public struct ReorderLine: Sendable, Codable, Equatable {
+    public var item: Item
+    public var onHand: Int
+    public var available: Int
+    public var incoming: Int
+    public var projected: Int { available + incoming }
+    public var suggested: Int
+    /// The earliest expected receipt already on order, and its reference.
+    public var nextReceipt: Day?
+    public var nextReference: String?
+
+    public init(item: Item, onHand: Int, available: Int, incoming: Int, suggested: Int, nextReceipt: Day?, nextReference: String?) {
+        self.item = item
+        self.onHand = onHand
+        self.available = available
+        self.incoming = incoming
+        self.suggested = suggested
+        self.nextReceipt = nextReceipt
+        self.nextReference = nextReference
     }
 }

@@ -128,7 +128,10 @@ public struct DemoCompany: Sendable {
         if rng.next() % 2 == 0 { stock.append(("EAST", Int(rng.next() % 150))) }
         if rng.next() % 4 == 0 { stock.append(("SHOP", Int(rng.next() % 40))) }
         let item = Item(sku: sku, name: "\(adjective) \(noun) \(spec)", unit: top.unit, category: path,
-                        active: rng.next() % 50 != 0, cost: Money(minorUnits: costCents, currency: "USD"), reorderPoint: reorder)
+                        active: rng.next() % 50 != 0, cost: Money(minorUnits: costCents, currency: "USD"), reorderPoint: reorder,
+                        // Ordered up to three times the reorder point, by the ten where items come singly (no draw from
+                        // the generator, so every other figure of the company stays as it was).
+                        reorderTo: reorder * 3, orderMultiple: reorder > 0 && top.unit == "EA" ? 10 : 1)
         return DemoItem(item: item, listPrice: listPrice, openingStock: stock)
     }
 

@@ -26,7 +26,7 @@ public enum ImportKind: String, Sendable, CaseIterable {
     /// Columns a file may have besides; anything else is refused, so a misspelt column never goes unnoticed.
     public var optional: [String] {
         switch self {
-        case .items: ["unit", "category", "active", "cost", "reorderpoint", "listprice"]
+        case .items: ["unit", "category", "active", "cost", "reorderpoint", "reorderto", "ordermultiple", "listprice"]
         case .locations: ["sellable"]
         case .accounts: ["manager", "backupmanager", "pricelist"]
         case .prices: ["currency"]
@@ -61,7 +61,7 @@ public enum ImportKind: String, Sendable, CaseIterable {
     }
 
     /// Keys as a header writes them, where that differs from the key.
-    static let spelling = ["reorderpoint": "reorder_point", "backupmanager": "backup_manager", "pricelist": "price_list",
+    static let spelling = ["reorderpoint": "reorder_point", "reorderto": "reorder_to", "ordermultiple": "order_multiple", "backupmanager": "backup_manager", "pricelist": "price_list",
                            "minquantity": "min_quantity", "validfrom": "valid_from", "validto": "valid_to",
                            "minqty": "min_qty", "listprice": "list_price"]
 
@@ -254,6 +254,8 @@ public enum Importing {
             let category = check("category") { value throws(Failure) in try Validate.category(value) }
             let active = flag("active", default: true)
             let reorder = text("reorderpoint").map { $0.isEmpty ? 0 : quantity("reorderpoint", allowZero: true) } ?? 0
+            let reorderTo = text("reorderto").map { $0.isEmpty ? 0 : quantity("reorderto", allowZero: true) } ?? 0
+            let multiple = text("ordermultiple").map { $0.isEmpty ? 1 : quantity("ordermultiple", allowZero: false) } ?? 1
             let cost = text("cost").flatMap { value -> String? in
                 if value.isEmpty { return nil }
                 return amount("cost")
@@ -262,9 +264,9 @@ public enum Importing {
                 if value.isEmpty { return nil }
                 return amount("listprice")
             }
-            if let sku, let name, let unit, let category, let active, let reorder {
-                record = .item(Item(sku: sku, name: name, unit: unit, category: category, active: active, reorderPoint: reorder), cost: cost,
-                               listPrice: listPrice, stated: stated)
+            if let sku, let name, let unit, let category, let active, let reorder, let reorderTo, let multiple {
+                record = .item(Item(sku: sku, name: name, unit: unit, category: category, active: active, reorderPoint: reorder,
+                                    reorderTo: reorderTo, orderMultiple: multiple), cost: cost, listPrice: listPrice, stated: stated)
             }
         case .locations:
             let code = check("code") { value throws(Failure) in try Validate.code(value, field: "code").uppercased() }
@@ -369,6 +371,9 @@ public struct ImportMerge: Sendable {
         item.cost = merge.field("cost", old.cost, cost, stated: stated.contains("cost") && cost != nil) { text($0?.decimalString) }
         item.reorderPoint = merge.field("reorder_point", old.reorderPoint, new.reorderPoint, stated: stated.contains("reorderpoint"),
                                         show: String.init)
+        item.reorderTo = merge.field("reorder_to", old.reorderTo, new.reorderTo, stated: stated.contains("reorderto"), show: String.init)
+        item.orderMultiple = merge.field("order_multiple", old.orderMultiple, new.orderMultiple, stated: stated.contains("ordermultiple"),
+                                         show: String.init)
         return (item, merge.changes)
     }
 

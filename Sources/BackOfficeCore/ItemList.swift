@@ -44,13 +44,18 @@ public struct ItemListRow: Sendable, Hashable {
     public var item: Item
     public var onHand: Int
     public var reserved: Int
+    /// What is on order (read only for the list of items below their reorder point, where it decides the suggestion).
+    public var incoming: Int
     public var available: Int { onHand - reserved }
     public var belowReorderPoint: Bool { onHand < item.reorderPoint }
+    /// The quantity to order on projected stock, if any (`Reorder.suggestion`).
+    public var suggested: Int? { Reorder.suggestion(for: item, projected: available + incoming) }
 
-    public init(item: Item, onHand: Int, reserved: Int) {
+    public init(item: Item, onHand: Int, reserved: Int, incoming: Int = 0) {
         self.item = item
         self.onHand = onHand
         self.reserved = reserved
+        self.incoming = incoming
     }
 }
 

@@ -346,6 +346,11 @@ enum Migrations {
         Migration(version: 7, name: "release of each migration", statements: [
             "ALTER TABLE schema_migrations ADD COLUMN release TEXT",
         ]),
+        // Reorder suggestions: order up to a level, in multiples (a case, a pallet).
+        Migration(version: 8, name: "order-up-to level and order multiple", statements: [
+            "ALTER TABLE items ADD COLUMN reorder_to INTEGER NOT NULL DEFAULT 0 CHECK (reorder_to >= 0)",
+            "ALTER TABLE items ADD COLUMN order_multiple INTEGER NOT NULL DEFAULT 1 CHECK (order_multiple >= 1)",
+        ]),
     ]
 
     /// The version of the newest migration (versions may skip numbers between branches being merged).

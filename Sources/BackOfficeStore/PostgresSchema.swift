@@ -332,6 +332,11 @@ enum PostgresSchema {
         Migration(version: 7, name: "release of each migration", statements: [
             "ALTER TABLE schema_migrations ADD COLUMN release TEXT",
         ]),
+        // Reorder suggestions: order up to a level, in multiples (a case, a pallet).
+        Migration(version: 8, name: "order-up-to level and order multiple", statements: [
+            "ALTER TABLE items ADD COLUMN reorder_to BIGINT NOT NULL DEFAULT 0 CHECK (reorder_to >= 0)",
+            "ALTER TABLE items ADD COLUMN order_multiple BIGINT NOT NULL DEFAULT 1 CHECK (order_multiple >= 1)",
+        ]),
     ]
 
     static func guardTrigger(_ guarded: (table: String, trigger: String, event: String, message: String)) -> String {

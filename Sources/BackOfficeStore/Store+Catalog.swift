@@ -129,7 +129,7 @@ extension Store {
 // MARK: - Items
 
 extension Store {
-    static let itemColumns = "i.id, i.sku, i.name, i.uom, i.category, i.active, i.cost, i.cost_currency, i.reorder_point"
+    static let itemColumns = "i.id, i.sku, i.name, i.uom, i.category, i.active, i.cost, i.cost_currency, i.reorder_point, i.reorder_to, i.order_multiple"
 
     static func item(_ row: any SQLRow) throws -> Item {
         var cost: Money?
@@ -138,7 +138,8 @@ extension Store {
         }
         return Item(id: try row.int("id"), sku: try row.string("sku"), name: try row.string("name"), unit: try row.string("uom"),
                     category: try row.string("category"), active: try row.bool("active"), cost: cost,
-                    reorderPoint: try row.integer("reorder_point"))
+                    reorderPoint: try row.integer("reorder_point"), reorderTo: try row.integer("reorder_to"),
+                    orderMultiple: try row.integer("order_multiple"))
     }
 
     func findItem(sku: String) async throws -> Item? {
@@ -228,14 +229,16 @@ extension Store {
         let category = try Validate.category(item.category)
         _ = try Validate.amount(item.cost, field: "cost")
         _ = try Validate.quantity(item.reorderPoint, field: "reorder-point", allowZero: true)
+        try Reorder.check(item)
         return try await write {
             if let existing = try await findItem(sku: sku) {
                 throw Failure(.alreadyExists, "item \(existing.sku) already exists; change it with `items edit`")
             }
             try await run("""
-                INSERT INTO items (sku, name, uom, category, active, cost, cost_currency, reorder_point)
+                INSERT INTO items (sku, name, uom, category, active, cost, cost_currency, reorder_point, reorder_to, order_multiple)
                 VALUES (\(bind: sku), \(bind: name), \(bind: unit), \(bind: category), \(bind: item.active ? 1 : 0),
-                        \(bind: item.cost?.minorUnits), \(bind: item.cost?.currency), \(bind: item.reorderPoint))
+                        \(bind: item.cost?.minorUnits), \(bind: item.cost?.currency), \(bind: item.reorderPoint),
+                        \(bind: item.reorderTo), \(bind: item.orderMultiple))
                 """)
             let stored = try await requireItem(sku: sku)
             try await audit(actor, "item.add", "item \(sku)", after: Store.describe(stored))
@@ -255,8 +258,12 @@ extension Store {
         public var active: Bool?
         public var cost: Money??
         public var reorderPoint: Int?
+        public var reorderTo: Int?
+        public var orderMultiple: Int?
         public init(name: String? = nil, unit: String? = nil, category: String? = nil, active: Bool? = nil,
-                    cost: Money?? = nil, reorderPoint: Int? = nil) {
+                    cost: Money?? = nil, reorderPoint: Int? = nil, reorderTo: Int? = nil, orderMultiple: Int? = nil) {
+            self.reorderTo = reorderTo
+            self.orderMultiple = orderMultiple
             self.name = name
             self.unit = unit
             self.category = category
@@ -268,7 +275,9 @@ extension Store {
         /// The parts of the item these changes set, for the permission check.
         public var parts: ItemChange {
             var parts: ItemChange = []
-            if name != nil || unit != nil || category != nil || active != nil || reorderPoint != nil { parts.insert(.details) }
+            if name != nil || unit != nil || category != nil || active != nil || reorderPoint != nil || reorderTo != nil || orderMultiple != nil {
+                parts.insert(.details)
+            }
             if cost != nil { parts.insert(.cost) }
             return parts
         }
@@ -293,10 +302,14 @@ extension Store {
             if let active = validated.active { after.active = active }
             if let cost = validated.cost { after.cost = cost }
             if let reorder = validated.reorderPoint { after.reorderPoint = reorder }
+            if let level = validated.reorderTo { after.reorderTo = level }
+            if let multiple = validated.orderMultiple { after.orderMultiple = multiple }
+            try Reorder.check(after)
             try await run("""
                 UPDATE items SET name = \(bind: after.name), uom = \(bind: after.unit), category = \(bind: after.category),
                     active = \(bind: after.active ? 1 : 0), cost = \(bind: after.cost?.minorUnits),
-                    cost_currency = \(bind: after.cost?.currency), reorder_point = \(bind: after.reorderPoint)
+                    cost_currency = \(bind: after.cost?.currency), reorder_point = \(bind: after.reorderPoint),
+                    reorder_to = \(bind: after.reorderTo), order_multiple = \(bind: after.orderMultiple)
                 WHERE id = \(bind: before.id)
                 """)
             if after != before {
@@ -312,6 +325,7 @@ extension Store {
     static func describe(_ item: Item) -> String {
         "name \(item.name.debugDescription) uom \(item.unit) category \(item.category.debugDescription) active \(item.active) "
             + "cost \(item.cost?.formatted ?? "none") reorder \(item.reorderPoint)"
+            + (item.reorderTo == 0 && item.orderMultiple == 1 ? "" : " up to \(item.reorderTo) in multiples of \(item.orderMultiple)")
     }
 }
 

@@ -28,7 +28,7 @@ extension Store {
         CopyTable("users", "id:i name:t display_name:t role:t away:i active:i created_at:i"),
         CopyTable("locations", "id:i code:t name:t sellable:i"),
         CopyTable("price_lists", "id:i code:t name:t currency:t is_default:i"),
-        CopyTable("items", "id:i sku:t name:t uom:t category:t active:i cost:i cost_currency:t reorder_point:i"),
+        CopyTable("items", "id:i sku:t name:t uom:t category:t active:i cost:i cost_currency:t reorder_point:i reorder_to:i order_multiple:i"),
         CopyTable("accounts", "id:i code:t name:t manager_id:i backup_id:i price_list_id:i"),
         CopyTable("user_keys", "id:i user_id:i algorithm:t key:t fingerprint:t comment:t added_at:i"),
         CopyTable("balances", key: ["item_id", "location_id"], "item_id:i location_id:i on_hand:i"),

@@ -14,7 +14,7 @@ public enum ExportKind: String, Sendable, CaseIterable {
     /// The column names, which are also what `import` reads back.
     public var header: [String] {
         switch self {
-        case .items: ["sku", "name", "unit", "category", "active", "cost", "reorder_point"]
+        case .items: ["sku", "name", "unit", "category", "active", "cost", "reorder_point", "reorder_to", "order_multiple"]
         case .accounts: ["code", "name", "manager", "backup_manager", "price_list"]
         case .stock: ["sku", "location", "on_hand", "reserved", "available"]
         case .prices: ["price_list", "sku", "price", "currency"]
@@ -25,7 +25,7 @@ public enum ExportKind: String, Sendable, CaseIterable {
 
     /// Columns holding numbers the export wrote itself (kept as numbers, never defanged).
     public var numericColumns: Set<String> {
-        ["cost", "reorder_point", "on_hand", "reserved", "available", "price", "id", "quantity", "counted"]
+        ["cost", "reorder_point", "reorder_to", "order_multiple", "on_hand", "reserved", "available", "price", "id", "quantity", "counted"]
     }
 
     /// Whether `--from` and `--to` apply.
@@ -62,7 +62,7 @@ extension Store {
                     """).map(Store.item)
                 return ExportPage(rows: rows.map { item in
                     [item.sku, item.name, item.unit, item.category, item.active ? "yes" : "no",
-                     seesCost ? item.cost?.decimalString ?? "" : "", String(item.reorderPoint)]
+                     seesCost ? item.cost?.decimalString ?? "" : "", String(item.reorderPoint), String(item.reorderTo), String(item.orderMultiple)]
                 }, next: rows.count == limit ? rows.last?.sku : nil)
             case .accounts:
                 let rows = try await rows("""

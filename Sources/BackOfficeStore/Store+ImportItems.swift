@@ -13,7 +13,7 @@ extension Store {
         // A list price is on the default list, in its currency.
         let list = claim.fresh.contains { if case .item(_, _, .some, _) = $0.record { true } else { false } }
             ? try await defaultPriceList() : nil
-        var rows: [(record: ImportRecord, item: Item, cost: Money?, listPrice: Money?, stated: Set<String>)] = []
+        var rows: [(record: ImportRecord, item: Item, cost: Money?, listPrice: Money?, stated: Set<String>, line: Int)] = []
         for (line, record) in claim.fresh {
             guard case .item(let item, let costText, let priceText, let stated) = record else { continue }
             // Each amount in its currency; a row with a bad one is reported for every one and left out.
@@ -32,7 +32,7 @@ extension Store {
                 }
             }
             let cost = amount(costText, currency, column: "cost"), price = amount(priceText, list?.currency ?? currency, column: "list_price")
-            if !bad { rows.append((record, item, cost, price, stated)) }
+            if !bad { rows.append((record, item, cost, price, stated, line)) }
         }
         guard !rows.isEmpty else { return (problems, 0, [], 0) }
 
@@ -43,9 +43,20 @@ extension Store {
         var changed: [(ImportRecord, [FieldChange])] = [], unchanged = 0
         for row in rows {
             let item = row.item
+            // The reorder levels as the row leaves the item (an existing one keeps what the row does not state).
+            let levels = existing[item.sku.uppercased()].map { ImportMerge.item($0, with: item, cost: row.cost, stated: row.stated).item } ?? item
+            do {
+                try Reorder.check(levels)
+            } catch {
+                let column = error.message.hasPrefix("order-multiple") ? "order_multiple" : "reorder_to"
+                problems.append(ImportProblem(file: file, line: row.line, column: column,
+                                              problem: Importing.problemText(error.message, field: column.replacingOccurrences(of: "_", with: "-")),
+                                              value: String(column == "reorder_to" ? levels.reorderTo : levels.orderMultiple)))
+                continue
+            }
             guard let old = existing[item.sku.uppercased()] else {
                 added.append([item.sku, item.name, item.unit, item.category, item.active ? 1 : 0, row.cost?.minorUnits,
-                              row.cost?.currency, item.reorderPoint])
+                              row.cost?.currency, item.reorderPoint, item.reorderTo, item.orderMultiple])
                 if let price = row.listPrice { addedPrices.append((item.sku, price)) }
                 continue
             }
@@ -64,13 +75,15 @@ extension Store {
                 try await run("""
                     UPDATE items SET name = \(bind: merged.name), uom = \(bind: merged.unit), category = \(bind: merged.category),
                         active = \(bind: merged.active ? 1 : 0), reorder_point = \(bind: merged.reorderPoint),
+                        reorder_to = \(bind: merged.reorderTo), order_multiple = \(bind: merged.orderMultiple),
                         cost = \(bind: merged.cost?.minorUnits), cost_currency = \(bind: merged.cost?.currency)
                     WHERE id = \(bind: old.id)
                     """)
             }
             changed.append((row.record, changes))
         }
-        try await bulkInsert("items", ["sku", "name", "uom", "category", "active", "cost", "cost_currency", "reorder_point"], added)
+        try await bulkInsert("items", ["sku", "name", "uom", "category", "active", "cost", "cost_currency", "reorder_point",
+                                       "reorder_to", "order_multiple"], added)
         if let list, !addedPrices.isEmpty {
             let ids = try await items(skus: addedPrices.map(\.sku))
             try await bulkInsert("list_prices", ["price_list_id", "item_id", "price"], addedPrices.compactMap { entry -> [Value]? in

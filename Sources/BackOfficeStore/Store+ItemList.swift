@@ -23,6 +23,13 @@ extension Store {
                        (SELECT CAST(COALESCE(SUM(h.quantity), 0) AS BIGINT) FROM holds h
                          WHERE h.item_id = i.id AND h.released_at IS NULL AND h.expires_at > \(bind: nowSeconds) AND \(scope("h"))) AS list_reserved
                 """
+            // Below the reorder point the list suggests what to order, which needs what is on order already.
+            if query.belowReorderOnly {
+                sql += """
+                    , (SELECT CAST(COALESCE(SUM(x.quantity), 0) AS BIGINT) FROM incoming x
+                        WHERE x.item_id = i.id AND x.quantity > 0 AND \(scope("x"))) AS list_incoming
+                    """
+            }
             let keys = Store.listKeys(query)
             if let search = Dialect.Search(query.search) {
                 sql += " FROM \(search.from)"
@@ -41,7 +48,7 @@ extension Store {
             if case .offset(let skip) = anchor, skip > 0 { sql += " OFFSET \(bind: skip)" }
             let result = try await rows(sql).map { row in
                 ItemListRow(item: try Store.item(row).visible(to: actor.user), onHand: try row.integer("list_on_hand"),
-                            reserved: try row.integer("list_reserved"))
+                            reserved: try row.integer("list_reserved"), incoming: query.belowReorderOnly ? try row.integer("list_incoming") : 0)
             }
             return reversed ? result.reversed() : result
         }

@@ -107,6 +107,50 @@ extension Store {
         }
     }
 
+    /// Every active item whose projected stock (available plus on order) at the sellable locations, or at `location`,
+    /// is below its reorder point, with the quantity to order (`Reorder.suggestion`) and the next receipt already on
+    /// order; in SKU order. Stock in a location that is not sellable (quarantine) cannot be sold, so it does not count.
+    public func reorderSuggestions(at location: String? = nil, by actor: Actor) async throws -> [ReorderLine] {
+        try actor.require(.viewStock)
+        return try await read {
+            let places: SQLQueryString
+            if let location {
+                let found = try await requireLocation(location)
+                if !found.sellable { try actor.require(.viewUnsellableStock) }
+                places = "l.id = \(bind: found.id)"
+            } else {
+                places = "l.sellable = 1"
+            }
+            let found = try await rows("""
+                SELECT \(unsafeRaw: Store.itemColumns), COALESCE(b.on_hand, 0) AS on_hand, COALESCE(h.reserved, 0) AS reserved,
+                       COALESCE(x.incoming, 0) AS incoming, x.next_due,
+                       (SELECT MIN(r.ref) FROM incoming r JOIN locations l ON l.id = r.location_id
+                         WHERE r.item_id = i.id AND r.quantity > 0 AND r.due = x.next_due AND \(places)) AS next_ref
+                FROM items i
+                LEFT JOIN (SELECT bb.item_id, CAST(SUM(bb.on_hand) AS BIGINT) AS on_hand FROM balances bb
+                           JOIN locations l ON l.id = bb.location_id WHERE \(places) GROUP BY bb.item_id) b ON b.item_id = i.id
+                LEFT JOIN (SELECT hh.item_id, CAST(SUM(hh.quantity) AS BIGINT) AS reserved FROM holds hh
+                           JOIN locations l ON l.id = hh.location_id
+                           WHERE hh.released_at IS NULL AND hh.expires_at > \(bind: UTC.seconds(now)) AND \(places)
+                           GROUP BY hh.item_id) h ON h.item_id = i.id
+                LEFT JOIN (SELECT xx.item_id, CAST(SUM(xx.quantity) AS BIGINT) AS incoming, MIN(xx.due) AS next_due FROM incoming xx
+                           JOIN locations l ON l.id = xx.location_id WHERE xx.quantity > 0 AND \(places)
+                           GROUP BY xx.item_id) x ON x.item_id = i.id
+                WHERE i.active = 1 AND i.reorder_point > 0
+                  AND COALESCE(b.on_hand, 0) - COALESCE(h.reserved, 0) + COALESCE(x.incoming, 0) < i.reorder_point
+                ORDER BY i.sku
+                """)
+            return try found.compactMap { row -> ReorderLine? in
+                let item = try Store.item(row).visible(to: actor.user)
+                let onHand = try row.integer("on_hand"), available = onHand - (try row.integer("reserved"))
+                let incoming = try row.integer("incoming")
+                guard let suggested = Reorder.suggestion(for: item, projected: available + incoming) else { return nil }
+                return ReorderLine(item: item, onHand: onHand, available: available, incoming: incoming, suggested: suggested,
+                                   nextReceipt: try row.optionalDay("next_due"), nextReference: try row.optionalString("next_ref"))
+            }
+        }
+    }
+
     /// The answer within the transaction in progress, as `user` may see it.
     func promiseAnswer(sku: String, quantity: Int, at location: String?, includeOverdue: Bool,
                        for user: User) async throws -> AvailableToPromise.Answer {

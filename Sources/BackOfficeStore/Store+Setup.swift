@@ -59,7 +59,8 @@ extension Store {
                 try await write {
                     // Indexed for search in one statement per chunk, as an import does, not by the trigger row by row.
                     let indexing = try await suspendItemIndexing()
-                    try await bulkInsert("items", ["id", "sku", "name", "uom", "category", "active", "cost", "cost_currency", "reorder_point"],
+                    try await bulkInsert("items", ["id", "sku", "name", "uom", "category", "active", "cost", "cost_currency", "reorder_point",
+                                                   "reorder_to", "order_multiple"],
                                          rows.items)
                     if let indexing { try await resumeItemIndexing(indexing) }
                     try await syncIdentity("items")
@@ -142,7 +143,7 @@ private struct DemoChunk: Sendable {
             let id = places.firstID + Int64(index)
             let item = demo.item
             items.append([id, item.sku, item.name, item.unit, item.category, item.active ? 1 : 0, item.cost?.minorUnits ?? 0, "USD",
-                          item.reorderPoint])
+                          item.reorderPoint, item.reorderTo, item.orderMultiple])
             prices.append([places.listID, id, demo.listPrice])
             var onHand: [String: Int] = [:]
             for step in company.history(at: index) {

@@ -55,6 +55,71 @@ struct Promise: AsyncParsableCommand {
     }
 }
 
+struct ReorderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reorder",
+        abstract: "Items to order: projected stock (available plus on order) below the reorder point, and how many to order.",
+        discussion: """
+            Over the sellable locations, or one with --at. The quantity brings projected stock up to the item's \
+            order-up-to level (items edit --reorder-to; the reorder point when none is set), rounded up to its order \
+            multiple (--order-multiple). The next receipt already on order is shown beside it. CSV (--format csv, \
+            -o FILE or - for standard output) is for purchasing: one row an item, and no total row.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("One location instead of every sellable one.", valueName: "code")) var at: String?
+    @Flag(help: "Print the answer as JSON.") var json = false
+    @Option(help: "table (the default) or csv.") var format = "table"
+    @Option(name: [.customShort("o"), .long], help: "Write the CSV to this new file (written whole or not at all; - for standard output).")
+    var output: String?
+    @Flag(help: "Replace the file -o names if it exists (only a regular file).") var force = false
+
+    func validate() throws {
+        guard ["table", "csv"].contains(format.lowercased()) else { throw ValidationError("--format must be table or csv") }
+        if json && format.lowercased() == "csv" { throw ValidationError("--json and --format csv: choose one") }
+        if output != nil && format.lowercased() != "csv" { throw ValidationError("-o writes CSV: add --format csv") }
+        if output?.isEmpty == true { throw ValidationError("-o needs a file name (or - for standard output)") }
+    }
+
+    func run() async throws {
+        if format.lowercased() == "csv" {
+            let sink = try OutputSink(path: output, force: force, store: global.storePath)
+            do {
+                let lines = try await global.withSession { try await $0.store.reorderSuggestions(at: at, by: $0.actor) }
+                let header = ["sku", "name", "unit", "on_hand", "available", "incoming", "projected", "reorder_point", "reorder_to",
+                              "order_multiple", "suggested", "next_receipt", "next_reference"]
+                let numeric = [false, false, false, true, true, true, true, true, true, true, true, false, false]
+                func cell(_ text: String) -> String { sink.isTerminal ? Sanitize.forTerminal(text) : text }
+                var text = header.joined(separator: ",") + "\r\n"
+                for line in lines {
+                    let row = [line.item.sku, line.item.name, line.item.unit, String(line.onHand), String(line.available), String(line.incoming),
+                               String(line.projected), String(line.item.reorderPoint), String(line.item.reorderTo),
+                               String(line.item.orderMultiple), String(line.suggested), line.nextReceipt?.description ?? "",
+                               line.nextReference ?? ""]
+                    text += zip(row, numeric).map { CSV.field(cell($0), number: $1) }.joined(separator: ",") + "\r\n"
+                }
+                try sink.write(text)
+                try sink.finish()
+                if sink.isFile { FileHandle.standardError.write(Data("wrote \(lines.count.grouped) items to order\n".utf8)) }
+            } catch {
+                sink.abandon()
+                throw error
+            }
+            return
+        }
+        let lines = try await global.withSession { try await $0.store.reorderSuggestions(at: at, by: $0.actor) }
+        if json { try Output.json(ReorderJSON(lines)); return }
+        guard !lines.isEmpty else { Output.line("nothing to order: every item is at or above its reorder point"); return }
+        Output.table(["SKU", "NAME", "AVAIL", "ON ORDER", "PROJ", "POINT", "UP TO", "MULT", "ORDER", "NEXT RECEIPT"], lines.map { line in
+            [Output.safe(line.item.sku), Output.safe(line.item.name), String(line.available), String(line.incoming), String(line.projected),
+             String(line.item.reorderPoint), String(max(line.item.reorderTo, line.item.reorderPoint)), String(line.item.orderMultiple),
+             String(line.suggested), line.nextReceipt.map { "\($0) \(Output.safe(line.nextReference ?? ""))" } ?? ""]
+        }, right: [2, 3, 4, 5, 6, 7, 8])
+        let units = lines.reduce(0) { $0 + $1.suggested }
+        Output.line("\n\(lines.count.grouped) items to order, \(units.grouped) units in all")
+    }
+}
+
 struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "search", abstract: "Prefix search over SKU, name and category.")
 

@@ -40,7 +40,7 @@ struct Bench: AsyncParsableCommand {
             try DataBench.run(rows: items)
             return
         }
-        let path = global.namedStorePath ?? GlobalOptions.dataDirectory + "/bench-\(items).sqlite"
+        let path = global.namedOnCommandLine ?? GlobalOptions.dataDirectory + "/bench-\(items).sqlite"
         let clock = ContinuousClock()
         if case .file = try StoreAddress.parse(path), !FileManager.default.fileExists(atPath: path) {
             let started = clock.now

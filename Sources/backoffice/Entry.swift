@@ -61,7 +61,7 @@ struct BackOffice: AsyncParsableCommand {
             73 already exists, 74 store failure, 75 store busy, 77 permission denied, 79 conflict (such as insufficient stock).
             """,
         subcommands: [
-            OpenConsole.self, Demo.self, Init.self, Stock.self, Promise.self, Search.self, Price.self, Move.self, Items.self, Locations.self,
+            OpenConsole.self, Demo.self, Init.self, Stock.self, Promise.self, ReorderCommand.self, Search.self, Price.self, Move.self, Items.self, Locations.self,
             Accounts.self, Users.self, HoldCommand.self, RequestCommand.self, Incoming.self, Prices.self,
             Import.self, Export.self, CountCommand.self, Verify.self, Backup.self, CopyStore.self, Restore.self, Doctor.self, AuditLog.self, ServeSSH.self, SSHGate.self, Bench.self,
         ]

@@ -66,9 +66,16 @@ struct GlobalOptions: ParsableArguments {
 
     /// The store named by --db, $BACKOFFICE_DB or a configuration file, if any.
     var namedStorePath: String? {
+        if let path = namedOnCommandLine { return path }
+        if let path = HostConfiguration.fileValue("db"), !path.isEmpty { return path }
+        return nil
+    }
+
+    /// The store named by --db or $BACKOFFICE_DB only: `demo` and `bench` make stores of their own and never take the
+    /// host's configured one (on an office host, the business's store).
+    var namedOnCommandLine: String? {
         if let db, !db.isEmpty { return db }
         if let path = ProcessInfo.processInfo.environment[RemoteAccess.Handoff.store], !path.isEmpty { return path }
-        if let path = HostConfiguration.fileValue("db"), !path.isEmpty { return path }
         return nil
     }
 

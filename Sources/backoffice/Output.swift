@@ -128,6 +128,40 @@ struct PromiseJSON: Encodable {
     }
 }
 
+/// `reorder --json`: the lines, and the totals purchasing orders against (no supplier: one total for all).
+struct ReorderJSON: Encodable {
+    struct Line: Encodable {
+        var sku: String
+        var name: String
+        var unit: String
+        var onHand: Int
+        var available: Int
+        var incoming: Int
+        var projected: Int
+        var reorderPoint: Int
+        var reorderTo: Int
+        var orderMultiple: Int
+        var suggested: Int
+        var nextReceipt: String?
+        var nextReference: String?
+    }
+
+    var items: [Line]
+    var totalItems: Int
+    var totalUnits: Int
+
+    init(_ lines: [ReorderLine]) {
+        items = lines.map {
+            Line(sku: $0.item.sku, name: $0.item.name, unit: $0.item.unit, onHand: $0.onHand, available: $0.available, incoming: $0.incoming,
+                 projected: $0.projected, reorderPoint: $0.item.reorderPoint, reorderTo: $0.item.reorderTo,
+                 orderMultiple: $0.item.orderMultiple, suggested: $0.suggested, nextReceipt: $0.nextReceipt?.description,
+                 nextReference: $0.nextReference)
+        }
+        totalItems = lines.count
+        totalUnits = lines.reduce(0) { $0 + $1.suggested }
+    }
+}
+
 /// `stock --json`
 struct StockJSON: Encodable {
     struct Line: Encodable {
@@ -229,6 +263,8 @@ struct ItemJSON: Encodable {
     var category: String
     var active: Bool
     var reorderPoint: Int
+    var reorderTo: Int
+    var orderMultiple: Int
     var cost: String?
 
     init(_ item: Item) {
@@ -238,6 +274,8 @@ struct ItemJSON: Encodable {
         category = item.category
         active = item.active
         reorderPoint = item.reorderPoint
+        reorderTo = item.reorderTo
+        orderMultiple = item.orderMultiple
         cost = item.cost?.decimalString
     }
 }
@@ -249,7 +287,8 @@ enum Render {
         let item = answer.item
         Output.line("\(Output.safe(item.sku))  \(Output.safe(item.name))")
         Output.line("\(Output.safe(item.category.isEmpty ? "(no category)" : item.category)) · unit \(item.unit)"
-                    + (item.active ? "" : " · INACTIVE") + " · reorder point \(item.reorderPoint)")
+                    + (item.active ? "" : " · INACTIVE") + " · reorder point \(item.reorderPoint)"
+                    + (item.reorderTo > 0 ? ", up to \(item.reorderTo)" : "") + (item.orderMultiple > 1 ? " in \(item.orderMultiple)s" : ""))
         Output.line()
         var rows = answer.lines.map { line in
             [line.location + (line.sellable ? "" : " (not sellable)"), String(line.position.onHand), String(line.position.reserved),

@@ -15,7 +15,9 @@ struct Items: AsyncParsableCommand {
         @Option(help: "Category path, such as Fasteners/Bolts.") var category = ""
         @Option(help: "Standard cost, such as 12.50.") var cost: String?
         @Option(help: "List price on the default list.") var listPrice: String?
-        @Option(help: "Reorder point.") var reorderPoint = 0
+        @Option(help: "Reorder point: below it (on stock available plus on order), `reorder` suggests an order.") var reorderPoint = 0
+        @Option(help: "Order up to this level (0: up to the reorder point).") var reorderTo = 0
+        @Option(help: "Order in multiples of this (a case, a pallet).") var orderMultiple = 1
 
         func run() async throws {
             let item = try await global.withSession { session in
@@ -24,7 +26,8 @@ struct Items: AsyncParsableCommand {
                 if let cost, cost.minorUnits < 0 { throw Failure.invalid("cost", cost.decimalString, "must not be negative") }
                 let price = try listPrice.map { try parseMoney($0, currency: currency, field: "list-price") }
                 return try await session.store.addItem(Item(sku: sku, name: name, unit: uom, category: category, cost: cost,
-                                                            reorderPoint: reorderPoint), listPrice: price, by: session.actor)
+                                                            reorderPoint: reorderPoint, reorderTo: reorderTo, orderMultiple: orderMultiple),
+                                                       listPrice: price, by: session.actor)
             }
             Output.line("added item \(Output.safe(item.sku)): \(Output.safe(item.name))")
         }
@@ -40,6 +43,8 @@ struct Items: AsyncParsableCommand {
         @Option(help: "Standard cost ('none' to clear).") var cost: String?
         @Option(help: "List price on the default list.") var listPrice: String?
         @Option(help: "Reorder point.") var reorderPoint: Int?
+        @Option(help: "Order up to this level (0: up to the reorder point).") var reorderTo: Int?
+        @Option(help: "Order in multiples of this.") var orderMultiple: Int?
         @Flag(inversion: .prefixedNo, help: "Active or inactive.") var active: Bool?
 
         func run() async throws {
@@ -49,7 +54,8 @@ struct Items: AsyncParsableCommand {
                 if let cost { costChange = cost == "none" ? .some(nil) : .some(try parseMoney(cost, currency: currency, field: "cost")) }
                 let price = try listPrice.map { try parseMoney($0, currency: currency, field: "list-price") }
                 return try await session.store.editItem(sku: sku, Store.ItemChanges(name: name, unit: uom, category: category, active: active,
-                                                                                    cost: costChange, reorderPoint: reorderPoint),
+                                                                                    cost: costChange, reorderPoint: reorderPoint,
+                                                                                    reorderTo: reorderTo, orderMultiple: orderMultiple),
                                                         listPrice: price, by: session.actor)
             }
             Output.line("updated item \(Output.safe(item.sku))")

@@ -39,7 +39,7 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = global.namedStorePath ?? GlobalOptions.dataDirectory + "/demo.sqlite"
+        let path = global.namedOnCommandLine ?? GlobalOptions.dataDirectory + "/demo.sqlite"
         if !FileManager.default.fileExists(atPath: path) {
             // Built under another name and moved into place when complete, so an interrupted build is never
             // mistaken for the demo store.

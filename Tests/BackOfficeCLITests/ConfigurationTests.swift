@@ -63,6 +63,16 @@ struct ConfigurationTests {
         #expect(byEnvironment.status == 0, "\(byEnvironment.stderr)")
     }
 
+    @Test func givenAHostWhoseSettingsNameItsStoreWhenDemoRunsThenItMakesItsOwnStoreAndLeavesTheHostsAlone() throws {
+        let folder = TemporaryFolder()
+        let system = folder.path("system.toml")
+        try "db = \"\(folder.path("business.sqlite"))\"\n".write(toFile: system, atomically: true, encoding: .utf8)
+        let demo = try runBackoffice(["demo", "--items", "50"], environment: ["BACKOFFICE_SYSTEM_CONFIG": system], in: folder)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.path("xdg") + "/backoffice/demo.sqlite"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("business.sqlite")))
+    }
+
     @Test func givenABadFileThenTheCommandStopsNamingTheFileLineKeyAndValue() throws {
         let folder = TemporaryFolder()
         func run(_ text: String) throws -> CommandResult {

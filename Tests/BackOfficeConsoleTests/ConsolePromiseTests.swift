@@ -73,4 +73,22 @@ struct ConsolePromiseTests {
         #expect(snapshot.promise?.locations.map(\.location) == ["MAIN"])
         #expect(QueueDrawing.snapshotLines(snapshot).last == "when then: 350 by \(today.adding(days: 10)) at MAIN, after PO-9 due")
     }
+
+    @Test func givenItemsBelowTheirReorderPointWhenBIsPressedThenTheListSaysHowManyToOrder() async throws {
+        let f = try await ConsoleFixture.make(user: "clerk", width: 120, height: 30)
+        // NUT-1: point 50, up to 120 in 25s, nothing on hand, 30 on order: 90 to reach 120, in 25s 100.
+        _ = try await f.store.editItem(sku: "NUT-1", Store.ItemChanges(reorderTo: 120, orderMultiple: 25), by: f.admin)
+        _ = try await f.store.expectReceipt(sku: "NUT-1", quantity: 30, location: "MAIN", due: Day(f.clock.now).adding(days: 5),
+                                            reference: "PO-5", by: f.admin)
+        await f.start()
+        #expect(f.find("ORDER") == nil)
+        await f.press(.character("b"))
+        let header = try #require(f.find("ORDER"), "\(f.text)")
+        let y = try #require((0..<f.grid.height).first { f.row($0).hasPrefix("NUT-1 ") || f.row($0).hasPrefix(" NUT-1 ") }, "\(f.text)")
+        let cells = f.row(y)
+        #expect(cells.contains("Hex Nut M8"))
+        let order = String(cells.dropFirst(header.x).prefix(5)).trimmingCharacters(in: .whitespaces)
+        #expect(order == "100", "\(f.text)")
+        #expect(f.state.inventory.list.window.rows.first { $0.item.sku == "NUT-1" }?.incoming == 30)
+    }
 }

@@ -109,3 +109,38 @@ struct AvailableToPromiseTests {
         #expect(AvailableToPromise.answer(sku: "FAS-1", quantity: 100, input: input, today: today).sentence == "100 now (150 available)")
     }
 }
+
+@Suite("Reorder suggestions")
+struct ReorderTests {
+    @Test(arguments: [
+        // point, up to, multiple, projected → suggestion
+        (10, 0, 1, 10, nil), (10, 0, 1, 9, 1), (10, 50, 1, 9, 41), (10, 50, 12, 9, 48), (10, 50, 12, -5, 60),
+        (0, 50, 1, -3, nil), (10, 50, 100, 0, 100), (10, 0, 6, 4, 6),
+    ] as [(Int, Int, Int, Int, Int?)])
+    func givenLevelsAndProjectedStockThenTheSuggestionOrdersUpToTheLevelInWholeMultiples(
+        point: Int, upTo: Int, multiple: Int, projected: Int, expected: Int?) {
+        let item = Item(sku: "X", name: "X", reorderPoint: point, reorderTo: upTo, orderMultiple: multiple)
+        #expect(Reorder.suggestion(for: item, projected: projected) == expected)
+        if let suggested = Reorder.suggestion(for: item, projected: projected) {
+            #expect(suggested % multiple == 0)
+            #expect(projected + suggested >= max(upTo, point))
+            #expect(projected + suggested - multiple < max(upTo, point))
+        }
+    }
+
+    @Test func givenLevelsThatCannotWorkThenTheyAreRefusedNamingTheField() {
+        #expect(throws: Failure.invalid("reorder-to", "5", "is below the reorder point 10")) {
+            try Reorder.check(Item(sku: "X", name: "X", reorderPoint: 10, reorderTo: 5))
+        }
+        #expect(throws: Failure.invalid("order-multiple", "0", "must be at least 1")) {
+            try Reorder.check(Item(sku: "X", name: "X", orderMultiple: 0))
+        }
+        #expect(throws: Never.self) { try Reorder.check(Item(sku: "X", name: "X", reorderPoint: 10, reorderTo: 0, orderMultiple: 6)) }
+    }
+
+    @Test func givenASnapshotFromBeforeTheLevelsThenItsItemReadsBackWithTheDefaults() throws {
+        let old = #"{"id":1,"sku":"A","name":"A","unit":"EA","category":"","active":true,"reorderPoint":5}"#
+        let item = try JSONDecoder().decode(Item.self, from: Data(old.utf8))
+        #expect(item.reorderTo == 0 && item.orderMultiple == 1 && item.reorderPoint == 5)
+    }
+}

@@ -37,7 +37,7 @@ struct ImportVocabularyTests {
             return
         }
         #expect(problem.problem == "unknown column; items files have sku, name, "
-                + "[unit (or uom), category, active, cost, reorder_point, list_price]")
+                + "[unit (or uom), category, active, cost, reorder_point, reorder_to, order_multiple, list_price]")
         #expect(ImportKind.contracts.columnNames == "account, sku, price, [min_quantity (or min_qty), valid_from, valid_to]")
         #expect(ImportKind.stock.columnNames == "sku, location, quantity")
     }

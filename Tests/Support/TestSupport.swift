@@ -62,6 +62,8 @@ public func startBackoffice(_ arguments: [String], environment: [String: String]
     var env = ProcessInfo.processInfo.environment
     env["BACKOFFICE_DB"] = nil
     env["BACKOFFICE_USER"] = nil
+    // A host's /etc/backoffice/config.toml never reaches a test; a test that wants a system file names its own.
+    env["BACKOFFICE_SYSTEM_CONFIG"] = folder.path("no-system-config.toml")
     env["XDG_DATA_HOME"] = folder.path("xdg")
     for (key, value) in environment { env[key] = value }
     return try startProgram(backofficeBinary, arguments, environment: env, in: folder, workingDirectory: workingDirectory)
