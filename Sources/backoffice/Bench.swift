@@ -125,6 +125,16 @@ struct Bench: AsyncParsableCommand {
             peakKiB = max(peakKiB, run.peakKiB)
             idle.append(try Self.runSelf(["--help"]).wall)
         }
+        // Reorder suggestions over the whole catalogue, as purchasing runs them: one process each, its output as JSON.
+        var reorders: [Duration] = []
+        var reorderKiB = 0
+        for _ in 0..<3 {
+            let run = try Self.runSelf(["reorder", "--db", path, "--user", "clerk", "--json"])
+            reorders.append(run.wall)
+            reorderKiB = max(reorderKiB, run.peakKiB)
+        }
+        print(Self.line("`backoffice reorder --json`, whole catalogue", reorders))
+        print("peak memory of one `backoffice reorder` process: \(reorderKiB / 1024) MiB")
         print(Self.line("one-shot `backoffice stock` process (wall)", walls))
         print("peak memory of one `backoffice stock` process: \(peakKiB / 1024) MiB")
         print(Self.line("`backoffice --help` process (wall, for scale)", idle))
@@ -146,15 +156,42 @@ struct Bench: AsyncParsableCommand {
     }
 
     /// Search, stock answer, price quote and a durable post on `store`, each printed as it is measured.
+    /// Open holds and expected receipts on the sampled items, a thousand of each in the store, so that available to
+    /// promise has a timeline to walk (added once: a second run finds them there).
+    private func ensurePromiseEvents(_ store: Store, skus: [String], accounts: [String]) async throws {
+        let admin = Actor(user: try await store.signIn("bench"), source: .cli)
+        let counts = try await store.diagnose().counts
+        let today = Day(Date())
+        var holds = counts["holds_active"] ?? 0, receipts = try await store.expectedReceipts(limit: 1_000, by: admin).count
+        var i = 0
+        while (holds < 1_000 || receipts < 1_000) && i < 20_000 {
+            let sku = skus[i % skus.count]
+            if holds < 1_000, (try? await store.placeHold(sku: sku, quantity: 1, location: "MAIN", account: accounts[i % accounts.count],
+                                                           expiresAt: Date().addingTimeInterval(Double(1 + i % 30) * 86_400), by: admin)) != nil {
+                holds += 1
+            }
+            if receipts < 1_000 {
+                _ = try await store.expectReceipt(sku: sku, quantity: 10 + i % 90, location: i % 3 == 0 ? "EAST" : "MAIN",
+                                                  due: today.adding(days: 1 + i % 60), reference: "PO-B\(i)", by: admin)
+                receipts += 1
+            }
+            i += 1
+        }
+    }
+
     private func measureStore(_ store: Store, skus: [String], by clerk: Actor) async throws -> [Figure] {
         let accounts = try await store.accounts(limit: 100, by: clerk).map(\.code)
         guard !accounts.isEmpty else { throw Failure(.notFound, "bench: the store has no accounts to quote for") }
+        try await ensurePromiseEvents(store, skus: skus, accounts: accounts)
         let words = ["sta", "bo", "hex", "m8", "cab", "led", "val", "gl", "tape", "drill", "pre", "saf", "fas-0001", "pipe co", "z"]
         return [
             try await measure("search (prefix, 20 results)", samples) { i in _ = try await store.search(words[i % words.count], limit: 20, by: clerk) },
             try await measure("stock answer", samples) { i in _ = try await store.stock(sku: skus[i % skus.count], by: clerk) },
             try await measure("price quote", samples) { i in
                 _ = try await store.quote(sku: skus[i % skus.count], account: accounts[i % accounts.count], quantity: 1 + i % 120, by: clerk)
+            },
+            try await measure("available to promise (up to 1,000 units)", samples) { i in
+                _ = try await store.promise(sku: skus[i % skus.count], quantity: 1 + (i * 37) % 1_000, at: nil, includeOverdue: false, by: clerk)
             },
             try await measure("post movement (receipt, durable)", max(10, samples / 5)) { i in
                 _ = try await store.post(.receipt(quantity: 1, to: "MAIN"), sku: skus[i % skus.count], reference: "BENCH", by: clerk)
