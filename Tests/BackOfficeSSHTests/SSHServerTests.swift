@@ -254,6 +254,19 @@ struct SSHServerTests {
         #expect(shell.stderr.contains("must be a terminal"))
     }
 
+    @Test func givenASalespersonWhenAskingWhenOverSSHThenTheAnswerIsTheLocalOneAndReorderIsRefused() throws {
+        let server = try Server()
+        let sku = try firstSKU(server)
+        let remote = try server.ssh("sales", ["atp", sku, "--qty", "100000", "--json"])
+        #expect(remote.status == 0, "\(remote.stderr)")
+        #expect(remote.stdout == (try server.local(["--user", "sales", "atp", sku, "--qty", "100000", "--json"])).stdout)
+        #expect((remote.stdout.data(using: .utf8).flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any])?["date"] is NSNull)
+        #expect(!remote.stdout.contains("QUAR"))
+        let reorder = try server.ssh("sales", ["reorder"])
+        #expect(reorder.status == 77)
+        #expect(reorder.stderr.contains("may not run `reorder` over SSH"), "\(reorder.stderr)")
+    }
+
     @Test func givenTwentySessionsAtOnceWhenTheyRunThenEveryOneAnswers() throws {
         // All twenty may be open at once on a loaded machine: the per-user limit (16 by default) is tested on its own.
         let server = try Server(serverOptions: ["--max-sessions-per-user", "20"])
