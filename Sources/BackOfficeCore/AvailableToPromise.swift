@@ -63,6 +63,13 @@ public enum AvailableToPromise {
         public var location: String
         /// The earliest day this location alone has the quantity; nil when it never does on what is known.
         public var date: Day?
+
+        /// "No date" is an answer: it is written as null, not left out.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(location, forKey: .location)
+            try container.encode(date, forKey: .date)
+        }
     }
 
     public struct Answer: Sendable, Codable, Equatable {
@@ -82,6 +89,20 @@ public enum AvailableToPromise {
         public var overdue: [Input.Receipt]
         /// The event the date waits for (the last one of the reaching day), for a one-line answer.
         public var after: String? { date.flatMap { day in timeline.last { $0.date == day }?.event } }
+
+        /// As `atp --json` writes it: dates as YYYY-MM-DD, a date of null when the quantity is not reached.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(sku, forKey: .sku)
+            try container.encode(quantity, forKey: .quantity)
+            try container.encode(date, forKey: .date)
+            try container.encode(availableNow, forKey: .availableNow)
+            try container.encode(locations, forKey: .locations)
+            try container.encode(timeline, forKey: .timeline)
+            try container.encode(atMost, forKey: .atMost)
+            try container.encode(atMostBy, forKey: .atMostBy)
+            try container.encode(overdue, forKey: .overdue)
+        }
     }
 
     /// The answer for `quantity` units of `sku`, as of `today`.

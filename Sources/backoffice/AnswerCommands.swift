@@ -51,7 +51,7 @@ struct Promise: AsyncParsableCommand {
         let answer = try await global.withSession {
             try await $0.store.promise(sku: sku, quantity: quantity, at: at, includeOverdue: includeOverdue, by: $0.actor)
         }
-        if output.json { try Output.json(PromiseJSON(answer)) } else { Render.promise(answer) }
+        if output.json { try Output.json(answer) } else { Render.promise(answer) }
     }
 }
 
