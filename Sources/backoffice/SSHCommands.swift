@@ -129,6 +129,8 @@ struct ServeSSH: AsyncParsableCommand {
         try await server.wait()
         terminate.cancel()
         hangUp.cancel()
+        // Closed, not dropped: the last connection to a SQLite store folds its write-ahead log back into the file.
+        await store.close()
     }
 
     /// A folder of this server's own for the stop notice its consoles read: under $TMPDIR (systemd's PrivateTmp gives
