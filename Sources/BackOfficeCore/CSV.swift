@@ -168,6 +168,11 @@ public enum CSV {
         return value
     }
 
+    /// One record: each cell a `field`, the ones marked in `numbers` written as numbers, ended by CRLF (RFC 4180).
+    public static func record(_ cells: [String], numbers: [Bool], delimiter: Character = ",") -> String {
+        zip(cells, numbers).map { field($0, delimiter: delimiter, number: $1) }.joined(separator: String(delimiter)) + "\r\n"
+    }
+
     /// A cell's text as `field(_:)` was given it: the one apostrophe `field` puts before a formula-like value taken
     /// off, and nothing else touched (`'hello` stays `'hello`; `''=x` becomes `'=x`).
     public static func value(_ cell: String) -> String {

@@ -17,9 +17,6 @@ public enum RemoteAccess {
         return [.sales: sales, .clerk: clerk, .manager: manager, .admin: admin]
     }()
 
-    /// Options that choose the store or the user: the server fixes both, so a client may not pass them.
-    public static let fixedOptions = ["--db", "--user"]
-
     /// Whether `role` may run the command at `path` (its names from the root, as in "prices add-list") over SSH.
     public static func allows(_ path: String, role: Role) -> Bool {
         commands[role]?.contains(path) ?? false

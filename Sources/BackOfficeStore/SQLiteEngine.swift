@@ -24,19 +24,20 @@ extension Store {
     }
 
     static func openSQLite(path: String, mode: OpenMode, clock: @escaping @Sendable () -> Date) async throws -> Store {
-        var isFolder: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        // One stat says whether it is there, whether it is a folder, and whether a folder on the way is closed to this
+        // user (then the store may well be there: a service's, in /var/lib).
         var status = stat()
-        if !exists, stat(path, &status) != 0, errno == EACCES {
-            // A folder on the way is closed to this user: the store may well be there (a service's, in /var/lib).
+        let exists = stat(path, &status) == 0
+        if !exists && errno == EACCES {
             throw Failure(.permissionDenied, "cannot reach the store at \(path): a folder on the way is closed to you; "
                           + "run as its owner (sudo -u backoffice …) or pass --db")
         }
-        if exists, !isFolder.boolValue, access(path, R_OK | W_OK) != 0, errno == EACCES {
+        let isFolder = exists && (status.st_mode & S_IFMT) == S_IFDIR
+        if exists, !isFolder, access(path, R_OK | W_OK) != 0, errno == EACCES {
             throw Failure(.permissionDenied, "the store at \(path) is not open to you for reading and writing; "
                           + "run as its owner (sudo -u backoffice …) or pass --db")
         }
-        if exists && isFolder.boolValue {
+        if isFolder {
             throw Failure(.usage, "\(path) is a folder; name the store file, such as \(path)/backoffice.sqlite")
         }
         switch mode {

@@ -103,7 +103,8 @@ extension Store {
         try actor.require(.viewStock)
         guard quantity > 0 else { throw Failure(.invalidInput, "quantity: \(quantity) must be at least 1") }
         return try await read {
-            try await promiseAnswer(sku: sku, quantity: quantity, at: location, includeOverdue: includeOverdue, for: actor.user)
+            guard let found = try await itemStock(sku: sku, at: location.map { [$0] }) else { throw Failure.notFound("item", sku) }
+            return try await promiseAnswer(found, quantity: quantity, at: location, includeOverdue: includeOverdue, for: actor.user)
         }
     }
 
@@ -151,11 +152,11 @@ extension Store {
         }
     }
 
-    /// The answer within the transaction in progress, as `user` may see it.
-    func promiseAnswer(sku: String, quantity: Int, at location: String?, includeOverdue: Bool,
+    /// The answer within the transaction in progress, as `user` may see it, from the item's stock already read (at
+    /// every location, or at `location` alone): only the dated events, holds and receipts, are read here.
+    func promiseAnswer(_ found: ItemStock, quantity: Int, at location: String?, includeOverdue: Bool,
                        for user: User) async throws -> AvailableToPromise.Answer {
         let today = Day(now)
-        guard let found = try await itemStock(sku: sku, at: location.map { [$0] }) else { throw Failure.notFound("item", sku) }
         let lines = found.lines.filter { location != nil || $0.location.sellable }
         if let location {
             guard let line = lines.first, line.location.sellable || user.may(.viewUnsellableStock) else {

@@ -123,12 +123,13 @@ extension Store {
     }
 
     private func answerBasis(for request: Request) async throws -> AnswerSnapshot? {
-        guard let sku = request.sku, let item = try await findItem(sku: sku) else { return nil }
+        // The item's stock read once, for the stock answer and the promise both.
+        guard let sku = request.sku, let found = try await itemStock(sku: sku) else { return nil }
         let reader = try await requireUser(request.requester)
-        let stock = try await stockAnswer(item).visible(to: reader)
+        let stock = found.answer.visible(to: reader)
         let quote = (try? await makeQuote(sku: sku, account: request.account, quantity: request.quantity ?? 1, on: Day(now)))?.visible(to: reader)
         // Over the sellable locations, which is all a requester may see.
-        let promise = try? await promiseAnswer(sku: sku, quantity: max(1, request.quantity ?? 1), at: nil, includeOverdue: false, for: reader)
+        let promise = try? await promiseAnswer(found, quantity: max(1, request.quantity ?? 1), at: nil, includeOverdue: false, for: reader)
         return AnswerSnapshot(takenAt: now, stock: stock, quote: quote, promise: promise)
     }
 

@@ -96,7 +96,7 @@ struct ReorderCommand: AsyncParsableCommand {
                                String(line.projected), String(line.item.reorderPoint), String(line.item.reorderTo),
                                String(line.item.orderMultiple), String(line.suggested), line.nextReceipt?.description ?? "",
                                line.nextReference ?? ""]
-                    text += zip(row, numeric).map { CSV.field(cell($0), number: $1) }.joined(separator: ",") + "\r\n"
+                    text += CSV.record(row.map(cell), numbers: numeric)
                 }
                 try sink.write(text)
                 try sink.finish()

@@ -50,7 +50,7 @@ struct Export: AsyncParsableCommand {
                 func cell(_ text: String) -> String { terminal ? Sanitize.forTerminal(text) : text }
                 // The first page before the header: a refusal must leave the output empty.
                 var page = try await session.store.export(kind, after: nil, from: fromDay, to: toDay, by: session.actor)
-                try sink.write(json ? "[" : header.map { CSV.field($0, delimiter: separator) }.joined(separator: delimiter) + "\r\n")
+                try sink.write(json ? "[" : CSV.record(header, numbers: header.map { _ in false }, delimiter: separator))
                 while true {
                     var text = ""
                     for row in page.rows {
@@ -62,7 +62,7 @@ struct Export: AsyncParsableCommand {
                             }
                             text += (count == 0 ? "\n{" : ",\n{") + fields.joined(separator: ",") + "}"
                         } else {
-                            text += zip(row, numeric).map { CSV.field(cell($0), delimiter: separator, number: $1) }.joined(separator: delimiter) + "\r\n"
+                            text += CSV.record(row.map(cell), numbers: numeric, delimiter: separator)
                         }
                         count += 1
                     }

@@ -76,9 +76,13 @@ struct ServeSSH: AsyncParsableCommand {
         }
         // The log first: a log file that cannot be opened stops the server before it makes a host key.
         let destination = try LogDestination(path: text("log.file"))
+        let format = LogLineHandler.Format(rawValue: text("log.format")) ?? .logfmt
+        let logger = Logger(label: "backoffice.serve-ssh") { _ in LogLineHandler(format: format, destination: destination) }
         let keyPath = text("ssh.host_key")
         let key = try HostKey.loadOrCreate(at: keyPath)
         let store = try await Store.open(path: global.storePath)
+        // A store an older release made is migrated by opening it: the admin reads that in the log.
+        if let notice = await store.upgradeNotice { logger.notice("\(notice)", metadata: ["event": "store.upgraded"]) }
         var environment = ["PATH": "/usr/local/bin:/usr/bin:/bin"]
         // A PostgreSQL store's password reaches the sessions' processes as it reached this one.
         for name in ["HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "BACKOFFICE_THEME", "PGPASSWORD", "PGPASSFILE", "BACKOFFICE_SYSTEM_CONFIG"] {
@@ -98,8 +102,6 @@ struct ServeSSH: AsyncParsableCommand {
         let notices = try Self.noticeFolder()
         defer { try? FileManager.default.removeItem(atPath: notices) }
         configuration.stopNoticePath = notices + "/stopping"
-        let format = LogLineHandler.Format(rawValue: text("log.format")) ?? .logfmt
-        let logger = Logger(label: "backoffice.serve-ssh") { _ in LogLineHandler(format: format, destination: destination) }
         let server = SSHServer(configuration: configuration, store: store, logger: logger)
         let bound = try await server.start()
         print("host key \(keyPath)\(key.created ? " (created)" : ""): ED25519 \(key.fingerprint)")
