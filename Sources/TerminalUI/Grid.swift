@@ -56,17 +56,17 @@ public struct Grid: Hashable, Sendable, CustomStringConvertible {
         }
         let rowIsVisible = y >= 0 && y < height
         var column = x
-        if let asciiWidth = TextWidth.printableASCIIWidth(text) {
-            // Safe and one column a character: skip the sanitiser and the cluster walk.
-            let end = min(limit, x + asciiWidth)
+        if let narrowWidth = TextWidth.narrowWidth(text) {
+            // Safe and one column a scalar: skip the sanitiser and the cluster walk.
+            let end = min(limit, x + narrowWidth)
             guard rowIsVisible, column < end else { return max(column, end) }
             var offset = 0
-            for byte in text.utf8 {
+            for scalar in text.unicodeScalars {
                 let target = x + offset
                 offset += 1
                 if target < 0 { continue }
                 if target >= end { break }
-                place(Cell(text: String(UnicodeScalar(byte)), width: 1, role: role), x: target, y: y)
+                place(Cell(text: String(scalar), width: 1, role: role), x: target, y: y)
             }
             return end
         }

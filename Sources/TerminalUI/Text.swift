@@ -29,10 +29,10 @@ public enum Text {
     /// A `width` of zero or less gives an empty string.
     public static func truncated(_ text: String, toWidth width: Int) -> String {
         guard width > 0 else { return "" }
-        // Printable ASCII is already safe and one column a character: the common case, kept cheap.
-        if let asciiWidth = TextWidth.printableASCIIWidth(text) {
-            guard asciiWidth > width else { return text }
-            return String(text.prefix(width - 1)) + String(ellipsis)
+        // Narrow text (printable ASCII and the like) is already safe and one column a scalar: the common case, kept cheap.
+        if let narrowWidth = TextWidth.narrowWidth(text) {
+            guard narrowWidth > width else { return text }
+            return String(String.UnicodeScalarView(text.unicodeScalars.prefix(width - 1))) + String(ellipsis)
         }
         // The drawn form, not just the sanitised one: a combining mark at the start would otherwise attach to whatever
         // a caller puts before the result (padding, the previous column) and give up its column.

@@ -24,7 +24,7 @@ import BackOfficeCore
 public enum TextWidth {
     /// Columns a string occupies once sanitised: the sum of its grapheme clusters' widths.
     public static func of(_ text: some StringProtocol) -> Int {
-        if let width = printableASCIIWidth(text) { return width }
+        if let width = narrowWidth(text) { return width }
         return Sanitize.forTerminal(String(text)).reduce(0) { $0 + clusterWidth($1) }
     }
 
@@ -126,14 +126,33 @@ public enum TextWidth {
         return safe.map { drawable($0).text }.joined()
     }
 
-    /// The width of text made only of printable ASCII, or nil when it holds anything else.
-    static func printableASCIIWidth(_ text: some StringProtocol) -> Int? {
+    /// The width of text made only of narrow scalars (`isNarrow`), or nil when it holds anything else.
+    ///
+    /// Such text is already safe, one scalar is one cluster and one column, so the grid and truncation skip the
+    /// sanitiser and the cluster walk. Printable ASCII is most of it; the rest is what the console draws itself (box
+    /// lines, sparkline blocks, "–", "…", "·", arrows) and accented Latin from data.
+    static func narrowWidth(_ text: some StringProtocol) -> Int? {
         var count = 0
-        for byte in text.utf8 {
-            guard (0x20...0x7E).contains(byte) else { return nil }
+        for scalar in text.unicodeScalars {
+            guard isNarrow(scalar.value) else { return nil }
             count += 1
         }
         return count
+    }
+
+    /// Scalars that draw as themselves in one column and never join their neighbours into a cluster: printable
+    /// ASCII, Latin-1 and Latin Extended letters and signs, general punctuation, currency signs, arrows, mathematical
+    /// operators, control pictures, box drawing, block elements and geometric shapes (up to the two that are emoji).
+    /// `TextWidthTests` checks every one against the sanitiser and `drawable`, and that none joins another.
+    static func isNarrow(_ value: UInt32) -> Bool {
+        if value < 0x7F { return value >= 0x20 }
+        switch value {
+        case 0xA1...0xAC, 0xAE...0x2FF, 0x2010...0x2027, 0x2030...0x205E, 0x20A0...0x20C0, 0x2190...0x22FF,
+             0x2400...0x2426, 0x2500...0x25FC:
+            return true
+        default:
+            return false
+        }
     }
 
     // MARK: - East Asian Wide

@@ -31,6 +31,8 @@ enum Entry {
             } else {
                 try command.run()
             }
+            // A command that never asked for the session kept by the check (help, version) closes it here.
+            if let unused = Session.takeKept() { await unused.close() }
         } catch let failure as any BackOfficeFailure {
             // A failure may list several problems, a line each (an import's bad rows); each line is sanitised alone.
             let lines = failure.message.split(separator: "\n", omittingEmptySubsequences: false).map { Sanitize.forTerminal(String($0)) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import BackOfficeCore
 import BackOfficeStore
 import Foundation
+import Synchronization
 
 /// The options every command takes, before or after the subcommand name.
 struct GlobalOptions: ParsableArguments {
@@ -93,6 +94,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens the store and signs the acting user in.
     func session(source: Source = .cli) async throws -> Session {
+        if let kept = Session.takeKept() { return kept }
         let store = try await Store.open(path: storePath)
         if let notice = await store.upgradeNotice { Output.notice(notice) }
         do {
@@ -115,6 +117,14 @@ struct Session {
     let actor: Actor
 
     func close() async { await store.close() }
+
+    /// The session an SSH session's process opened to check its command's role (`RemotePolicy.checkInSession`), kept
+    /// for the command's own `session()`: the server fixes the store and the user there, so it is the same session.
+    private static let kept = Mutex<Session?>(nil)
+
+    static func keepForCommand(_ session: Session) { kept.withLock { $0 = session } }
+
+    static func takeKept() -> Session? { kept.withLock { kept in defer { kept = nil }; return kept } }
 }
 
 extension GlobalOptions {

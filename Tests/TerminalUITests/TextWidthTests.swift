@@ -1,3 +1,4 @@
+import BackOfficeCore
 import Testing
 @testable import TerminalUI
 
@@ -99,5 +100,42 @@ struct TextWidthTests {
         let drawn = TextWidth.drawable(Character(zalgo))
         #expect(drawn.text.unicodeScalars.count == TextWidth.maxScalarsPerCell)
         #expect(drawn.width == 1)
+    }
+
+    @Test("Given every scalar the narrow fast path takes, when drawn the slow way, then each is itself, safe, one column and its own cluster")
+    func narrowScalarsDrawAsThemselvesInOneColumn() {
+        let narrow = (UInt32(0)..<0x3000).filter { TextWidth.isNarrow($0) }.compactMap(Unicode.Scalar.init)
+        #expect(narrow.count > 1_400)
+        var wrong: [String] = []
+        for scalar in narrow {
+            let text = String(scalar)
+            let drawn = TextWidth.drawable(Character(scalar))
+            if Sanitize.forTerminal(text) != text || drawn.text != text || drawn.width != 1 {
+                wrong.append(String(format: "U+%04X", scalar.value))
+            }
+        }
+        #expect(wrong.isEmpty, "not narrow: \(wrong.prefix(20))")
+        // No narrow scalar joins the one before or after it into a cluster, in either order.
+        let forward = String(String.UnicodeScalarView(narrow))
+        let backward = String(String.UnicodeScalarView(narrow.reversed()))
+        #expect(forward.count == narrow.count && backward.count == narrow.count)
+    }
+
+    @Test("Given text of box lines, blocks and accented Latin, when put on the grid, then the fast path draws what the cluster walk would")
+    func narrowTextIsDrawnAsTheClusterWalkWouldDrawIt() {
+        let text = "┌─ Müller ▁▂▃▅▇ – … · ← ±½ ─┐"
+        var fast = Grid(width: 40, height: 1)
+        fast.put(text, x: 1, y: 0, role: .title)
+        var slow = Grid(width: 40, height: 1)
+        var column = 1
+        for character in text {
+            let (glyph, width) = TextWidth.drawable(character)
+            slow.put(glyph + "\u{FE00}", x: column, y: 0, role: .title)  // a variation selector forces the cluster walk
+            column += width
+        }
+        #expect(TextWidth.narrowWidth(text) == text.unicodeScalars.count)
+        #expect(TextWidth.of(text) == column - 1)
+        #expect((0..<40).map { fast[$0, 0]?.text } == (0..<40).map { slow[$0, 0]?.text.unicodeScalars.first.map { String($0) } ?? "" })
+        #expect(Text.truncated(text, toWidth: 12) == "┌─ Müller ▁…")
     }
 }
