@@ -66,12 +66,20 @@ public struct Request: Hashable, Sendable, Codable {
     public var requester: String
     public var assignee: String?
     public var createdAt: Date
+    /// When the SLA clock that matters now reaches its target (kept as it was while no clock runs); the list's order.
     public var dueAt: Date
     public var updatedAt: Date
+    /// The first answer or question back.
+    public var firstResponseAt: Date?
+    /// When it was answered or closed; nil again after a reopen.
+    public var resolvedAt: Date?
+    /// Both SLA clocks, as the store read them (nil where a request was made without a store).
+    public var sla: SLAReading?
 
     public init(id: Int64, kind: RequestKind, account: String, sku: String?, quantity: Int?, text: String,
                 priority: Priority, state: RequestState, requester: String, assignee: String?,
-                createdAt: Date, dueAt: Date, updatedAt: Date) {
+                createdAt: Date, dueAt: Date, updatedAt: Date, firstResponseAt: Date? = nil, resolvedAt: Date? = nil,
+                sla: SLAReading? = nil) {
         self.id = id
         self.kind = kind
         self.account = account
@@ -85,10 +93,17 @@ public struct Request: Hashable, Sendable, Codable {
         self.createdAt = createdAt
         self.dueAt = dueAt
         self.updatedAt = updatedAt
+        self.firstResponseAt = firstResponseAt
+        self.resolvedAt = resolvedAt
+        self.sla = sla
     }
 
-    /// Overdue: still waiting on the manager after its SLA due time.
-    public func isOverdue(at now: Date) -> Bool { state.awaitsManager && now > dueAt }
+    /// Overdue: still waiting on the manager past its SLA target (in working time when the store gave the clocks).
+    public func isOverdue(at now: Date) -> Bool {
+        guard state.awaitsManager else { return false }
+        if let sla { return sla.current.status == .breached || (sla.current.due.map { now > $0 } ?? false) }
+        return now > dueAt
+    }
 }
 
 /// One entry in a request's thread: a transition, with the text and the stock/price snapshot of an answer.

@@ -24,6 +24,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case editItems
     case editPrices
     case editAccounts
+    /// The business calendar and the SLA targets.
+    case manageServiceLevels
     case administer
 
     /// Words for an error message: "may not post movements".
@@ -42,6 +44,7 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .editItems: "change items or locations"
         case .editPrices: "change prices"
         case .editAccounts: "change accounts"
+        case .manageServiceLevels: "change the business calendar or SLA targets"
         case .administer: "administer users and the store"
         }
     }
@@ -84,7 +87,7 @@ public enum Permissions {
         .admin: Set(Permission.allCases),
         .clerk: [.viewStock, .viewUnsellableStock, .viewPrices, .seeCost, .postMovements, .placeHolds, .releaseAnyHold, .fileRequests, .editItems],
         .manager: [.viewStock, .viewUnsellableStock, .viewPrices, .seeCost, .placeHolds, .releaseAnyHold, .fileRequests, .answerRequests,
-                   .viewAllRequests, .editPrices, .editAccounts],
+                   .viewAllRequests, .editPrices, .editAccounts, .manageServiceLevels],
         .sales: [.viewStock, .viewPrices, .placeHolds, .fileRequests],
     ]
 

@@ -337,6 +337,73 @@ enum PostgresSchema {
             "ALTER TABLE items ADD COLUMN reorder_to BIGINT NOT NULL DEFAULT 0 CHECK (reorder_to >= 0)",
             "ALTER TABLE items ADD COLUMN order_multiple BIGINT NOT NULL DEFAULT 1 CHECK (order_multiple >= 1)",
         ]),
+        // The SLA on business time: a calendar (hours per weekday, holidays, a time zone), response and resolution
+        // targets per priority, and each request's first response, resolution and pauses, stored as they happen. The
+        // times of requests already in the store are read back from their threads.
+        Migration(version: 9, name: "business calendar and SLA times", statements: [
+            "CREATE TABLE business_calendar (id BIGINT PRIMARY KEY CHECK (id = 1), time_zone \(text) NOT NULL)",
+            "INSERT INTO business_calendar (id, time_zone) VALUES (1, 'UTC')",
+            """
+            CREATE TABLE business_hours (
+                weekday BIGINT PRIMARY KEY CHECK (weekday BETWEEN 1 AND 7),
+                opens BIGINT NOT NULL,
+                closes BIGINT NOT NULL,
+                CHECK (0 <= opens AND opens < closes AND closes <= 1440)
+            )
+            """,
+            "INSERT INTO business_hours (weekday, opens, closes) VALUES (1, 480, 1080), (2, 480, 1080), (3, 480, 1080), (4, 480, 1080), (5, 480, 1080)",
+            "CREATE TABLE holidays (day \(text) PRIMARY KEY, name \(text) NOT NULL)",
+            """
+            CREATE TABLE sla_targets (
+                priority \(text) PRIMARY KEY CHECK (priority IN ('low', 'normal', 'high', 'urgent')),
+                response_seconds BIGINT NOT NULL CHECK (response_seconds > 0),
+                resolution_seconds BIGINT NOT NULL CHECK (resolution_seconds > 0)
+            )
+            """,
+            """
+            INSERT INTO sla_targets (priority, response_seconds, resolution_seconds)
+            VALUES ('urgent', 3600, 14400), ('high', 14400, 36000), ('normal', 36000, 108000), ('low', 108000, 180000)
+            """,
+            "ALTER TABLE requests ADD COLUMN first_response_at BIGINT",
+            "ALTER TABLE requests ADD COLUMN resolved_at BIGINT",
+            """
+            CREATE TABLE request_pauses (
+                id \(id),
+                request_id BIGINT NOT NULL REFERENCES requests (id),
+                started_at BIGINT NOT NULL,
+                ended_at BIGINT,
+                reason \(text) NOT NULL CHECK (reason IN ('waiting', 'resolved'))
+            )
+            """,
+            "CREATE INDEX request_pauses_request ON request_pauses (request_id, started_at)",
+            """
+            UPDATE requests SET first_response_at = (
+                SELECT MIN(e.at) FROM request_events e WHERE e.request_id = requests.id AND e.action IN ('answer', 'wait'))
+            """,
+            """
+            UPDATE requests SET resolved_at = (
+                SELECT MAX(e.at) FROM request_events e
+                WHERE e.request_id = requests.id AND e.to_state IN ('answered', 'closed')
+                  AND COALESCE(e.from_state, '') NOT IN ('answered', 'closed'))
+            WHERE state IN ('answered', 'closed')
+            """,
+            """
+            INSERT INTO request_pauses (request_id, started_at, ended_at, reason)
+            SELECT e.request_id, e.at,
+                   (SELECT MIN(n.at) FROM request_events n WHERE n.request_id = e.request_id AND n.id > e.id AND n.to_state <> 'waiting'),
+                   'waiting'
+            FROM request_events e WHERE e.to_state = 'waiting' AND COALESCE(e.from_state, '') <> 'waiting'
+            """,
+            """
+            INSERT INTO request_pauses (request_id, started_at, ended_at, reason)
+            SELECT e.request_id,
+                   (SELECT MAX(p.at) FROM request_events p
+                    WHERE p.request_id = e.request_id AND p.id < e.id AND p.to_state IN ('answered', 'closed')
+                      AND COALESCE(p.from_state, '') NOT IN ('answered', 'closed')),
+                   e.at, 'resolved'
+            FROM request_events e WHERE e.action = 'reopen' AND e.from_state IN ('answered', 'closed')
+            """,
+        ], step: { store in try await store.refreshDueTimes(calendar: .standard(), targets: .standard) }),
     ]
 
     static func guardTrigger(_ guarded: (table: String, trigger: String, event: String, message: String)) -> String {

@@ -10,10 +10,13 @@ extension Store {
         var name: String
         var columns: [(name: String, kind: Kind)]
         var key: [String]
+        /// A table every new store starts with rows in (the calendar's defaults): they are replaced, not refused.
+        var seeded: Bool
 
-        init(_ name: String, key: [String] = ["id"], _ spec: String) {
+        init(_ name: String, key: [String] = ["id"], seeded: Bool = false, _ spec: String) {
             self.name = name
             self.key = key
+            self.seeded = seeded
             columns = spec.split(separator: " ").map { field in
                 let parts = field.split(separator: ":")
                 let kind: Kind = switch parts[1] { case "i": .integer; case "b": .bytes; default: .text }
@@ -38,8 +41,13 @@ extension Store {
         CopyTable("list_prices", key: ["price_list_id", "item_id"], "price_list_id:i item_id:i price:i"),
         CopyTable("price_rules", "id:i price_list_id:i account_id:i scope:t scope_item_id:i scope_category:t min_qty:i valid_from:t valid_to:t action:t amount:t rounding_step:i margin_floor:t note:t"),
         CopyTable("contract_prices", "id:i account_id:i item_id:i price:i min_qty:i valid_from:t valid_to:t"),
-        CopyTable("requests", "id:i kind:t account_id:i item_id:i quantity:i text:t priority:t state:t requester_id:i assignee_id:i created_at:i due_at:i updated_at:i"),
+        CopyTable("requests", "id:i kind:t account_id:i item_id:i quantity:i text:t priority:t state:t requester_id:i assignee_id:i created_at:i due_at:i updated_at:i first_response_at:i resolved_at:i"),
         CopyTable("request_events", "id:i request_id:i at:i actor:t action:t from_state:t to_state:t text:t snapshot:t"),
+        CopyTable("request_pauses", "id:i request_id:i started_at:i ended_at:i reason:t"),
+        CopyTable("business_calendar", seeded: true, "id:i time_zone:t"),
+        CopyTable("business_hours", key: ["weekday"], seeded: true, "weekday:i opens:i closes:i"),
+        CopyTable("holidays", key: ["day"], "day:t name:t"),
+        CopyTable("sla_targets", key: ["priority"], seeded: true, "priority:t response_seconds:i resolution_seconds:i"),
         CopyTable("count_sessions", "id:i location_id:i category:t state:t created_by:t created_at:i posted_at:i"),
         CopyTable("count_lines", key: ["session_id", "item_id"], "session_id:i item_id:i expected:i counted:i counted_at:i"),
         CopyTable("import_batches", key: ["sha256"], "sha256:t kind:t file:t rows:i at:i actor:t"),
@@ -119,10 +127,13 @@ extension Store {
     private func fill(from source: Store, totals: [String: Int],
                       progress: @escaping @Sendable (String, Int, Int) -> Void) async throws -> [(table: String, count: Int)] {
         try await write {
-            for table in Store.copyTables {
+            for table in Store.copyTables where !table.seeded {
                 if try await row("SELECT 1 AS one FROM \(unsafeRaw: table.name) LIMIT 1") != nil {
                     throw Failure(.alreadyExists, "copy-store: the destination \(path) is not empty (\(table.name) has rows); copy into a new store")
                 }
+            }
+            for table in Store.copyTables where table.seeded {
+                try await execute("DELETE FROM \(table.name)")
             }
             var counts: [(table: String, count: Int)] = []
             for table in Store.copyTables {

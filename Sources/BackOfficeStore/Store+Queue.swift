@@ -5,7 +5,7 @@ import SQLKit
 extension Store {
     static let requestSelect = """
         SELECT r.id, r.kind, a.code AS account, i.sku, r.quantity, r.text, r.priority, r.state, q.name AS requester,
-               s.name AS assignee, r.created_at, r.due_at, r.updated_at
+               s.name AS assignee, r.created_at, r.due_at, r.updated_at, r.first_response_at, r.resolved_at
         FROM requests r JOIN accounts a ON a.id = r.account_id LEFT JOIN items i ON i.id = r.item_id
         JOIN users q ON q.id = r.requester_id LEFT JOIN users s ON s.id = r.assignee_id
         """
@@ -17,7 +17,8 @@ extension Store {
                 priority: Priority(rawValue: try row.string("priority")) ?? .normal,
                 state: RequestState(rawValue: try row.string("state")) ?? .new, requester: try row.string("requester"),
                 assignee: try row.optionalString("assignee"), createdAt: try row.date("created_at"),
-                dueAt: try row.date("due_at"), updatedAt: try row.date("updated_at"))
+                dueAt: try row.date("due_at"), updatedAt: try row.date("updated_at"),
+                firstResponseAt: try row.optionalDate("first_response_at"), resolvedAt: try row.optionalDate("resolved_at"))
     }
 
     func requireRequest(_ id: Int64) async throws -> Request {
@@ -41,15 +42,16 @@ extension Store {
             if let name = account.backupManager { backup = try await findUser(name) }
             if let name = Queue.route(manager: manager, backup: backup) { assignee = try await requireUser(name).id }
             let created = now
+            let due = try await firstDue(filed: created, priority: priority)
             let id = try await insertReturningID("""
                 INSERT INTO requests (kind, account_id, item_id, quantity, text, priority, state, requester_id, assignee_id,
                                       created_at, due_at, updated_at)
                 VALUES (\(bind: kind.rawValue), \(bind: account.id), \(bind: item?.id), \(bind: quantity), \(bind: text),
                         \(bind: priority.rawValue), 'new', \(bind: actor.user.id), \(bind: assignee), \(bind: UTC.seconds(created)),
-                        \(bind: UTC.seconds(Queue.dueAt(createdAt: created, priority: priority))), \(bind: UTC.seconds(created)))
+                        \(bind: UTC.seconds(due)), \(bind: UTC.seconds(created)))
                 """)
             try await addEvent(id, actor: actor, action: "file", from: nil, to: .new, text: text, snapshot: nil)
-            let request = try await requireRequest(id)
+            let request = try await withSLA([try await requireRequest(id)])[0]
             try await audit(actor, "request.file", "request \(id) account \(account.code)",
                             after: "\(kind.rawValue) \(priority.rawValue) to \(request.assignee ?? "unassigned")")
             return request
@@ -96,13 +98,14 @@ extension Store {
                 UPDATE requests SET state = \(bind: next.rawValue), assignee_id = \(bind: assigneeID), updated_at = \(bind: UTC.seconds(now))
                 WHERE id = \(bind: id)
                 """)
+            try await recordSLA(of: request, after: action, to: next)
             try await addEvent(id, actor: actor, action: action.rawValue, from: request.state, to: next,
                                text: action == .reassign ? "to \(assignee ?? "")" + (text.isEmpty ? "" : ": \(text)") : text,
                                snapshot: snapshot)
             try await audit(actor, "request.\(action.rawValue)", "request \(id)",
                             before: "\(request.state.rawValue) \(request.assignee ?? "unassigned")",
                             after: "\(next.rawValue) \(assignee ?? "unassigned")")
-            return try await requireRequest(id)
+            return try await withSLA([try await requireRequest(id)])[0]
         }
     }
 
@@ -146,7 +149,7 @@ extension Store {
                              to: RequestState(rawValue: try row.string("to_state")) ?? .new, text: try row.string("text"),
                              snapshot: try row.optionalString("snapshot"))
             }
-            return RequestDetail(request: request, events: events)
+            return RequestDetail(request: try await withSLA([request])[0], events: events)
         }
     }
 
@@ -173,7 +176,7 @@ extension Store {
             case .any: break
             }
             query += " ORDER BY r.due_at, r.id LIMIT \(bind: max(1, min(limit, 1_000))) OFFSET \(bind: max(0, offset))"
-            return try await rows(query).map(Store.request)
+            return try await withSLA(try await rows(query).map(Store.request))
         }
     }
 }

@@ -64,7 +64,7 @@ struct BackOffice: AsyncParsableCommand {
             """,
         subcommands: [
             OpenConsole.self, Demo.self, Init.self, Stock.self, Promise.self, ReorderCommand.self, Search.self, Price.self, Move.self, Items.self, Locations.self,
-            Accounts.self, Users.self, HoldCommand.self, RequestCommand.self, Incoming.self, Prices.self,
+            Accounts.self, Users.self, HoldCommand.self, RequestCommand.self, CalendarCommand.self, Incoming.self, Prices.self,
             Import.self, Export.self, CountCommand.self, Verify.self, Backup.self, CopyStore.self, Restore.self, Doctor.self, AuditLog.self, ServeSSH.self, SSHGate.self, Bench.self,
         ]
     )

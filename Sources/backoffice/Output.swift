@@ -277,7 +277,8 @@ enum Render {
     }
 
     static func request(_ r: Request, now: Date) -> [String] {
-        let due = r.state.awaitsManager ? (r.isOverdue(at: now) ? "OVERDUE \(Output.span(now.timeIntervalSince(r.dueAt)))" : "in \(Output.span(r.dueAt.timeIntervalSince(now)))") : ""
+        let column = ServiceLevel.column(r, now: now)
+        let due = column.urgency == .late ? column.text.replacingOccurrences(of: "late", with: "OVERDUE") : column.text
         return [String(r.id), r.state.rawValue, r.priority.rawValue, r.kind.rawValue, r.account, r.sku ?? "", r.quantity.map(String.init) ?? "",
                 r.requester, r.assignee ?? "-", Output.span(now.timeIntervalSince(r.createdAt)), due, String(r.text.prefix(40))]
     }

@@ -63,7 +63,8 @@ struct HoldCommand: AsyncParsableCommand {
 struct RequestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "request", abstract: "The account-manager queue.",
-        subcommands: [New.self, List.self, Show.self, Claim.self, Answer.self, Wait.self, Reply.self, Close.self, Reopen.self, Reassign.self])
+        subcommands: [New.self, List.self, Show.self, Claim.self, Answer.self, Wait.self, Reply.self, Close.self, Reopen.self, Reassign.self,
+                      RequestStats.self])
 
     struct New: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "new", abstract: "Ask a customer's account manager a question.")

@@ -189,7 +189,9 @@ struct StoreTests {
         let first = try await f.store.fileRequest(kind: .stock, account: "ACME", sku: "BOLT-1", quantity: 5, text: "Can we ship 5?",
                                                   priority: .high, by: f.sales)
         #expect(first.assignee == "morgan")
-        #expect(first.dueAt == f.clock.now.addingTimeInterval(4 * 3_600))
+        // High priority: a response within four working hours (Monday to Friday, 08:00–18:00 UTC in a new store).
+        #expect(first.dueAt == BusinessCalendar.standard().adding(4 * 3_600, to: f.clock.now))
+        #expect(first.sla?.response.status == .running && first.sla?.response.target == 4 * 3_600)
         _ = try await f.store.editUser("morgan", role: nil, away: true, active: nil, by: f.manager)
         let second = try await f.store.fileRequest(kind: .price, account: "ACME", sku: nil, quantity: nil, text: "Better price?",
                                                    priority: .normal, by: f.sales)

@@ -340,6 +340,10 @@ struct TamperTests {
         db.execute('ALTER TABLE schema_migrations DROP COLUMN release')
         db.execute('ALTER TABLE items DROP COLUMN reorder_to')
         db.execute('ALTER TABLE items DROP COLUMN order_multiple')
+        for table in ['request_pauses', 'sla_targets', 'holidays', 'business_hours', 'business_calendar']:
+            db.execute('DROP TABLE ' + table)
+        db.execute('ALTER TABLE requests DROP COLUMN first_response_at')
+        db.execute('ALTER TABLE requests DROP COLUMN resolved_at')
         """
 
     /// A store as the release before migration 7 left it, made by today's migrations and turned back.
