@@ -78,4 +78,15 @@ struct ConfirmDialogWidgetTests {
             #expect(grid.lines.allSatisfy { TextWidth.of($0) == width })
         }
     }
+
+    @Test("Given a dialog that starts on No, when an app switches the button and chooses, then it confirms")
+    func actionsForAKeyTable() {
+        var dialog = ConfirmDialog(title: "Post", message: ["Post?"], defaultButton: .cancel)
+        #expect(dialog.perform(.choose) == .declined)
+        #expect(dialog.perform(.switchButton) == .handled)
+        #expect(dialog.selected == .confirm)
+        #expect(dialog.perform(.choose) == .confirmed)
+        #expect(dialog.perform(.decline) == .declined)
+        #expect(dialog.perform(.confirm) == .confirmed)
+    }
 }

@@ -111,4 +111,19 @@ struct FormWidgetTests {
         #expect(form.handle(.escape) == .cancel)
         #expect(form.isDirty)
     }
+
+    @Test("Given an app's key table, when it asks for the next field on the last, then focus wraps, and advance submits there")
+    func actionsForAKeyTable() {
+        var form = receiptForm(sku: "FAS-1")
+        #expect(form.perform(.previousField) == .handled)
+        #expect(form.focus == 1 && form.isOnLastField)
+        #expect(form.perform(.nextField) == .handled)
+        #expect(form.focus == 0)
+        _ = form.perform(.advance)
+        #expect(form.edit(.character("7")) == .handled)
+        #expect(form.edit(.function(5)) == .ignored)
+        #expect(form.perform(.advance) == .submit)
+        #expect(form.values == ["FAS-1", "7"])
+        #expect(form.perform(.cancel) == .cancel)
+    }
 }

@@ -82,4 +82,29 @@ struct HelpViewWidgetTests {
             "A        B", "F1  a1   F3  b3", "F2  a2   F4  b4", "         F5  b5", "         F6  b6",
         ])
     }
+
+    @Test("Given help taller than its view, when an app scrolls it by action, then it stops at either end")
+    func scrollsByAction() {
+        var help = HelpView(sections: sections, width: 20, height: 5)
+        #expect(help.scroll(.lineUp) == .unchanged)
+        #expect(help.scroll(.bottom) == .scrolled)
+        #expect(help.scrollOffset == 4)
+        #expect(help.scroll(.pageDown) == .unchanged)
+        #expect(help.scroll(.lineUp) == .scrolled)
+        #expect(help.scroll(.top) == .scrolled)
+        #expect(help.scrollOffset == 0)
+    }
+
+    @Test("Given balanced columns would carry a section over, when the view has room, then the section stays in one column")
+    func sectionsStayWhole() {
+        let oneThenFour = [
+            HelpSection("A", entries: [HelpEntry(keys: [.function(1)], description: "a1")]),
+            HelpSection("B", entries: (2...5).map { HelpEntry(keys: [.function($0)], description: "b\($0)") }),
+        ]
+        var grid = Grid(width: 20, height: 6)
+        HelpView(sections: oneThenFour, width: 20, height: 6).draw(into: &grid, in: grid.bounds)
+        #expect(withoutTrailingSpaces(grid.lines) == [
+            "A        B", "F1  a1   F2  b2", "         F3  b3", "         F4  b4", "         F5  b5", "",
+        ])
+    }
 }

@@ -42,19 +42,38 @@ public struct ConfirmDialog: Hashable, Sendable {
         selected = defaultButton
     }
 
-    public mutating func handle(_ key: Key) -> Outcome {
-        switch key {
-        case .character("y"), .character("Y"):
-            return .confirmed
-        case .character("n"), .character("N"), .escape:
-            return .declined
-        case .enter:
-            return selected == .confirm ? .confirmed : .declined
-        case .left, .right, .tab, .backTab, .character("h"), .character("l"):
+    /// What an app's key table can ask of the dialog, so the app decides which keys do what and its help says so.
+    public enum Action: Hashable, Sendable {
+        /// Yes, whichever button is selected.
+        case confirm
+        /// No, whichever button is selected.
+        case decline
+        /// The selected button.
+        case choose
+        /// Select the other button.
+        case switchButton
+    }
+
+    /// Does what `action` asks, as a key bound to it would.
+    public mutating func perform(_ action: Action) -> Outcome {
+        switch action {
+        case .confirm: return .confirmed
+        case .decline: return .declined
+        case .choose: return selected == .confirm ? .confirmed : .declined
+        case .switchButton:
             selected = selected == .confirm ? .cancel : .confirm
             return .handled
-        default:
-            return .ignored
+        }
+    }
+
+    /// The dialog's own keys, for an app without a key table.
+    public mutating func handle(_ key: Key) -> Outcome {
+        switch key {
+        case .character("y"), .character("Y"): return perform(.confirm)
+        case .character("n"), .character("N"), .escape: return perform(.decline)
+        case .enter: return perform(.choose)
+        case .left, .right, .tab, .backTab, .character("h"), .character("l"): return perform(.switchButton)
+        default: return .ignored
         }
     }
 

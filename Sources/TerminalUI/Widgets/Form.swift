@@ -114,32 +114,62 @@ public struct Form: Sendable {
         return .invalid
     }
 
+    /// What an app's key table can ask of a form, so the app decides which keys do what and its help says so.
+    public enum Action: Hashable, Sendable {
+        /// To the next field, wrapping around to the first.
+        case nextField
+        /// To the previous field, wrapping around to the last.
+        case previousField
+        /// To the next field; on the last, submit.
+        case advance
+        /// Submit from any field.
+        case submit
+        /// Close the form (the app asks first when it `isDirty`).
+        case cancel
+    }
+
+    /// Does what `action` asks, as a key bound to it would.
+    public mutating func perform(_ action: Action) -> Outcome {
+        guard !fields.isEmpty else { return action == .cancel ? .cancel : .ignored }
+        switch action {
+        case .nextField: return moveFocus(to: (focus + 1) % fields.count)
+        case .previousField: return moveFocus(to: (focus + fields.count - 1) % fields.count)
+        case .advance: return focus == fields.count - 1 ? submit() : moveFocus(to: focus + 1)
+        case .submit: return submit()
+        case .cancel: return .cancel
+        }
+    }
+
+    /// Gives an editing key (a character, ← →, Backspace, Ctrl-U…) to the field with the keyboard.
+    public mutating func edit(_ key: Key) -> Outcome {
+        guard !fields.isEmpty else { return .ignored }
+        switch fields[focus].input.handle(key) {
+        case .ignored:
+            return .ignored
+        case .edited:
+            if fields[focus].error != nil { fields[focus].revalidate() }
+            return .handled
+        case .moved, .unchanged, .refused:
+            return .handled
+        }
+    }
+
+    /// Whether the field with the keyboard is the last, where Enter submits.
+    public var isOnLastField: Bool { focus == fields.count - 1 }
+
+    /// The form's own keys, for an app without a key table: Tab/Shift-Tab, ↑/↓ (stopping at the ends), Enter, the
+    /// submit keys and Esc; any other key edits the focused field.
     public mutating func handle(_ key: Key) -> Outcome {
         guard !fields.isEmpty else { return key == .escape ? .cancel : .ignored }
         if submitKeys.contains(key) { return submit() }
         switch key {
-        case .escape:
-            return .cancel
-        case .enter:
-            return focus == fields.count - 1 ? submit() : moveFocus(to: focus + 1)
-        case .tab:
-            return moveFocus(to: (focus + 1) % fields.count)
-        case .backTab:
-            return moveFocus(to: (focus + fields.count - 1) % fields.count)
-        case .down:
-            return moveFocus(to: min(focus + 1, fields.count - 1))
-        case .up:
-            return moveFocus(to: max(focus - 1, 0))
-        default:
-            switch fields[focus].input.handle(key) {
-            case .ignored:
-                return .ignored
-            case .edited:
-                if fields[focus].error != nil { fields[focus].revalidate() }
-                return .handled
-            case .moved, .unchanged, .refused:
-                return .handled
-            }
+        case .escape: return perform(.cancel)
+        case .enter: return perform(.advance)
+        case .tab: return perform(.nextField)
+        case .backTab: return perform(.previousField)
+        case .down: return moveFocus(to: min(focus + 1, fields.count - 1))
+        case .up: return moveFocus(to: max(focus - 1, 0))
+        default: return edit(key)
         }
     }
 

@@ -76,22 +76,45 @@ public struct HelpView: Hashable, Sendable {
         scrollOffset = 0
     }
 
-    public mutating func handle(_ key: Key) -> Outcome {
+    /// How an app's key table can scroll help, so the app decides which keys do it and its help says so.
+    public enum Scroll: Hashable, Sendable {
+        case lineUp
+        case lineDown
+        case pageUp
+        case pageDown
+        case top
+        case bottom
+    }
+
+    /// Scrolls as `scroll` asks, no further than the content goes.
+    public mutating func scroll(_ scroll: Scroll) -> Outcome {
         let before = scrollOffset
         let last = maxScrollOffset(width: width, height: height)
         let page = max(1, height)
-        switch key {
-        case .escape, .character("?"), .character("q"): return .close
-        case .up, .character("k"): scrollOffset -= 1
-        case .down, .character("j"): scrollOffset += 1
+        switch scroll {
+        case .lineUp: scrollOffset -= 1
+        case .lineDown: scrollOffset += 1
         case .pageUp: scrollOffset -= page
-        case .pageDown, .character(" "): scrollOffset += page
-        case .home, .character("g"): scrollOffset = 0
-        case .end, .character("G"): scrollOffset = last
-        default: return .ignored
+        case .pageDown: scrollOffset += page
+        case .top: scrollOffset = 0
+        case .bottom: scrollOffset = last
         }
         scrollOffset = min(max(0, scrollOffset), last)
         return scrollOffset == before ? .unchanged : .scrolled
+    }
+
+    /// Help's own keys, for an app without a key table.
+    public mutating func handle(_ key: Key) -> Outcome {
+        switch key {
+        case .escape, .character("?"), .character("q"): return .close
+        case .up, .character("k"): return scroll(.lineUp)
+        case .down, .character("j"): return scroll(.lineDown)
+        case .pageUp: return scroll(.pageUp)
+        case .pageDown, .character(" "): return scroll(.pageDown)
+        case .home, .character("g"): return scroll(.top)
+        case .end, .character("G"): return scroll(.bottom)
+        default: return .ignored
+        }
     }
 
     // MARK: - Layout
@@ -119,27 +142,40 @@ public struct HelpView: Hashable, Sendable {
     /// The lines of help flowed into columns for a view `width` columns wide.
     ///
     /// The columns are as short as the content allows, so a short help is balanced rather than one full column and a
-    /// stub. When that is taller than the view, the view scrolls.
+    /// stub, but a little taller where that keeps every section in one column. When that is taller than the view, the
+    /// view scrolls.
     func columns(width: Int) -> [[Line]] {
         let count = columnCount(forWidth: width)
         let total = sections.reduce(0) { $0 + $1.entries.count + 2 } - (sections.isEmpty ? 0 : 1)
         guard total > 0 else { return [] }
         // At `total` rows everything fits in one column, so this ends.
         var columnHeight = max(1, (total + count - 1) / count)
+        var balanced: [[Line]]
         while true {
-            let flowed = flow(intoColumnsOf: columnHeight)
-            if flowed.count <= count { return flowed }
+            balanced = flow(intoColumnsOf: columnHeight)!
+            if balanced.count <= count { break }
             columnHeight += 1
         }
+        // Columns a little taller that keep each section in one column read better than balanced ones that carry a
+        // section over into the next: up to the view's height, or by the tallest section when help scrolls anyway.
+        if count > 1 {
+            let tallest = sections.map { $0.entries.count + 2 }.max() ?? 0
+            for taller in columnHeight...max(columnHeight + tallest, height) {
+                if let whole = flow(intoColumnsOf: taller, keepingSectionsWhole: true), whole.count <= count { return whole }
+            }
+        }
+        return balanced
     }
 
-    /// The sections flowed into columns of at most `columnHeight` lines, as many columns as that takes.
-    private func flow(intoColumnsOf columnHeight: Int) -> [[Line]] {
+    /// The sections flowed into columns of at most `columnHeight` lines, as many columns as that takes; nil when
+    /// sections are to be kept whole and one is taller than a column.
+    private func flow(intoColumnsOf columnHeight: Int, keepingSectionsWhole: Bool = false) -> [[Line]]? {
         var columns: [[Line]] = [[]]
         func room() -> Int { columnHeight - columns[columns.count - 1].count }
         for section in sections {
+            if keepingSectionsWhole && 1 + section.entries.count > columnHeight { return nil }
             // A title needs its first entry under it; a separating blank is not worth starting a column with.
-            let needed = min(2, 1 + section.entries.count)
+            let needed = keepingSectionsWhole ? 1 + section.entries.count : min(2, 1 + section.entries.count)
             if !columns[columns.count - 1].isEmpty {
                 if room() >= needed + 1 {
                     columns[columns.count - 1].append(.blank)
