@@ -27,6 +27,11 @@ public struct CountSession: Sendable, Codable, Hashable {
         self.lines = lines
     }
 
+    /// Refuses work on a count that is no longer open: nothing more is counted into it, and it is not posted twice.
+    public func checkOpen() throws(Failure) {
+        guard state == .open else { throw Failure(.conflict, "count \(id) is already \(state.rawValue)") }
+    }
+
     public var counted: Int { lines.filter { $0.counted != nil }.count }
     /// Lines whose count differs from the books.
     public var differences: [CountLine] { lines.filter { ($0.variance ?? 0) != 0 } }

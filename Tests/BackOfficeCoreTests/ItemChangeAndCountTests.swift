@@ -21,6 +21,15 @@ struct CountEntryTests {
         #expect(throws: Failure.self) { try CountLine.counted(entering: Ledger.maximumQuantity + 1, add: false, to: nil) }
         #expect(throws: Failure.self) { try CountLine.counted(entering: -1, add: false, to: nil) }
     }
+
+    @Test(arguments: [CountSession.State.posted, .cancelled])
+    func givenACountNoLongerOpenWhenCheckedThenTheRefusalNamesItsState(state: CountSession.State) {
+        let session = CountSession(id: 7, location: "MAIN", category: "", state: state, createdBy: "clerk", createdAt: Date(), lines: [])
+        #expect(throws: Failure(.conflict, "count 7 is already \(state.rawValue)")) { try session.checkOpen() }
+        var open = session
+        open.state = .open
+        #expect(throws: Never.self) { try open.checkOpen() }
+    }
 }
 
 /// What a change to an item asks of the role making it.
