@@ -79,7 +79,7 @@ enum ActionForms {
     static func movement(_ kind: MovementKind, item: Item, locations: [Location], preferred: String? = nil) -> ActionForm {
         let home = defaultLocation(locations, preferred: preferred)
         let location = field("Location", home, width: 12, rule: locationRule(locations))
-        let reference = field("Reference", width: 24, placeholder: "PO, order or note (optional)", rule: referenceRule)
+        let reference = field("Reference", width: 30, placeholder: "PO, order or note (optional)", rule: referenceRule)
         let fields: [FormField]
         switch kind {
         case .receipt, .issue:
@@ -95,7 +95,7 @@ enum ActionForms {
             fields = [location, field("Counted", width: 12, filter: .digits, rule: quantityRule(allowZero: true)), reference]
         }
         return ActionForm(title: "\(kind.rawValue.capitalized) · \(item.sku)", purpose: .movement(kind), fields: fields, sku: item.sku,
-                          note: "Enter next field · Ctrl-S post · Esc cancel")
+                          submit: "post")
     }
 
     static func hold(item: Item, locations: [Location], sellableOnly: Bool, preferred: String? = nil) -> ActionForm {
@@ -110,7 +110,7 @@ enum ActionForms {
                 }
                 return nil
             }),
-        ], sku: item.sku, note: "Reserves stock for the account until it expires · Ctrl-S place · Esc cancel")
+        ], sku: item.sku, note: "Reserves stock for the account until it expires", submit: "place")
     }
 
     static func filter(_ query: ItemListQuery, locations: [Location]) -> ActionForm {
@@ -118,11 +118,11 @@ enum ActionForms {
             field("Location", query.location ?? "", width: 12, placeholder: "any", rule: { text in
                 text.isEmpty ? nil : locationRule(locations)(text)
             }),
-            field("Category", query.category ?? "", width: 30, placeholder: "any (a category includes those below it)"),
+            field("Category", query.category ?? "", width: 44, placeholder: "any (a category includes those below it)"),
             field("Below reorder", query.belowReorderOnly ? "yes" : "no", width: 4, rule: { text in
                 ["yes", "no", "y", "n"].contains(text.lowercased()) ? nil : "yes or no"
             }),
-        ], note: "Empty fields filter nothing · Ctrl-S apply · Esc cancel")
+        ], note: "Empty fields filter nothing", submit: "apply")
     }
 
     static func newRequest(account: String, sku: String, quantity: Int?, kind: RequestKind) -> ActionForm {
@@ -135,34 +135,34 @@ enum ActionForms {
             field("Kind", kind.rawValue, width: 8, rule: choiceRule(RequestKind.self)),
             field("Priority", Priority.normal.rawValue, width: 8, rule: choiceRule(Priority.self)),
             field("Question", width: nil, placeholder: "what do you need to know?", rule: requiredText),
-        ], note: "Goes to the account's manager · Ctrl-S send · Esc cancel")
+        ], note: "Goes to the account's manager", submit: "send")
     }
 
     static func act(_ request: Request, _ action: RequestAction) -> ActionForm {
-        let (title, label, note): (String, String, String) = switch action {
-        case .answer: ("Answer #\(request.id)", "Answer", "Ctrl-L inserts live stock and price · Ctrl-S send · Esc cancel")
-        case .wait: ("Ask sales back on #\(request.id)", "Question", "The request waits for the salesperson · Ctrl-S send")
-        case .reply: ("Reply on #\(request.id)", "Reply", "Goes back to the account manager · Ctrl-S send")
-        case .reassign: ("Give #\(request.id) to another manager", "Manager", "Their user name · Ctrl-S give")
-        default: ("\(action.rawValue.capitalized) #\(request.id)", "Note", "Ctrl-S confirm")
+        let (title, label, note, verb): (String, String, String, String) = switch action {
+        case .answer: ("Answer #\(request.id)", "Answer", "Goes to \(request.requester)", "send")
+        case .wait: ("Ask sales back on #\(request.id)", "Question", "The request waits for the salesperson", "send")
+        case .reply: ("Reply on #\(request.id)", "Reply", "Goes back to the account manager", "send")
+        case .reassign: ("Reassign #\(request.id) to another manager", "Manager", "Their user name", "reassign")
+        default: ("\(action.rawValue.capitalized) #\(request.id)", "Note", "", "confirm")
         }
         let rule: @Sendable (String) -> String? = action == .reassign ? codeRule("manager") : requiredText
         return ActionForm(title: title, purpose: .act(request.id, action), fields: [field(label, width: nil, rule: rule)],
-                          sku: request.sku, note: note)
+                          sku: request.sku, note: note, submit: verb)
     }
 
     static func startCount(locations: [Location], preferred: String?) -> ActionForm {
         ActionForm(title: "Count session", purpose: .startCount, fields: [
             field("Location", defaultLocation(locations, preferred: preferred), width: 12, rule: locationRule(locations)),
-            field("Category", width: 30, placeholder: "every item there (or a category)"),
-            field("Resume #", width: 8, filter: .digits, placeholder: "a new count"),
-        ], note: "Snapshots the books; scan or type what you count · Ctrl-S start · Esc cancel")
+            field("Category", width: 36, placeholder: "every item there (or a category)"),
+            field("Resume #", width: 12, filter: .digits, placeholder: "a new count"),
+        ], note: "Snapshots the books; then scan or type what you count", submit: "start")
     }
 
     static func quantity(_ current: Int) -> ActionForm {
         ActionForm(title: "Quantity to price", purpose: .quantity,
                    fields: [field("Quantity", String(current), width: 12, filter: .digits, rule: quantityRule())],
-                   note: "Quantity breaks depend on it · Enter apply")
+                   note: "Quantity breaks depend on it", submit: "apply")
     }
 
     static func date(_ current: Day?) -> ActionForm {
@@ -171,7 +171,7 @@ enum ActionForms {
                 if text.isEmpty { return nil }
                 return problem { () throws(Failure) in _ = try Day.parse(text) }
             }),
-        ], note: "Prices valid on that day · Enter apply")
+        ], note: "Prices valid on that day", submit: "apply")
     }
 
     // MARK: - Submitting

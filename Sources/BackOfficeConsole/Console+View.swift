@@ -35,20 +35,34 @@ extension Console {
         return Screen(grid: grid, cursor: cursor)
     }
 
-    /// The hints on the message line: the open modal's keys, else the pane's.
+    /// The hints on the message line, from the key table: what can be done now where the keyboard is, for this user,
+    /// as many whole hints as fit the line (the most used first), with a window's note before them when there is room.
     static func hints(_ state: ConsoleState) -> String {
-        switch state.modal {
-        case .form(let form): return form.note
-        case .help: return "↑ ↓ scroll · Esc close"
-        case .commandLine: return "stock SKU · price SKU ACCOUNT QTY · req N · q · Enter run · Esc cancel"
-        case .picker: return "type to search · ↑ ↓ choose · Enter take · Esc cancel"
-        case .confirm: return "y yes · n no · Enter the selected button"
-        case nil:
-            if state.pane == .inventory && state.inventory.searching { return "type to search · ↑ ↓ move · Enter keep · Esc clear" }
-            if state.pane == .inventory && state.inventory.count != nil {
-                return "scan a SKU (each scan counts one) · a number + Enter sets the selected line · ↑ ↓ · Ctrl-P post · Esc back"
-            }
-            return KeyTable.hints(in: state.pane, for: state.user)
+        let context = state.keyContext
+        let width = max(0, state.width - 2)
+        let keys = KeyTable.hinted(in: context, pane: state.pane, for: state.user)
+            .filter { disabledReason($0, in: context, state) == nil }
+            .compactMap { hintText($0, in: context, state) }
+        if context == .pane { return KeyTable.fit(keys, separator: KeyTable.paneHintSeparator, width: width) }
+        let note: String = switch state.modal {
+        case .form(let form) where form.discarding == nil: form.note
+        case .picker: "type to search"
+        default: state.keyContext == .search ? "type to search" : ""
+        }
+        let all = KeyTable.fit([note] + keys, separator: KeyTable.modeHintSeparator, width: .max)
+        if TextWidth.of(all) <= width { return all }
+        return KeyTable.fit(keys, separator: KeyTable.modeHintSeparator, width: width)
+    }
+
+    /// A binding's hint as it reads now: in a form, Enter says what it does on this field, and Ctrl-S is left out
+    /// where Enter already submits.
+    static func hintText(_ binding: KeyBinding, in context: KeyContext, _ state: ConsoleState) -> String? {
+        guard context == .form, case .form(let form) = state.modal else { return binding.hintText(in: context) }
+        let key = binding.keys[0].description
+        switch binding.command {
+        case .advance: return "\(key) " + (form.form.isOnLastField ? form.submitVerb : binding.hint ?? "")
+        case .submit: return form.form.isOnLastField ? nil : "\(key) \(form.submitVerb)"
+        default: return binding.hintText(in: context)
         }
     }
 

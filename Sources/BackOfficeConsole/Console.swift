@@ -38,7 +38,7 @@ public enum Console {
     /// Where help goes: its box over the pane and, inside it, its text.
     static func helpRects(_ state: ConsoleState) -> (frame: Rect, content: Rect) {
         let frame = state.paneRect
-        return (frame, frame.inset(by: 1).inset(left: 1))
+        return (frame, frame.inset(by: 1).inset(left: 1, right: 1))
     }
 
     /// Where a form goes: its box and, inside it, its fields (its note is on the message line).
@@ -142,20 +142,82 @@ public enum Console {
 
     // MARK: - Keys
 
+    /// A key: the table says what it means where the keyboard is; a command that is not possible now says why
+    /// instead of running; a printable character where there is a text field types.
     static func handle(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
-        // Ctrl-Q quits from anywhere, a form, the search box and a count included (`quit` asks when input would be lost).
-        if key == .control("q") { return quit(&state) }
-        if state.modal != nil { return Modals.handle(key, &state) }
-        if state.pane == .inventory && state.inventory.searching { return Inventory.handleSearchKey(key, &state) }
-        if state.pane == .inventory, state.inventory.count != nil,
-           ![.tab, .backTab, .function(1), .function(2), .function(3), .function(4)].contains(key) {
-            return CountKeys.handle(key, &state)
+        let context = state.keyContext
+        if context == .pane && key != .escape { state.message = .empty }
+        guard let binding = KeyTable.binding(for: key, in: context, pane: state.pane) else {
+            return type(key, in: context, &state)
         }
-        if key != .escape { state.message = .empty }
-        guard let command = KeyTable.command(for: key, in: state.pane, for: state.user) else {
-            // Keys the table leaves to the list: g G for first and last.
-            return moveList(key, &state)
+        if let reason = disabledReason(binding, in: context, state) {
+            state.message = .error(reason)
+            return []
         }
+        switch context {
+        case .pane, .search, .count:
+            return run(binding.command, key: key, in: context, &state)
+        case .form, .picker, .commandLine, .question, .help:
+            return Modals.run(binding.command, key: key, in: context, &state)
+        }
+    }
+
+    /// A key the table leaves to a text field: printable characters, and the editing keys the table binds to it.
+    static func type(_ key: Key, in context: KeyContext, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        switch context {
+        case .search:
+            guard state.inventory.searchField.handle(key) == .edited else { return [] }
+            state.inventory.query.search = state.inventory.searchField.text
+            return Inventory.reload(&state)
+        case .count:
+            guard var work = state.inventory.count else { return [] }
+            _ = work.field.handle(key)
+            state.inventory.count = work
+            return []
+        case .form, .picker, .commandLine:
+            return Modals.type(key, &state)
+        case .pane, .question, .help:
+            return []
+        }
+    }
+
+    /// Why a binding's command cannot run now, or nil when it can. The rules are Core's (permissions, the queue's
+    /// transitions, what an item or a count accepts), asked here in its words; the console adds only what it alone
+    /// knows (nothing selected, an empty box).
+    static func disabledReason(_ binding: KeyBinding, in context: KeyContext, _ state: ConsoleState) -> String? {
+        if let permission = binding.permission {
+            do { try Permissions.require(permission, of: state.user) } catch { return error.message }
+        }
+        switch binding.command {
+        case .receipt: return Inventory.refusal(.receipt, state)
+        case .issue: return Inventory.refusal(.issue, state)
+        case .transfer: return Inventory.refusal(.transfer, state)
+        case .adjust: return Inventory.refusal(.adjustment, state)
+        case .count where context == .pane: return Inventory.refusal(.count, state)
+        case .hold, .open: return state.inventory.list.selected == nil ? Inventory.nothingSelected : nil
+        case .claim: return QueuePane.refusal(.claim, state)
+        case .answer: return QueuePane.refusal(.answer, state)
+        case .waitOnSales: return QueuePane.refusal(.wait, state)
+        case .reply: return QueuePane.refusal(.reply, state)
+        case .close: return QueuePane.refusal(.close, state)
+        case .reopen: return QueuePane.refusal(.reopen, state)
+        case .reassign: return QueuePane.refusal(.reassign, state)
+        case .enterCount, .postCount: return CountKeys.refusal(binding.command, state)
+        case .take:
+            guard case .picker(let picker) = state.modal, picker.choices.isEmpty else { return nil }
+            return "nothing to take yet: type part of a code or a name"
+        case .insertFacts:
+            guard case .form(let form) = state.modal, case .act(_, .answer) = form.purpose else {
+                return "\(binding.keys[0]) inserts live stock and price into an answer, and this is not one"
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// Runs a command of the pane, the search box or a count.
+    static func run(_ command: ConsoleCommand, key: Key, in context: KeyContext, _ state: inout ConsoleState) -> [ConsoleEffect] {
         switch command {
         case .quit:
             return quit(&state)
@@ -178,24 +240,30 @@ public enum Console {
             return show(state.pane.previous, &state)
         case .showPane(let pane):
             return show(pane, &state)
-        case .search:
-            switch state.pane {
-            case .inventory:
-                state.inventory.searching = true
-                return []
-            case .pricing:
-                return Pricing.openPicker(.item, &state)
-            case .queue:
-                var field = TextField(text: "req ", width: max(10, state.width - 4), maxLength: 200)
-                _ = field.handle(.end)
-                state.modal = .commandLine(field)
-                return []
-            }
         case .commandLine:
-            state.modal = .commandLine(TextField(width: max(10, state.width - 4), maxLength: 200))
+            state.modal = .commandLine(commandLineField(state))
+            return []
+        case .findRequest:
+            var field = commandLineField(state, text: "req ")
+            _ = field.handle(.end)
+            state.modal = .commandLine(field)
             return []
         case .moveUp, .moveDown, .pageUp, .pageDown, .top, .bottom:
-            return moveList(key, &state)
+            if context == .count { return CountKeys.move(command, &state) }
+            return moveList(command, &state)
+        case .search:
+            state.inventory.searching = true
+            return []
+        case .keepSearch:
+            state.inventory.searching = false
+            return []
+        case .clearSearch:
+            state.inventory.searching = false
+            guard !state.inventory.query.search.isEmpty else { return [] }
+            return Inventory.search(for: "", &state)
+        case .enterCount: return CountKeys.enter(&state)
+        case .postCount: return CountKeys.post(&state)
+        case .leaveCount: return CountKeys.leave(&state)
         case .open:
             return Inventory.priceSelected(&state)
         case .receipt: return Inventory.openMovement(.receipt, &state)
@@ -249,7 +317,19 @@ public enum Console {
             return QueuePane.cycleView(&state)
         case .cycleState:
             return QueuePane.cycleState(&state)
+        case .editText:
+            return type(key, in: context, &state)
+        case .nextField, .previousField, .advance, .submit, .insertFacts, .cancel, .take, .run, .yes, .no, .chooseButton,
+             .switchButton, .closeHelp:
+            // Commands of the windows over a pane; the table binds none of them here.
+            return []
         }
+    }
+
+    /// The `:` command line, its placeholder naming the commands it knows.
+    static func commandLineField(_ state: ConsoleState, text: String = "") -> TextField {
+        TextField(text: text, placeholder: FastPath.syntax.joined(separator: KeyTable.modeHintSeparator), width: max(10, state.width - 4),
+                  maxLength: 200)
     }
 
     /// `q`: quits at once, or asks first when a form holds typed input.
@@ -272,7 +352,17 @@ public enum Console {
         return pageEffects(&state)
     }
 
-    static func moveList(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+    /// Moves the selection of the pane's list.
+    static func moveList(_ command: ConsoleCommand, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        // The list widget's own keys for each move.
+        let key: Key = switch command {
+        case .moveUp: .up
+        case .moveDown: .down
+        case .pageUp: .pageUp
+        case .pageDown: .pageDown
+        case .top: .home
+        default: .end
+        }
         switch state.pane {
         case .inventory:
             guard state.inventory.list.table.handle(key) == .moved else { return [] }
@@ -333,13 +423,6 @@ public enum Console {
     }
 
     static func helpSections(for state: ConsoleState) -> [HelpSection] {
-        var sections = KeyTable.help(in: state.pane, for: state.user)
-        sections.append(HelpSection("In forms", entries: [
-            HelpEntry(keys: [.tab, .backTab], description: "next / previous field"),
-            HelpEntry(keys: [.enter], description: "next field; on the last, submit"),
-            HelpEntry(keys: [.control("s")], description: "submit from any field"),
-            HelpEntry(keys: [.escape], description: "cancel (asks when you typed something)"),
-        ]))
-        return sections
+        KeyTable.help(in: state.pane, for: state.user)
     }
 }

@@ -323,7 +323,7 @@ extension Console {
         case .reply: "returned to \(request.assignee ?? "the queue")"
         case .close: "closed"
         case .reopen: "reopened"
-        case .reassign: "given to \(request.assignee ?? "?")"
+        case .reassign: "reassigned to \(request.assignee ?? "?")"
         }
         return "request #\(request.id) \(done)"
     }

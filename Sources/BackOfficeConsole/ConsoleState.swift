@@ -47,6 +47,21 @@ public struct ConsoleState: Sendable {
     public var paneRect: Rect { Rect(x: 0, y: 1, width: width, height: max(0, height - 3)) }
     /// Whether the screen is wide enough to put a list and its detail side by side.
     public var isWide: Bool { width >= 120 }
+
+    /// What has the keyboard, and so which of the key table's bindings a key looks up.
+    public var keyContext: KeyContext {
+        switch modal {
+        case .help: return .help
+        case .commandLine: return .commandLine
+        case .form(let form): return form.discarding == nil ? .form : .question
+        case .confirm: return .question
+        case .picker: return .picker
+        case nil:
+            if pane == .inventory && inventory.searching { return .search }
+            if pane == .inventory && inventory.count != nil { return .count }
+            return .pane
+        }
+    }
 }
 
 /// A window over the pane that takes the keys until it closes.
@@ -87,7 +102,8 @@ public struct InventoryState: Sendable {
 public struct CountWork: Sendable {
     public var session: CountSession
     public var selection = 0
-    public var field = TextField(placeholder: "scan or type a SKU, or a quantity for the selected line", width: 40, maxLength: 80)
+    public var field = TextField(placeholder: "scan or type a SKU (each counts one), or a quantity for the selected line", width: 40,
+                                 maxLength: 80)
 
     public init(session: CountSession) {
         self.session = session
@@ -189,17 +205,20 @@ public struct ActionForm: Sendable {
     public var form: Form
     /// The item the form is about, for movements and holds.
     public var sku: String?
-    /// Shown under the fields: what the form will do, the keys that submit it.
+    /// Shown on the message line before the keys: what the form will do.
     public var note: String
+    /// What submitting does, in a word, for the hints: "post", "send", "apply".
+    public var submitVerb: String
     /// Set while asking whether to throw away typed input.
     public var discarding: ConfirmDialog?
 
-    public init(title: String, purpose: Purpose, fields: [FormField], sku: String? = nil, note: String = "") {
+    public init(title: String, purpose: Purpose, fields: [FormField], sku: String? = nil, note: String = "", submit verb: String = "submit") {
         self.title = title
         self.purpose = purpose
         form = Form(fields: fields)
         self.sku = sku
         self.note = note
+        submitVerb = verb
     }
 }
 

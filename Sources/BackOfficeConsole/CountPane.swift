@@ -24,45 +24,66 @@ enum CountKeys {
         return []
     }
 
-    /// Keys while a count is on screen.
-    static func handle(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+    /// Why the count on screen cannot take a count or be posted now, or nil.
+    static func refusal(_ command: ConsoleCommand, _ state: ConsoleState) -> String? {
+        guard let work = state.inventory.count else { return nil }
+        do { try work.session.checkOpen() } catch { return error.message }
+        if command == .enterCount && work.field.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            return "scan or type a SKU first, or a quantity for the selected line"
+        }
+        return nil
+    }
+
+    /// Esc: back to the item list; an open count stays open to be resumed.
+    static func leave(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard let work = state.inventory.count else { return [] }
+        state.inventory.count = nil
+        state.message = work.session.state == .open ? .info("count \(work.session.id) stays open: C and its number resumes it") : .empty
+        return []
+    }
+
+    /// Moves the selected line.
+    static func move(_ command: ConsoleCommand, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard var work = state.inventory.count else { return [] }
+        let last = max(0, work.session.lines.count - 1)
+        switch command {
+        case .moveUp: work.selection = max(0, work.selection - 1)
+        case .moveDown: work.selection = min(last, work.selection + 1)
+        case .pageUp: work.selection = max(0, work.selection - 10)
+        case .pageDown: work.selection = min(last, work.selection + 10)
+        default: break
+        }
+        state.inventory.count = work
+        return []
+    }
+
+    /// Asks before posting the differences as count movements.
+    static func post(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard let work = state.inventory.count else { return [] }
+        let id = work.session.id
+        let differences = work.session.differences.count
+        state.modal = .confirm(ConfirmDialog(title: "Post count \(id)", message: [
+            "\(work.session.counted) of \(work.session.lines.count) items counted; \(differences) differ from the books.",
+            "Post the differences as count movements at \(work.session.location)?",
+        ], confirmLabel: "Post", cancelLabel: "Not yet", defaultButton: .cancel), then: .postCount(id))
+        return []
+    }
+
+    /// Enter: a number sets the selected line; anything else is a SKU, which a scanner types with Enter once per unit.
+    static func enter(_ state: inout ConsoleState) -> [ConsoleEffect] {
         guard var work = state.inventory.count else { return [] }
         let id = work.session.id
-        if key == .escape {
-            state.inventory.count = nil
-            state.message = work.session.state == .open ? .info("count \(id) stays open: C and its number resumes it") : .empty
-            return []
-        }
-        defer { state.inventory.count = work }
-        switch key {
-        case .up: work.selection = max(0, work.selection - 1)
-        case .down: work.selection = min(max(0, work.session.lines.count - 1), work.selection + 1)
-        case .pageUp: work.selection = max(0, work.selection - 10)
-        case .pageDown: work.selection = min(max(0, work.session.lines.count - 1), work.selection + 10)
-        case .control("p"):
-            guard work.session.state == .open else { return [] }
-            let differences = work.session.differences.count
-            state.modal = .confirm(ConfirmDialog(title: "Post count \(id)", message: [
-                "\(work.session.counted) of \(work.session.lines.count) items counted; \(differences) differ from the books.",
-                "Post the differences as count movements at \(work.session.location)?",
-            ], confirmLabel: "Post", cancelLabel: "Not yet", defaultButton: .cancel), then: .postCount(id))
-        case .enter:
-            let text = work.field.text.trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty, work.session.state == .open else { return [] }
-            work.field.setText("")
-            if let quantity = Int(text) {
-                guard work.session.lines.indices.contains(work.selection) else {
-                    state.message = .error("scan or type an item first, then its quantity")
-                    return []
-                }
-                return [.enterCount(id, sku: work.session.lines[work.selection].sku, quantity: quantity, add: false)]
+        let text = work.field.text.trimmingCharacters(in: .whitespaces)
+        work.field.setText("")
+        state.inventory.count = work
+        if let quantity = Int(text) {
+            guard work.session.lines.indices.contains(work.selection) else {
+                state.message = .error("scan or type an item first, then its quantity")
+                return []
             }
-            // A SKU: a scanner types it and Enter once per unit counted.
-            return [.enterCount(id, sku: text, quantity: 1, add: true)]
-        default:
-            _ = work.field.handle(key)
+            return [.enterCount(id, sku: work.session.lines[work.selection].sku, quantity: quantity, add: false)]
         }
-        return []
+        return [.enterCount(id, sku: text, quantity: 1, add: true)]
     }
 }
 
@@ -74,11 +95,10 @@ enum CountDrawing {
         let title = "Count \(session.id) at \(session.location)" + (session.category.isEmpty ? "" : " · \(session.category)")
             + " · \(session.state.rawValue) · \(session.counted)/\(session.lines.count) counted · \(session.differences.count) differ"
         grid.put(" " + title, x: top.x, y: top.y, role: .title, maxWidth: top.width)
-        var x = grid.put(" > ", x: top.x, y: top.y + 1, role: .keyHint)
-        let field = Rect(x: x, y: top.y + 1, width: min(50, top.maxX - x), height: 1)
+        // The keys are on the message line; the field's placeholder says what to type.
+        let x = grid.put(" > ", x: top.x, y: top.y + 1, role: .keyHint)
+        let field = Rect(x: x, y: top.y + 1, width: min(76, top.maxX - x - 1), height: 1)
         work.field.draw(into: &grid, in: field, focused: session.state == .open)
-        x = field.maxX + 2
-        grid.put("Enter count · Ctrl-P post · Esc back", x: x, y: top.y + 1, role: .muted, maxWidth: max(0, top.maxX - x))
 
         let height = max(0, rest.height - 1)
         let first = max(0, min(work.selection - height / 2, session.lines.count - height))

@@ -13,6 +13,9 @@ public enum FastPath: Equatable, Sendable {
     /// `:q`
     case quit
 
+    /// The commands, as the command line's placeholder names them.
+    public static let syntax = ["stock SKU", "price SKU ACCOUNT QTY", "atp SKU QTY", "req N", "q"]
+
     /// Reads a command line (without its leading `:`); the error names what is wrong and shows the right form.
     public static func parse(_ line: String) -> Result<FastPath, Failure> {
         let words = line.split(whereSeparator: \.isWhitespace).map(String.init)

@@ -21,25 +21,6 @@ enum Inventory {
         return effects
     }
 
-    /// Keys while the search box has the keyboard: typing searches at once; arrows still move the list.
-    static func handleSearchKey(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
-        switch key {
-        case .enter, .tab:
-            state.inventory.searching = false
-            return []
-        case .escape:
-            state.inventory.searching = false
-            guard !state.inventory.query.search.isEmpty else { return [] }
-            return search(for: "", &state)
-        case .up, .down, .pageUp, .pageDown:
-            return Console.moveList(key, &state)
-        default:
-            guard state.inventory.searchField.handle(key) == .edited else { return [] }
-            state.inventory.query.search = state.inventory.searchField.text
-            return reload(&state)
-        }
-    }
-
     /// Loads the selected item's detail when the selection has moved to another item.
     static func followSelection(_ state: inout ConsoleState) -> [ConsoleEffect] {
         guard let selected = state.inventory.list.selected else { return [] }
@@ -48,20 +29,31 @@ enum Inventory {
         return [.loadItemDetail(sku: selected.item.sku)]
     }
 
+    static let nothingSelected = "select an item first: / searches, j and k move"
+
     static func selectedItem(_ state: inout ConsoleState) -> Item? {
         guard let item = state.inventory.list.selected?.item else {
-            state.message = .error("select an item first: / searches, j and k move")
+            state.message = .error(nothingSelected)
             return nil
         }
         return item
     }
 
-    static func openMovement(_ kind: MovementKind, _ state: inout ConsoleState) -> [ConsoleEffect] {
-        guard let item = selectedItem(&state) else { return [] }
+    /// Why a movement of this kind cannot be posted to the selected item now (Core's rule), or nil.
+    static func refusal(_ kind: MovementKind, _ state: ConsoleState) -> String? {
+        guard let item = state.inventory.list.selected?.item else { return nothingSelected }
         do {
             try Ledger.checkItemAccepts(kind, item: item)
+            return nil
         } catch {
-            state.message = .error(error.message)
+            return error.message
+        }
+    }
+
+    static func openMovement(_ kind: MovementKind, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard let item = selectedItem(&state) else { return [] }
+        if let refusal = refusal(kind, state) {
+            state.message = .error(refusal)
             return []
         }
         state.modal = .form(ActionForms.movement(kind, item: item, locations: state.locations, preferred: fullestLocation(state, item)))

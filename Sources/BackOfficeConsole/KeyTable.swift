@@ -20,6 +20,34 @@ public enum Pane: Int, CaseIterable, Sendable, Hashable {
     public var previous: Pane { Pane(rawValue: (rawValue + Pane.allCases.count - 2) % Pane.allCases.count + 1)! }
 }
 
+/// What has the keyboard: the pane itself, or a mode or window over it. A key means one thing in one context.
+public enum KeyContext: String, CaseIterable, Sendable, Hashable {
+    /// The pane, nothing open over it.
+    case pane
+    /// Inventory's search box, while typing in it.
+    case search
+    /// A count session on screen in Inventory.
+    case count
+    case form
+    /// Choosing an account or an item in Pricing.
+    case picker
+    /// The `:` command line.
+    case commandLine
+    /// A yes/no question.
+    case question
+    /// The help screen.
+    case help
+
+    /// Contexts with a text field: a printable character always types there, whatever the table binds it to
+    /// elsewhere, so the table binds only keys that cannot be typed in them.
+    public var takesTyping: Bool {
+        switch self {
+        case .search, .count, .form, .picker, .commandLine: true
+        case .pane, .question, .help: false
+        }
+    }
+}
+
 /// Everything a key can ask the console to do.
 public enum ConsoleCommand: Hashable, Sendable {
     case quit
@@ -28,7 +56,6 @@ public enum ConsoleCommand: Hashable, Sendable {
     case nextPane
     case previousPane
     case showPane(Pane)
-    case search
     case commandLine
     case moveUp
     case moveDown
@@ -36,8 +63,9 @@ public enum ConsoleCommand: Hashable, Sendable {
     case pageDown
     case top
     case bottom
-    case open
     // Inventory
+    case search
+    case open
     case receipt
     case issue
     case transfer
@@ -64,6 +92,35 @@ public enum ConsoleCommand: Hashable, Sendable {
     case reassign
     case cycleView
     case cycleState
+    case findRequest
+    // The search box
+    case keepSearch
+    case clearSearch
+    // A count session
+    case enterCount
+    case postCount
+    case leaveCount
+    // Forms
+    case nextField
+    case previousField
+    case advance
+    case submit
+    case insertFacts
+    // Forms, pickers and the command line
+    case cancel
+    // Pickers
+    case take
+    // The command line
+    case run
+    // Questions
+    case yes
+    case no
+    case chooseButton
+    case switchButton
+    // Help
+    case closeHelp
+    // Any text field: an editing key goes to the field
+    case editText
 }
 
 /// One row of the key table: the keys, what they do, where, and who may use them.
@@ -73,92 +130,183 @@ public struct KeyBinding: Sendable {
     /// The help screen's section.
     public var section: String
     public var description: String
-    /// The panes where the binding works; empty means everywhere.
+    /// What must have the keyboard for the binding to work.
+    public var contexts: Set<KeyContext>
+    /// The panes where the binding works; empty means every pane.
     public var panes: Set<Pane>
-    /// The permission the command needs; users without it neither see nor get the binding.
+    /// The permission the command needs: help and hints leave the binding out for users without it, and pressing its
+    /// key says so.
     public var permission: Permission?
-    /// The word or two on the message line's hints, when the description is too long for it.
-    public var hint: String
+    /// The word or two on the message line's hints; nil keeps the binding off the hint line.
+    public var hint: String?
+    /// The keys the hint names, when not the first of `keys` ("↑ ↓" for a pair of bindings).
+    public var hintKeys: [Key]?
+    /// Where the hint shows, when not in all of `contexts`.
+    public var hintContexts: Set<KeyContext>
 
     public init(_ keys: [Key], _ command: ConsoleCommand, _ section: String, _ description: String,
-                panes: Set<Pane> = [], needs permission: Permission? = nil, hint: String? = nil) {
+                in contexts: Set<KeyContext> = [.pane], panes: Set<Pane> = [], needs permission: Permission? = nil,
+                hint: String? = nil, hintKeys: [Key]? = nil, hintedIn hintContexts: Set<KeyContext>? = nil) {
         self.keys = keys
         self.command = command
         self.section = section
         self.description = description
+        self.contexts = contexts
         self.panes = panes
         self.permission = permission
-        self.hint = hint ?? description
+        self.hint = hint
+        self.hintKeys = hintKeys
+        self.hintContexts = hintContexts ?? contexts
     }
 
+    /// Whether the binding works in the pane, whatever has the keyboard there.
+    public func works(in pane: Pane) -> Bool { panes.isEmpty || panes.contains(pane) }
+
+    /// Whether the user has the binding in the pane (in some context).
     public func applies(in pane: Pane, for user: User) -> Bool {
-        (panes.isEmpty || panes.contains(pane)) && (permission.map(user.may) ?? true)
+        works(in: pane) && (permission.map(user.may) ?? true)
+    }
+
+    /// The hint as the message line shows it in a context: "c claim", "↑ ↓ move"; "F1 help" where `?` would type.
+    public func hintText(in context: KeyContext) -> String? {
+        guard let hint, let key = keys.first(where: { key in
+            if context.takesTyping, case .character = key { return false }
+            return true
+        }) else { return nil }
+        return ((hintKeys ?? [key]).map(\.description) + [hint]).joined(separator: " ")
     }
 }
 
-/// The console's one key table. Key handling, the help screen and the status-bar hints are all generated from it,
-/// so they can never drift from what the keys do.
+/// The console's one key table. Key handling, the help screen and the message line's hints are all generated from
+/// it, in every pane and every mode, so they can never drift from what the keys do.
 public enum KeyTable {
+    static let browsing: Set<KeyContext> = [.pane, .search, .count]
+    /// The panes with a list to move in.
+    static let lists: Set<Pane> = [.inventory, .queue]
+    static let typing: Set<KeyContext> = Set(KeyContext.allCases.filter(\.takesTyping))
+
     public static let bindings: [KeyBinding] = [
-        KeyBinding([.character("1"), .function(2)], .showPane(.inventory), "Everywhere", "Inventory pane"),
-        KeyBinding([.character("2"), .function(3)], .showPane(.pricing), "Everywhere", "Pricing pane"),
-        KeyBinding([.character("3"), .function(4)], .showPane(.queue), "Everywhere", "Queue pane"),
-        KeyBinding([.tab], .nextPane, "Everywhere", "next pane"),
-        KeyBinding([.backTab], .previousPane, "Everywhere", "previous pane"),
-        KeyBinding([.character("?"), .function(1)], .help, "Everywhere", "this help"),
-        KeyBinding([.character("/")], .search, "Everywhere", "search"),
-        KeyBinding([.character(":")], .commandLine, "Everywhere", "command line (:stock SKU, :price SKU ACCOUNT QTY, :atp SKU QTY, :req N)"),
-        KeyBinding([.escape], .back, "Everywhere", "back"),
-        KeyBinding([.character("q"), .control("q")], .quit, "Everywhere", "quit (Ctrl-Q from a form too)"),
-        KeyBinding([.character("k"), .up], .moveUp, "Moving", "up"),
-        KeyBinding([.character("j"), .down], .moveDown, "Moving", "down"),
-        KeyBinding([.pageUp], .pageUp, "Moving", "page up"),
-        KeyBinding([.pageDown], .pageDown, "Moving", "page down"),
-        KeyBinding([.home], .top, "Moving", "first"),
-        KeyBinding([.end], .bottom, "Moving", "last"),
-        KeyBinding([.enter], .open, "Inventory", "price this item", panes: [.inventory], needs: .viewPrices, hint: "price"),
+        KeyBinding([.character("1"), .function(2)], .showPane(.inventory), "Everywhere", "Inventory pane", in: browsing),
+        KeyBinding([.character("2"), .function(3)], .showPane(.pricing), "Everywhere", "Pricing pane", in: browsing),
+        KeyBinding([.character("3"), .function(4)], .showPane(.queue), "Everywhere", "Queue pane", in: browsing),
+        KeyBinding([.tab], .nextPane, "Everywhere", "next pane", in: [.pane, .count]),
+        KeyBinding([.backTab], .previousPane, "Everywhere", "previous pane", in: browsing),
+        KeyBinding([.character("?"), .function(1)], .help, "Everywhere", "this help", in: browsing, hint: "help"),
+        KeyBinding([.character(":")], .commandLine, "Everywhere", "command line"),
+        KeyBinding([.escape], .back, "Everywhere", "clear message or search"),
+        KeyBinding([.character("q")], .quit, "Everywhere", "quit"),
+        KeyBinding([.control("q")], .quit, "Everywhere", "quit, from a form too", in: Set(KeyContext.allCases)),
 
-        KeyBinding([.character("r")], .receipt, "Inventory", "receipt", panes: [.inventory], needs: .postMovements),
-        KeyBinding([.character("i")], .issue, "Inventory", "issue", panes: [.inventory], needs: .postMovements),
-        KeyBinding([.character("t")], .transfer, "Inventory", "transfer", panes: [.inventory], needs: .postMovements),
-        KeyBinding([.character("a")], .adjust, "Inventory", "adjust", panes: [.inventory], needs: .postMovements),
-        KeyBinding([.character("c")], .count, "Inventory", "count", panes: [.inventory], needs: .postMovements),
+        KeyBinding([.character("r")], .receipt, "Inventory", "receipt", panes: [.inventory], needs: .postMovements, hint: "receipt"),
+        KeyBinding([.character("i")], .issue, "Inventory", "issue", panes: [.inventory], needs: .postMovements, hint: "issue"),
+        KeyBinding([.character("t")], .transfer, "Inventory", "transfer", panes: [.inventory], needs: .postMovements, hint: "transfer"),
+        KeyBinding([.character("a")], .adjust, "Inventory", "adjust", panes: [.inventory], needs: .postMovements, hint: "adjust"),
+        KeyBinding([.character("c")], .count, "Inventory", "count one item", panes: [.inventory], needs: .postMovements, hint: "count"),
         KeyBinding([.character("h")], .hold, "Inventory", "hold for an account", panes: [.inventory], needs: .placeHolds, hint: "hold"),
-        KeyBinding([.character("C")], .countSession, "Inventory", "count session: start or resume a cycle count", panes: [.inventory],
+        KeyBinding([.enter], .open, "Inventory", "price this item", panes: [.inventory], needs: .viewPrices, hint: "price"),
+        KeyBinding([.character("/")], .search, "Inventory", "search as you type", panes: [.inventory], hint: "search"),
+        KeyBinding([.character("C")], .countSession, "Inventory", "start or resume a count", panes: [.inventory],
                    needs: .postMovements, hint: "count session"),
-        KeyBinding([.character("f")], .filter, "Inventory", "filter by location, category", panes: [.inventory], hint: "filter"),
-        KeyBinding([.character("b")], .toggleBelowReorder, "Inventory", "only items below reorder point", panes: [.inventory], hint: "below reorder"),
-        KeyBinding([.character("s")], .cycleSort, "Inventory", "sort", panes: [.inventory]),
+        KeyBinding([.character("f")], .filter, "Inventory", "filter the list", panes: [.inventory], hint: "filter"),
+        KeyBinding([.character("b")], .toggleBelowReorder, "Inventory", "below reorder point", panes: [.inventory], hint: "below"),
+        KeyBinding([.character("s")], .cycleSort, "Inventory", "sort by SKU, name…", panes: [.inventory], hint: "sort"),
+        KeyBinding([.character("n")], .newRequest, "Inventory", "ask the account manager", panes: [.inventory], needs: .fileRequests, hint: "ask"),
 
-        KeyBinding([.character("a")], .pickAccount, "Pricing", "account", panes: [.pricing], needs: .viewPrices),
-        KeyBinding([.character("i")], .pickItem, "Pricing", "item", panes: [.pricing], needs: .viewPrices),
-        KeyBinding([.character("n")], .setQuantity, "Pricing", "quantity", panes: [.pricing], needs: .viewPrices),
+        KeyBinding([.character("a")], .pickAccount, "Pricing", "choose the account", panes: [.pricing], needs: .viewPrices, hint: "account"),
+        KeyBinding([.character("i"), .character("/")], .pickItem, "Pricing", "choose the item", panes: [.pricing], needs: .viewPrices, hint: "item"),
+        KeyBinding([.character("n")], .setQuantity, "Pricing", "quantity", panes: [.pricing], needs: .viewPrices, hint: "quantity"),
         KeyBinding([.character("d")], .setDate, "Pricing", "price as of a date", panes: [.pricing], needs: .viewPrices, hint: "date"),
-
-        KeyBinding([.character("n")], .newRequest, "Queue", "new request", panes: [.queue, .inventory], needs: .fileRequests, hint: "ask"),
         KeyBinding([.character("R")], .newRequest, "Pricing", "ask the account manager", panes: [.pricing], needs: .fileRequests, hint: "ask"),
-        KeyBinding([.character("c")], .claim, "Queue", "claim", panes: [.queue], needs: .answerRequests),
-        KeyBinding([.character("a")], .answer, "Queue", "answer", panes: [.queue], needs: .answerRequests),
+
+        // The queue's actions: whether one is possible for the request in view is Core's to say (Queue.authorize, Queue.next).
+        KeyBinding([.character("c")], .claim, "Queue", "claim", panes: [.queue], needs: .answerRequests, hint: "claim"),
+        KeyBinding([.character("a")], .answer, "Queue", "answer", panes: [.queue], needs: .answerRequests, hint: "answer"),
         KeyBinding([.character("w")], .waitOnSales, "Queue", "ask sales back", panes: [.queue], needs: .answerRequests, hint: "ask back"),
         KeyBinding([.character("y")], .reply, "Queue", "reply to the manager", panes: [.queue], needs: .fileRequests, hint: "reply"),
-        KeyBinding([.character("x")], .close, "Queue", "close", panes: [.queue]),
-        KeyBinding([.character("o")], .reopen, "Queue", "reopen", panes: [.queue]),
-        KeyBinding([.character("g")], .reassign, "Queue", "give to another manager", panes: [.queue], needs: .answerRequests, hint: "give"),
-        KeyBinding([.character("v")], .cycleView, "Queue", "view: mine, my accounts, unassigned, all", panes: [.queue], hint: "view"),
-        KeyBinding([.character("f")], .cycleState, "Queue", "state filter", panes: [.queue], hint: "state"),
+        KeyBinding([.character("x")], .close, "Queue", "close", panes: [.queue], hint: "close"),
+        KeyBinding([.character("o")], .reopen, "Queue", "reopen", panes: [.queue], hint: "reopen"),
+        KeyBinding([.character("r")], .reassign, "Queue", "reassign to a manager", panes: [.queue], needs: .answerRequests, hint: "reassign"),
+        KeyBinding([.character("n")], .newRequest, "Queue", "new request", panes: [.queue], needs: .fileRequests, hint: "ask"),
+        // The queue's header names v and f, so the hint line keeps its room for the request's actions.
+        KeyBinding([.character("v")], .cycleView, "Queue", "view: mine, accounts…", panes: [.queue], needs: .viewAllRequests),
+        KeyBinding([.character("f")], .cycleState, "Queue", "state: open, each, any", panes: [.queue]),
+        KeyBinding([.character("/")], .findRequest, "Queue", "go to request N", panes: [.queue]),
+
+        KeyBinding([.character("k"), .up], .moveUp, "Moving", "up", in: browsing, panes: lists),
+        // With nothing open the list's selection shows the arrows' use; in a box that takes typing it is worth saying.
+        KeyBinding([.character("j"), .down], .moveDown, "Moving", "down", in: browsing, panes: lists, hint: "move", hintKeys: [.up, .down],
+                   hintedIn: [.search, .count]),
+        KeyBinding([.pageUp], .pageUp, "Moving", "page up", in: browsing, panes: lists),
+        KeyBinding([.pageDown], .pageDown, "Moving", "page down", in: browsing, panes: lists),
+        KeyBinding([.character("g"), .home], .top, "Moving", "first", panes: lists),
+        KeyBinding([.character("G"), .end], .bottom, "Moving", "last", panes: lists),
+
+        KeyBinding([.enter, .tab], .keepSearch, "Searching", "keep the results", in: [.search], panes: [.inventory], hint: "keep"),
+        KeyBinding([.escape], .clearSearch, "Searching", "clear the search", in: [.search], panes: [.inventory], hint: "clear"),
+
+        KeyBinding([.enter], .enterCount, "Counting", "scan +1; number sets it", in: [.count], panes: [.inventory],
+                   needs: .postMovements, hint: "count"),
+        KeyBinding([.control("p")], .postCount, "Counting", "post the count", in: [.count], panes: [.inventory], needs: .postMovements, hint: "post"),
+        KeyBinding([.escape], .leaveCount, "Counting", "leave; it stays open", in: [.count], panes: [.inventory], hint: "leave"),
+
+        KeyBinding([.up], .moveUp, "Pickers", "previous match", in: [.picker], panes: [.pricing]),
+        KeyBinding([.down], .moveDown, "Pickers", "next match", in: [.picker], panes: [.pricing], hint: "choose", hintKeys: [.up, .down]),
+        KeyBinding([.enter], .take, "Pickers", "take the match", in: [.picker], panes: [.pricing], hint: "take"),
+        KeyBinding([.escape], .cancel, "Pickers", "cancel", in: [.picker], panes: [.pricing], hint: "cancel"),
+
+        KeyBinding([.tab, .down], .nextField, "Forms", "next field", in: [.form]),
+        KeyBinding([.backTab, .up], .previousField, "Forms", "previous field", in: [.form]),
+        KeyBinding([.enter], .advance, "Forms", "next field, or submit", in: [.form], hint: "next field"),
+        KeyBinding([.control("s")], .submit, "Forms", "submit from any field", in: [.form], hint: "submit"),
+        KeyBinding([.control("l")], .insertFacts, "Forms", "live facts in an answer", in: [.form], panes: [.queue],
+                   needs: .answerRequests, hint: "live facts"),
+        KeyBinding([.escape], .cancel, "Forms", "cancel (asks if typed)", in: [.form], hint: "cancel"),
+
+        KeyBinding([.enter], .run, "Command line", "run it", in: [.commandLine], hint: "run"),
+        KeyBinding([.escape], .cancel, "Command line", "cancel", in: [.commandLine], hint: "cancel"),
+
+        KeyBinding([.character("y")], .yes, "Questions", "yes", in: [.question], hint: "yes"),
+        KeyBinding([.character("n"), .escape], .no, "Questions", "no", in: [.question], hint: "no"),
+        KeyBinding([.enter], .chooseButton, "Questions", "the selected button", in: [.question], hint: "selected button"),
+        KeyBinding([.left, .right, .tab], .switchButton, "Questions", "the other button", in: [.question]),
+
+        KeyBinding([.left, .control("b")], .editText, "Typing", "back a character", in: typing),
+        KeyBinding([.right, .control("f")], .editText, "Typing", "forward a character", in: typing),
+        KeyBinding([.home, .control("a")], .editText, "Typing", "to the start", in: typing),
+        KeyBinding([.end, .control("e")], .editText, "Typing", "to the end", in: typing),
+        KeyBinding([.backspace], .editText, "Typing", "delete back a character", in: typing),
+        KeyBinding([.delete, .control("d")], .editText, "Typing", "delete at the cursor", in: typing),
+        KeyBinding([.control("u")], .editText, "Typing", "delete to the start", in: typing),
+        KeyBinding([.control("k")], .editText, "Typing", "delete to the end", in: typing),
+        KeyBinding([.control("w")], .editText, "Typing", "delete the word before", in: typing),
+
+        KeyBinding([.character("k"), .up], .moveUp, "In help", "scroll up", in: [.help]),
+        KeyBinding([.character("j"), .down], .moveDown, "In help", "scroll down", in: [.help], hint: "scroll", hintKeys: [.up, .down]),
+        KeyBinding([.pageUp], .pageUp, "In help", "page up", in: [.help]),
+        KeyBinding([.pageDown, .character(" ")], .pageDown, "In help", "page down", in: [.help]),
+        KeyBinding([.character("g"), .home], .top, "In help", "top", in: [.help]),
+        KeyBinding([.character("G"), .end], .bottom, "In help", "bottom", in: [.help]),
+        KeyBinding([.escape, .character("?"), .character("q")], .closeHelp, "In help", "close help", in: [.help], hint: "close"),
     ]
 
-    /// The command a key means in a pane for a user, if any.
-    public static func command(for key: Key, in pane: Pane, for user: User) -> ConsoleCommand? {
-        bindings.first { $0.keys.contains(key) && $0.applies(in: pane, for: user) }?.command
+    /// The binding a key has in a context and pane, whoever the user is (permissions are checked when it runs, so
+    /// the console can say why a key does nothing). A printable character in a context that takes typing has none.
+    public static func binding(for key: Key, in context: KeyContext, pane: Pane) -> KeyBinding? {
+        if context.takesTyping, case .character = key { return nil }
+        return bindings.first { $0.contexts.contains(context) && $0.works(in: pane) && $0.keys.contains(key) }
     }
 
-    /// The bindings a user has in a pane, in table order.
+    /// The command a key means in a pane, nothing open, for a user, if any.
+    public static func command(for key: Key, in pane: Pane, for user: User) -> ConsoleCommand? {
+        binding(for: key, in: .pane, pane: pane).flatMap { $0.applies(in: pane, for: user) ? $0.command : nil }
+    }
+
+    /// The bindings a user has in a pane, in every context, in table order.
     public static func bindings(in pane: Pane, for user: User) -> [KeyBinding] {
         bindings.filter { $0.applies(in: pane, for: user) }
     }
 
-    /// The help screen's sections for a pane and user, generated from the table.
+    /// The help screen's sections for a pane and user, generated from the table: every mode that can be reached there.
     public static func help(in pane: Pane, for user: User) -> [HelpSection] {
         var order: [String] = []
         var sections: [String: [HelpEntry]] = [:]
@@ -169,9 +317,30 @@ public enum KeyTable {
         return order.map { HelpSection($0, entries: sections[$0]!) }
     }
 
-    /// The short hints on the message line: help first (so it shows on any width), then the pane's own actions.
+    /// The bindings whose hints the message line shows in a context, in table order.
+    public static func hinted(in context: KeyContext, pane: Pane, for user: User) -> [KeyBinding] {
+        bindings.filter { binding in
+            binding.hint != nil && binding.contexts.contains(context) && binding.hintContexts.contains(context)
+                && binding.applies(in: pane, for: user)
+        }
+    }
+
+    /// Every hint a user may see in a pane with nothing open, whatever is selected, on one line.
     public static func hints(in pane: Pane, for user: User) -> String {
-        (["? help"] + bindings(in: pane, for: user).filter { !$0.panes.isEmpty }.map { "\($0.keys[0]) \($0.hint)" })
-            .joined(separator: "  ")
+        hinted(in: .pane, pane: pane, for: user).compactMap { $0.hintText(in: .pane) }.joined(separator: paneHintSeparator)
+    }
+
+    static let paneHintSeparator = "  "
+    static let modeHintSeparator = " · "
+
+    /// As many whole items as fit in `width`, in order: a hint is never cut in the middle.
+    static func fit(_ items: [String], separator: String, width: Int) -> String {
+        var line = ""
+        for item in items where !item.isEmpty {
+            let next = line.isEmpty ? item : line + separator + item
+            guard TextWidth.of(next) <= width else { break }
+            line = next
+        }
+        return line
     }
 }

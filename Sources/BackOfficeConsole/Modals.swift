@@ -2,30 +2,45 @@ import BackOfficeCore
 import Foundation
 import TerminalUI
 
-/// Keys while a modal has the keyboard: help, the command line, a form, a question, a picker. A modal takes every key;
-/// none leaks to the pane below.
+/// Commands while a window over the pane has the keyboard: help, the command line, a form, a question, a picker. A
+/// window takes every key; none leaks to the pane below.
 enum Modals {
-    static func handle(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+    static func run(_ command: ConsoleCommand, key: Key, in context: KeyContext, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        if command == .quit { return Console.quit(&state) }
+        if command == .editText { return type(key, &state) }
         guard let modal = state.modal else { return [] }
         switch modal {
         case .help(var help):
-            if help.handle(key) == .close { state.modal = nil } else { state.modal = .help(help) }
-            return []
-        case .commandLine(var field):
-            switch key {
-            case .escape:
+            let scroll: HelpView.Scroll
+            switch command {
+            case .closeHelp:
                 state.modal = nil
                 return []
-            case .enter:
+            case .moveUp: scroll = .lineUp
+            case .moveDown: scroll = .lineDown
+            case .pageUp: scroll = .pageUp
+            case .pageDown: scroll = .pageDown
+            case .top: scroll = .top
+            case .bottom: scroll = .bottom
+            default: return []
+            }
+            _ = help.scroll(scroll)
+            state.modal = .help(help)
+            return []
+        case .commandLine(let field):
+            switch command {
+            case .cancel:
+                state.modal = nil
+                return []
+            case .run:
                 state.modal = nil
                 return runCommandLine(field.text, &state)
             default:
-                _ = field.handle(key)
-                state.modal = .commandLine(field)
                 return []
             }
         case .confirm(var dialog, let then):
-            switch dialog.handle(key) {
+            guard let action = questionAction(command) else { return [] }
+            switch dialog.perform(action) {
             case .confirmed:
                 state.modal = nil
                 if case .quit = then { state.quitting = true }
@@ -39,16 +54,46 @@ enum Modals {
                 return []
             }
         case .form(let form):
-            return handleForm(key, form, &state)
+            return runForm(command, form, &state)
         case .picker(let picker):
-            return Pricing.handlePickerKey(key, picker, &state)
+            return Pricing.runPicker(command, picker, &state)
         }
     }
 
-    static func handleForm(_ key: Key, _ form: ActionForm, _ state: inout ConsoleState) -> [ConsoleEffect] {
+    /// A question's answer for a command, if it is one.
+    static func questionAction(_ command: ConsoleCommand) -> ConfirmDialog.Action? {
+        switch command {
+        case .yes: .confirm
+        case .no: .decline
+        case .chooseButton: .choose
+        case .switchButton: .switchButton
+        default: nil
+        }
+    }
+
+    /// A character or an editing key for the text field of the window on screen.
+    static func type(_ key: Key, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        switch state.modal {
+        case .commandLine(var field):
+            _ = field.handle(key)
+            state.modal = .commandLine(field)
+            return []
+        case .form(var form) where form.discarding == nil:
+            _ = form.form.edit(key)
+            state.modal = .form(form)
+            return []
+        case .picker(let picker):
+            return Pricing.typeInPicker(key, picker, &state)
+        default:
+            return []
+        }
+    }
+
+    static func runForm(_ command: ConsoleCommand, _ form: ActionForm, _ state: inout ConsoleState) -> [ConsoleEffect] {
         var form = form
         if var dialog = form.discarding {
-            switch dialog.handle(key) {
+            guard let action = questionAction(command) else { return [] }
+            switch dialog.perform(action) {
             case .confirmed:
                 state.modal = nil
                 state.message = .info("\(form.title): nothing was posted")
@@ -61,12 +106,19 @@ enum Modals {
             }
             return []
         }
-        if key == .control("l"), case .act(let id, .answer) = form.purpose {
-            state.modal = .form(form)
-            guard let request = QueuePane.request(id, in: state) else { return [] }
+        let action: Form.Action
+        switch command {
+        case .insertFacts:
+            guard case .act(let id, .answer) = form.purpose, let request = QueuePane.request(id, in: state) else { return [] }
             return [.answerFacts(request)]
+        case .nextField: action = .nextField
+        case .previousField: action = .previousField
+        case .advance: action = .advance
+        case .submit: action = .submit
+        case .cancel: action = .cancel
+        default: return []
         }
-        switch form.form.handle(key) {
+        switch form.form.perform(action) {
         case .cancel:
             if form.form.isDirty {
                 form.discarding = ConfirmDialog(title: "Discard", message: ["Throw away what you typed in \(form.title)?"],

@@ -24,36 +24,39 @@ enum Pricing {
         return [.searchPicker(kind, text: "", token: picker.token)]
     }
 
-    static func handlePickerKey(_ key: Key, _ picker: Picker, _ state: inout ConsoleState) -> [ConsoleEffect] {
+    static func runPicker(_ command: ConsoleCommand, _ picker: Picker, _ state: inout ConsoleState) -> [ConsoleEffect] {
         var picker = picker
-        switch key {
-        case .escape:
+        switch command {
+        case .cancel:
             state.modal = nil
             return []
-        case .up:
+        case .moveUp:
             picker.selection = max(0, picker.selection - 1)
-        case .down:
+        case .moveDown:
             picker.selection = min(max(0, picker.choices.count - 1), picker.selection + 1)
-        case .enter:
-            guard picker.choices.indices.contains(picker.selection) else {
-                state.modal = .picker(picker)
-                return []
-            }
+        case .take:
+            guard picker.choices.indices.contains(picker.selection) else { return [] }
             state.modal = nil
             let code = picker.choices[picker.selection].code
             return [.choosePricing(sku: picker.kind == .item ? code : nil, account: picker.kind == .account ? code : nil, quantity: nil)]
         default:
-            guard picker.field.handle(key) == .edited else {
-                state.modal = .picker(picker)
-                return []
-            }
-            picker.token += 1
-            picker.selection = 0
-            state.modal = .picker(picker)
-            return [.searchPicker(picker.kind, text: picker.field.text, token: picker.token)]
+            return []
         }
         state.modal = .picker(picker)
         return []
+    }
+
+    /// Typing in a picker searches again at once.
+    static func typeInPicker(_ key: Key, _ picker: Picker, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        var picker = picker
+        guard picker.field.handle(key) == .edited else {
+            state.modal = .picker(picker)
+            return []
+        }
+        picker.token += 1
+        picker.selection = 0
+        state.modal = .picker(picker)
+        return [.searchPicker(picker.kind, text: picker.field.text, token: picker.token)]
     }
 }
 
@@ -85,8 +88,10 @@ enum PricingDrawing {
         }
         let body = Rect(x: pane.x, y: y + 1, width: pane.width, height: max(0, pane.maxY - y - 1))
         guard p.isComplete else {
-            grid.put("Choose an account and an item to see the price, how it was reached, and the stock to sell from.",
-                     x: body.x + 1, y: body.y, role: .muted, maxWidth: body.width - 2)
+            let text = "Choose an account and an item to see the price, how it was reached, and the stock to sell from."
+            for (offset, line) in Text.wrapped(text, toWidth: max(1, body.width - 2)).enumerated() where offset < body.height {
+                grid.put(line, x: body.x + 1, y: body.y + offset, role: .muted, maxWidth: body.width - 2)
+            }
             return
         }
         let (quoteRect, stockRect): (Rect, Rect)

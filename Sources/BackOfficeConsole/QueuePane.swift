@@ -31,22 +31,27 @@ enum QueuePane {
         return state.queue.list.window.rows.first { $0.id == id }
     }
 
-    static func act(_ action: RequestAction, _ state: inout ConsoleState) -> [ConsoleEffect] {
-        guard let request = current(state) else {
-            state.message = .error("select a request first")
-            return []
-        }
-        // Refuse here what the queue's rules refuse, with the same words, before a form is typed for nothing.
+    /// Why the action cannot be taken on the request in view by this user, in the queue's own words (Core), or nil.
+    static func refusal(_ action: RequestAction, _ state: ConsoleState) -> String? {
+        guard let request = current(state) else { return "select a request first" }
         do {
             try Queue.authorize(action, on: request, by: state.user)
             _ = try Queue.next(request, action)
+            return nil
         } catch let failure as any BackOfficeFailure {
-            state.message = .error(failure.message)
-            return []
+            return failure.message
         } catch {
-            state.message = .error(String(describing: error))
+            return String(describing: error)
+        }
+    }
+
+    static func act(_ action: RequestAction, _ state: inout ConsoleState) -> [ConsoleEffect] {
+        // Refuse here what the queue's rules refuse, with the same words, before a form is typed for nothing.
+        if let refusal = refusal(action, state) {
+            state.message = .error(refusal)
             return []
         }
+        guard let request = current(state) else { return [] }
         switch action {
         case .answer, .wait, .reply, .reassign:
             state.modal = .form(ActionForms.act(request, action))
@@ -61,10 +66,6 @@ enum QueuePane {
     }
 
     static func cycleView(_ state: inout ConsoleState) -> [ConsoleEffect] {
-        guard state.user.may(.viewAllRequests) else {
-            state.message = .info("you see the requests you filed")
-            return []
-        }
         let views: [QueueView] = state.user.may(.answerRequests) ? [.mine, .myAccounts, .unassigned, .all] : [.all, .filed]
         let index = views.firstIndex(of: state.queue.view).map { ($0 + 1) % views.count } ?? 0
         state.queue.view = views[index]

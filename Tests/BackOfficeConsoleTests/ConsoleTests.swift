@@ -13,13 +13,16 @@ struct KeyTableTests {
     @Test(arguments: Pane.allCases)
     func givenAnyPaneAndRoleWhenKeysAreLookedUpThenNoKeyMeansTwoThings(pane: Pane) {
         for user in [clerk, sales, manager, admin] {
-            var seen: [Key: ConsoleCommand] = [:]
-            for binding in KeyTable.bindings(in: pane, for: user) {
-                for key in binding.keys {
-                    if let earlier = seen[key], earlier != binding.command {
-                        Issue.record("\(key) means both \(earlier) and \(binding.command) in \(pane) for \(user.role)")
+            for context in KeyContext.allCases {
+                var seen: [Key: ConsoleCommand] = [:]
+                for binding in KeyTable.bindings(in: pane, for: user) where binding.contexts.contains(context) {
+                    for key in binding.keys {
+                        if context.takesTyping, case .character = key { continue }
+                        if let earlier = seen[key], earlier != binding.command {
+                            Issue.record("\(key) means both \(earlier) and \(binding.command) in \(pane) (\(context)) for \(user.role)")
+                        }
+                        seen[key] = binding.command
                     }
-                    seen[key] = binding.command
                 }
             }
         }
