@@ -63,9 +63,12 @@ public enum Console {
             layout(&state)
             return pageEffects(&state)
         case .tick(let now, let live):
+            let newMinute = Int(now.timeIntervalSince1970 / 60) != Int(state.now.timeIntervalSince1970 / 60)
             state.now = now
             state.live = live
-            return []
+            // The store reads SLA clocks in working time, which passes with nothing committed: the Queue is read again
+            // each new minute so "in 2h10m" counts down and turns late on time.
+            return newMinute && state.pane == .queue && state.modal == nil ? refresh(&state) : []
         case .storeChanged:
             return refresh(&state)
         case .serverStopping(let end):

@@ -134,10 +134,10 @@ public final class ConsoleRuntime {
             _ = Console.update(&state, .tick(now, live: false))
             return
         }
-        _ = Console.update(&state, .tick(now, live: true))
+        let ticked = Console.update(&state, .tick(now, live: true))
         let changed = dataVersion.map { $0 != version } ?? false
         dataVersion = version
-        if changed { await run(Console.update(&state, .storeChanged)) }
+        await run(changed ? Console.update(&state, .storeChanged) : ticked)
     }
 
     public func render(on screen: ConsoleScreen) {

@@ -98,12 +98,15 @@ enum QueuePane {
         }
     }
 
-    /// "in 3h 20m" or "late 45m", and how it should stand out.
+    /// The working time left by the business calendar (the store's clocks), "paused" while waiting on sales.
     static func sla(_ request: Request, now: Date) -> (String, StyleRole?) {
-        guard request.state.awaitsManager else { return ("", .muted) }
-        if request.isOverdue(at: now) { return ("late \(span(now.timeIntervalSince(request.dueAt)))", .overdue) }
-        let left = request.dueAt.timeIntervalSince(now)
-        return ("in \(span(left))", left < request.priority.sla / 4 ? .dueSoon : nil)
+        let column = ServiceLevel.column(request, now: now)
+        switch column.urgency {
+        case .late: return (column.text, .overdue)
+        case .soon: return (column.text, .dueSoon)
+        case .paused: return (column.text, .muted)
+        case .none: return (column.text, column.text.isEmpty ? .muted : nil)
+        }
     }
 
     /// "45m", "3h20m", "26h", "2d 15h": short enough for the SLA column.

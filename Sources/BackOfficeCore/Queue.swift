@@ -39,6 +39,9 @@ public enum RequestState: String, Sendable, Codable, CaseIterable {
 
     /// Whether the SLA clock still runs: the request waits on the account manager.
     public var awaitsManager: Bool { self == .new || self == .claimed }
+
+    /// Whether the requester has something to read: an answer, a question back, or a close.
+    public var isBackWithRequester: Bool { self == .answered || self == .waitingOnSales || self == .closed }
 }
 
 /// Something done to a request.

@@ -6,7 +6,7 @@
 public enum RemoteAccess {
     /// Commands (first word, or first two for commands with subcommands) each role may run over SSH.
     public static let commands: [Role: Set<String>] = {
-        let sales: Set<String> = ["stock", "atp", "search", "price", "request new", "request list", "request show", "request reply",
+        let sales: Set<String> = ["stock", "atp", "search", "price", "request new", "request list", "request show", "request watch", "request reply",
                                   "request close", "request reopen", "hold add", "hold list", "hold release", "help"]
         let clerk = sales.union(["move receipt", "move issue", "move transfer", "move adjust", "move count", "incoming list",
                                  "items list", "items show", "locations list"])

@@ -169,14 +169,15 @@ public enum ServiceLevel {
     public static func describe(_ seconds: Int) -> String {
         let minutes = abs(seconds) / 60
         let sign = seconds < 0 ? "-" : ""
+        if minutes == 0 && seconds != 0 { return sign + "\(abs(seconds))s" }
         if minutes < 60 { return sign + "\(minutes)m" }
         let hours = minutes / 60, rest = minutes % 60
         if hours >= 10 || rest == 0 { return sign + "\(hours)h" }
         return sign + "\(hours)h" + padded(rest, 2) + "m"
     }
 
-    /// Parses a target such as `45m`, `4h` or `1h30m`, in working time. Days are refused: a working day's length
-    /// depends on the calendar.
+    /// Parses a time such as `45m`, `4h`, `1h30m` or `90s` (an SLA target in working time, or how long to wait). Days
+    /// are refused: a working day's length depends on the calendar.
     public static func parseDuration(_ text: String, field: String) throws(Failure) -> Int {
         var total = 0, number = "", sawUnit = false
         for character in text.lowercased() {
@@ -187,6 +188,7 @@ public enum ServiceLevel {
             switch character {
             case "h": total += value * 3_600
             case "m": total += value * 60
+            case "s": total += value
             default: throw Failure.invalid(field, text, "not a duration; write working time as 45m, 4h or 1h30m (hours, not days)")
             }
             number = ""

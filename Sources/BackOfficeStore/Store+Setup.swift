@@ -99,6 +99,10 @@ extension Store {
             })
             try await audit(actor, "demo.seed", "holds and expected receipts", after: "\(holds.count) holds, \(expected.count) expected receipts")
         }
+        // Managers act in working time: each step of a demo request comes 15 minutes to 2 hours of working time after
+        // the one before (never later than now), so its SLA figures look like a desk's.
+        let calendar = try await read { try await loadCalendar() }
+        let realNow = clock()
         for demo in company.requests {
             clockOverride = demo.createdAt
             defer { clockOverride = nil }
@@ -107,8 +111,9 @@ extension Store {
             let request = try await fileRequest(kind: demo.kind, account: demo.account, sku: sku, quantity: demo.quantity, text: demo.text,
                                                 priority: demo.priority, by: Actor(user: requester, source: .cli))
             var at = demo.createdAt
-            for action in demo.then {
-                at = at.addingTimeInterval(900)
+            for (step, action) in demo.then.enumerated() {
+                let gap = 900 * (1 + Int((request.id + Int64(step) * 3) % 8))
+                at = min(calendar.adding(gap, to: at) ?? at.addingTimeInterval(TimeInterval(gap)), realNow.addingTimeInterval(-60))
                 clockOverride = at
                 guard let assignee = request.assignee, let manager = try await user(named: assignee) else { break }
                 let text = action == .answer ? "We can ship from MAIN this week at the quoted price."

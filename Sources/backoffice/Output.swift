@@ -22,6 +22,10 @@ enum Output {
             .joined(separator: "\n"))
     }
 
+    /// Sends what is printed so far now, before a long wait: over SSH without a terminal standard output is a pipe,
+    /// which holds lines back until the buffer fills or the command ends.
+    static func flush() { fflush(nil) }
+
     /// Prints rows as aligned columns; numeric columns (named in `right`) are right-aligned.
     static func table(_ header: [String], _ rows: [[String]], right: Set<Int> = []) {
         let clean = rows.map { $0.map(Sanitize.forTerminal) }

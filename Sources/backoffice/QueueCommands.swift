@@ -63,7 +63,7 @@ struct HoldCommand: AsyncParsableCommand {
 struct RequestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "request", abstract: "The account-manager queue.",
-        subcommands: [New.self, List.self, Show.self, Claim.self, Answer.self, Wait.self, Reply.self, Close.self, Reopen.self, Reassign.self,
+        subcommands: [New.self, List.self, Show.self, Watch.self, Claim.self, Answer.self, Wait.self, Reply.self, Close.self, Reopen.self, Reassign.self,
                       RequestStats.self])
 
     struct New: AsyncParsableCommand {
@@ -76,19 +76,35 @@ struct RequestCommand: AsyncParsableCommand {
         @Option(name: .customLong("qty"), help: "Quantity.") var quantity: Int?
         @Option(help: "low, normal, high or urgent.") var priority = "normal"
         @Argument(help: "The question.") var text: String
+        @Flag(help: "Stay until the manager answers or asks back, and print that (for one-shot use over SSH).") var wait = false
+        @Option(help: ArgumentHelp("With --wait: how long to wait (such as 10m or 1h).", valueName: "time")) var timeout = "10m"
 
         func run() async throws {
+            let limit = try ServiceLevel.parseDuration(timeout, field: "timeout")
             guard let kind = RequestKind(rawValue: kind.lowercased()) else {
                 throw Failure.invalid("kind", kind, "use one of \(RequestKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard let priority = Priority(rawValue: priority.lowercased()) else {
                 throw Failure.invalid("priority", priority, "use one of \(Priority.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let request = try await global.withSession {
-                try await $0.store.fileRequest(kind: kind, account: account, sku: sku, quantity: quantity, text: text, priority: priority, by: $0.actor)
+            let request = try await global.withSession { session in
+                try await session.store.fileRequest(kind: kind, account: account, sku: sku, quantity: quantity, text: text,
+                                                    priority: priority, by: session.actor)
             }
-            if output.json { try Output.json(request); return }
-            Output.line("filed request #\(request.id) for \(request.account), assigned to \(request.assignee ?? "nobody (both managers away)"), due \(Output.time(request.dueAt))")
+            if !output.json {
+                Output.line("filed request #\(request.id) for \(request.account), assigned to \(request.assignee ?? "nobody (both managers away)"), due \(Output.time(request.dueAt))")
+            }
+            guard wait else {
+                if output.json { try Output.json(request) }
+                return
+            }
+            if !output.json { Output.line("waiting up to \(ServiceLevel.describe(limit)) for the answer…") }
+            Output.flush()
+            // Waited for on a session of its own, as `request watch` does.
+            try await global.withSession { session in
+                try RequestCommand.printSettled(try await RequestCommand.waitUntilSettled(request.id, session: session, seconds: limit),
+                                                json: output.json)
+            }
         }
     }
 
@@ -135,20 +151,96 @@ struct RequestCommand: AsyncParsableCommand {
                         + (r.sku.map { " · \($0)" } ?? "") + (r.quantity.map { " × \($0)" } ?? ""))
             Output.line("from \(r.requester), assigned to \(r.assignee ?? "nobody"), due \(Output.time(r.dueAt))"
                         + (r.isOverdue(at: Date()) ? " (OVERDUE)" : ""))
+            if let sla = r.sla {
+                Output.line("SLA in working time: response \(Self.describe(sla.response)); resolution \(Self.describe(sla.resolution))")
+            }
             for event in detail.events {
-                Output.line("\n\(Output.time(event.at))  \(event.actor)  \(event.action)  → \(event.to.rawValue)")
-                if !event.text.isEmpty { Output.line("  " + Output.safe(event.text).replacingOccurrences(of: "\u{240A}", with: "\n  ")) }
-                if let snapshot = event.snapshot {
-                    if let parsed = AnswerSnapshot(json: snapshot) {
-                        if let stock = parsed.stock {
-                            Output.line("  stock then: " + stock.lines.map { "\($0.location) \($0.position.available) available" }.joined(separator: ", "))
-                        }
-                        if let quote = parsed.quote {
-                            Output.line("  price then: \(quote.unitPrice.formatted) each, \(quote.extendedPrice.formatted) for \(quote.quantity) (\(quote.rule))")
-                        }
-                        if let promise = parsed.promise { Output.line("  when then: \(Output.safe(promise.sentence))") }
-                    }
-                }
+                Output.line("")
+                Self.print(event)
+            }
+        }
+
+        /// "met, 1h05m of 4h", "3h20m left of 4h", "late by 45m", "paused, 1h of 10h used".
+        static func describe(_ clock: SLAClock) -> String {
+            let used = ServiceLevel.describe(clock.elapsed), target = ServiceLevel.describe(clock.target)
+            switch clock.status {
+            case .met: return "met, \(used) of \(target)"
+            case .missed: return "missed, \(used) against \(target)"
+            case .running, .breachingSoon: return "\(ServiceLevel.describe(clock.remaining)) left of \(target)"
+            case .breached: return "late by \(ServiceLevel.describe(-clock.remaining)) (target \(target))"
+            case .paused: return "paused, \(used) of \(target) used"
+            }
+        }
+
+        /// One step of a thread: who did what when, its text, and what an answer was based on.
+        static func print(_ event: RequestEvent) {
+            Output.line("\(Output.time(event.at))  \(event.actor)  \(event.action)  → \(event.to.rawValue)")
+            if !event.text.isEmpty { Output.line("  " + Output.safe(event.text).replacingOccurrences(of: "\u{240A}", with: "\n  ")) }
+            guard let snapshot = event.snapshot, let parsed = AnswerSnapshot(json: snapshot) else { return }
+            if let stock = parsed.stock {
+                Output.line("  stock then: " + stock.lines.map { "\($0.location) \($0.position.available) available" }.joined(separator: ", "))
+            }
+            if let quote = parsed.quote {
+                Output.line("  price then: \(quote.unitPrice.formatted) each, \(quote.extendedPrice.formatted) for \(quote.quantity) (\(quote.rule))")
+            }
+            if let promise = parsed.promise { Output.line("  when then: \(Output.safe(promise.sentence))") }
+        }
+    }
+
+    /// Waits until a request is back with its requester (answered, asked back or closed), watching the store's change
+    /// counter; gives the request and its thread. Refuses after `seconds` with exit status 75 (try again).
+    static func waitUntilSettled(_ id: Int64, session: Session, seconds: Int) async throws -> RequestDetail {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        // The change counter first, then the request: a change committed between the two reads is seen again, never
+        // missed.
+        var version = try await session.store.dataVersion()
+        var detail = try await session.store.request(id, by: session.actor)
+        var polls = 0
+        while !detail.request.state.isBackWithRequester {
+            guard ContinuousClock.now < deadline else {
+                throw Failure(.busy, "no answer to request #\(id) within \(ServiceLevel.describe(seconds)): it is \(detail.request.state.rawValue)"
+                              + (detail.request.assignee.map { " with \($0)" } ?? "") + "; `request watch \(id)` waits again")
+            }
+            try await Task.sleep(for: .milliseconds(250))
+            polls += 1
+            let now = try await session.store.dataVersion()
+            // A change another session committed moves the counter; the request is read again once a second as well.
+            if now != version || polls % 4 == 0 {
+                version = now
+                detail = try await session.store.request(id, by: session.actor)
+            }
+        }
+        return detail
+    }
+
+    /// What a waiting requester is told: the last step of the thread (the answer with what it was based on, or the
+    /// question back).
+    static func printSettled(_ detail: RequestDetail, json: Bool) throws {
+        if json { try Output.json(detail); return }
+        let r = detail.request
+        let headline = switch r.state {
+        case .answered: "answered"
+        case .waitingOnSales: "asked back (reply with `request reply \(r.id) TEXT`)"
+        default: r.state.rawValue
+        }
+        Output.line("request #\(r.id) \(headline)")
+        if let last = detail.events.last { Show.print(last) }
+    }
+
+    /// `request watch N`: the answer when it comes.
+    struct Watch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "watch", abstract: "Wait for the answer to a request (or the manager's question back) and print it.",
+            discussion: "Returns at once when the request is already answered, asked back or closed. Exit status 75 when the time runs out.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Request number.") var id: Int64
+        @Option(help: ArgumentHelp("How long to wait (such as 10m or 1h).", valueName: "time")) var timeout = "10m"
+
+        func run() async throws {
+            let limit = try ServiceLevel.parseDuration(timeout, field: "timeout")
+            try await global.withSession { session in
+                try RequestCommand.printSettled(try await RequestCommand.waitUntilSettled(id, session: session, seconds: limit), json: output.json)
             }
         }
     }

@@ -140,6 +140,7 @@ struct ServiceLevelTests {
     @Test func givenDurationsWhenParsedAndDescribedThenWorkingTimeReadsBack() throws {
         #expect(try ServiceLevel.parseDuration("1h30m", field: "response") == 5_400)
         #expect(try ServiceLevel.parseDuration("45m", field: "response") == 2_700)
+        #expect(try ServiceLevel.parseDuration("90s", field: "timeout") == 90)
         for bad in ["", "2d", "h", "90", "-1h", "0m"] {
             #expect(throws: Failure.self, "\(bad)") { try ServiceLevel.parseDuration(bad, field: "response") }
         }

@@ -267,6 +267,24 @@ struct SSHServerTests {
         #expect(reorder.stderr.contains("may not run `reorder` over SSH"), "\(reorder.stderr)")
     }
 
+    @Test func givenASalespersonWatchingARequestOverSSHWhenTheManagerAnswersThenTheOneShotCallPrintsTheAnswer() throws {
+        let server = try Server()
+        let sku = try firstSKU(server)
+        let filed = try server.local(["--user", "sales", "request", "new", "--account", "ACME", "--sku", sku, "--qty", "3", "--priority", "high",
+                                      "--json", "Can we ship 3 today?"])
+        let id = try #require((filed.json as? [String: Any])?["id"] as? Int)
+        let waiting = try server.startCapturing("sales", ["request", "watch", String(id), "--timeout", "30s"])
+        #expect(eventually(10) { server.serverLog.contains("cmd=\"request watch \(id)") })
+        usleep(300_000)
+        let answered = try server.local(["--user", "manager", "request", "answer", String(id), "Yes, 3 from MAIN today"])
+        #expect(answered.status == 0, "\(answered.stderr)")
+        let result = waiting()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("request #\(id) answered"), "\(result.stdout)")
+        #expect(result.stdout.contains("Yes, 3 from MAIN today") && result.stdout.contains("price then:"), "\(result.stdout)")
+        #expect(!result.stdout.contains("margin") && !result.stdout.contains("cost"))
+    }
+
     @Test func givenTwentySessionsAtOnceWhenTheyRunThenEveryOneAnswers() throws {
         // All twenty may be open at once on a loaded machine: the per-user limit (16 by default) is tested on its own.
         let server = try Server(serverOptions: ["--max-sessions-per-user", "20"])
