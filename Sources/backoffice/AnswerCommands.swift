@@ -68,22 +68,11 @@ struct ReorderCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("One location instead of every sellable one.", valueName: "code")) var at: String?
-    @Flag(help: "Print the answer as JSON.") var json = false
-    @Option(help: "table (the default) or csv.") var format = "table"
-    @Option(name: [.customShort("o"), .long], help: "Write the CSV to this new file (written whole or not at all; - for standard output).")
-    var output: String?
-    @Flag(help: "Replace the file -o names if it exists (only a regular file).") var force = false
-
-    func validate() throws {
-        guard ["table", "csv"].contains(format.lowercased()) else { throw ValidationError("--format must be table or csv") }
-        if json && format.lowercased() == "csv" { throw ValidationError("--json and --format csv: choose one") }
-        if output != nil && format.lowercased() != "csv" { throw ValidationError("-o writes CSV: add --format csv") }
-        if output?.isEmpty == true { throw ValidationError("-o needs a file name (or - for standard output)") }
-    }
+    @OptionGroup var table: TableOutputOptions
 
     func run() async throws {
-        if format.lowercased() == "csv" {
-            let sink = try OutputSink(path: output, force: force, store: global.storePath)
+        if table.isCSV {
+            let sink = try table.sink(store: global.storePath)
             do {
                 let lines = try await global.withSession { try await $0.store.reorderSuggestions(at: at, by: $0.actor) }
                 let header = ["sku", "name", "unit", "on_hand", "available", "incoming", "projected", "reorder_point", "reorder_to",
@@ -108,7 +97,7 @@ struct ReorderCommand: AsyncParsableCommand {
             return
         }
         let lines = try await global.withSession { try await $0.store.reorderSuggestions(at: at, by: $0.actor) }
-        if json { try Output.json(ReorderJSON(lines)); return }
+        if table.json { try Output.json(ReorderJSON(lines)); return }
         guard !lines.isEmpty else { Output.line("nothing to order: every item is at or above its reorder point"); return }
         Output.table(["SKU", "NAME", "AVAIL", "ON ORDER", "PROJ", "POINT", "UP TO", "MULT", "ORDER", "NEXT RECEIPT"], lines.map { line in
             [Output.safe(line.item.sku), Output.safe(line.item.name), String(line.available), String(line.incoming), String(line.projected),

@@ -142,6 +142,28 @@ extension GlobalOptions {
     }
 }
 
+/// `--json`, `--format table|csv`, `-o FILE|-` and `--force` for commands whose answer is a table that may go to a
+/// spreadsheet (`reorder`, `request stats`).
+struct TableOutputOptions: ParsableArguments {
+    @Flag(help: "Print the answer as JSON.") var json = false
+    @Option(help: "table (the default) or csv.") var format = "table"
+    @Option(name: [.customShort("o"), .long], help: "Write the CSV to this new file (written whole or not at all; - for standard output).")
+    var output: String?
+    @Flag(help: "Replace the file -o names if it exists (only a regular file).") var force = false
+
+    var isCSV: Bool { format.lowercased() == "csv" }
+
+    func validate() throws {
+        guard ["table", "csv"].contains(format.lowercased()) else { throw ValidationError("--format must be table or csv") }
+        if json && isCSV { throw ValidationError("--json and --format csv: choose one") }
+        if output != nil && !isCSV { throw ValidationError("-o writes CSV: add --format csv") }
+        if output?.isEmpty == true { throw ValidationError("-o needs a file name (or - for standard output)") }
+    }
+
+    /// Where the CSV goes: the -o file (never the store) or standard output.
+    func sink(store: String) throws -> OutputSink { try OutputSink(path: output, force: force, store: store) }
+}
+
 /// `--json` for commands that answer a question.
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the answer as JSON.")

@@ -153,17 +153,9 @@ struct RequestStats: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Filed before: a date (YYYY-MM-DD, the day itself not included) or a time.", valueName: "when")) var to: String?
     @Option(help: ArgumentHelp("A row per manager, account or priority, after the total.", valueName: "manager|account|priority"))
     var by: String?
-    @Flag(help: "Print the answer as JSON.") var json = false
-    @Option(help: "table (the default) or csv.") var format = "table"
-    @Option(name: [.customShort("o"), .long], help: "Write the CSV to this new file (written whole or not at all; - for standard output).")
-    var output: String?
-    @Flag(help: "Replace the file -o names if it exists (only a regular file).") var force = false
+    @OptionGroup var table: TableOutputOptions
 
     func validate() throws {
-        guard ["table", "csv"].contains(format.lowercased()) else { throw ValidationError("--format must be table or csv") }
-        if json && format.lowercased() == "csv" { throw ValidationError("--json and --format csv: choose one") }
-        if output != nil && format.lowercased() != "csv" { throw ValidationError("-o writes CSV: add --format csv") }
-        if output?.isEmpty == true { throw ValidationError("-o needs a file name (or - for standard output)") }
         if let by, StatsGrouping(rawValue: by.lowercased()) == nil { throw ValidationError("--by must be manager, account or priority") }
     }
 
@@ -178,8 +170,7 @@ struct RequestStats: AsyncParsableCommand {
         let from = try Self.bound(from, field: "from"), to = try Self.bound(to, field: "to")
         if let from, let to, to <= from { throw Failure.invalid("to", self.to ?? "", "is not after --from") }
         let grouping = by.flatMap { StatsGrouping(rawValue: $0.lowercased()) }
-        let csv = format.lowercased() == "csv"
-        let sink = csv ? try OutputSink(path: output, force: force, store: global.storePath) : nil
+        let sink = table.isCSV ? try table.sink(store: global.storePath) : nil
         do {
             let rows = try await global.withSession { try await $0.store.requestStats(from: from, to: to, by: grouping, actor: $0.actor) }
             if let sink {
@@ -200,7 +191,7 @@ struct RequestStats: AsyncParsableCommand {
                 if sink.isFile { FileHandle.standardError.write(Data("wrote \(rows.count) rows of request statistics\n".utf8)) }
                 return
             }
-            if json { try Output.json(rows); return }
+            if table.json { try Output.json(rows); return }
             Output.table(["GROUP", "REQUESTS", "OPEN", "1ST RESPONSE p50/p90", "IN TARGET", "RESOLUTION p50/p90", "IN TARGET", "BREACHES",
                           "BACKLOG " + RequestStatistics.backlogBands.joined(separator: "/")], rows.map { row in
                 [Output.safe(row.group), String(row.count), String(row.open),
