@@ -71,7 +71,11 @@ public struct WorkingHours: Hashable, Sendable, Codable {
 /// into its UTC window, so a clock change (daylight saving) moves the window, not the hours people work.
 public struct BusinessCalendar: Hashable, Sendable {
     /// An IANA time zone name (`Europe/Berlin`, `America/Chicago`, `UTC`).
-    public var timeZone: String
+    public var timeZone: String {
+        didSet { zone = BusinessCalendar.zone(named: timeZone) }
+    }
+    /// The zone itself, looked up once: `request stats` turns hundreds of thousands of instants into local days.
+    private var zone: TimeZone
     /// Working hours per weekday; a weekday missing is closed.
     public var hours: [Weekday: WorkingHours]
     /// Days off, by date, with their names.
@@ -79,6 +83,7 @@ public struct BusinessCalendar: Hashable, Sendable {
 
     public init(timeZone: String, hours: [Weekday: WorkingHours], holidays: [Day: String] = [:]) {
         self.timeZone = timeZone
+        zone = BusinessCalendar.zone(named: timeZone)
         self.hours = hours
         self.holidays = holidays
     }
@@ -97,7 +102,7 @@ public struct BusinessCalendar: Hashable, Sendable {
         return name
     }
 
-    private var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
+    private static func zone(named name: String) -> TimeZone { TimeZone(identifier: name) ?? TimeZone(identifier: "UTC")! }
 
     /// The local calendar day an instant falls on.
     public func day(of date: Date) -> Day {
