@@ -109,14 +109,6 @@ enum QueuePane {
         }
     }
 
-    /// "45m", "3h20m", "26h", "2d 15h": short enough for the SLA column.
-    static func span(_ seconds: TimeInterval) -> String {
-        let minutes = Int(max(0, seconds)) / 60
-        if minutes < 60 { return "\(minutes)m" }
-        if minutes < 10 * 60 { return "\(minutes / 60)h" + (minutes % 60 == 0 ? "" : "\(minutes % 60)m") }
-        if minutes < 48 * 60 { return "\(minutes / 60)h" }
-        return "\(minutes / 1440)d \(minutes % 1440 / 60)h"
-    }
 }
 
 enum QueueDrawing {

@@ -42,7 +42,8 @@ extension Store {
             if let name = account.backupManager { backup = try await findUser(name) }
             if let name = Queue.route(manager: manager, backup: backup) { assignee = try await requireUser(name).id }
             let created = now
-            let due = try await firstDue(filed: created, priority: priority)
+            let rules = try await serviceRules()
+            let due = Store.firstDue(filed: created, priority: priority, rules: rules)
             let id = try await insertReturningID("""
                 INSERT INTO requests (kind, account_id, item_id, quantity, text, priority, state, requester_id, assignee_id,
                                       created_at, due_at, updated_at)
@@ -51,7 +52,7 @@ extension Store {
                         \(bind: UTC.seconds(due)), \(bind: UTC.seconds(created)))
                 """)
             try await addEvent(id, actor: actor, action: "file", from: nil, to: .new, text: text, snapshot: nil)
-            let request = try await withSLA([try await requireRequest(id)])[0]
+            let request = try await withSLA([try await requireRequest(id)], rules: rules)[0]
             try await audit(actor, "request.file", "request \(id) account \(account.code)",
                             after: "\(kind.rawValue) \(priority.rawValue) to \(request.assignee ?? "unassigned")")
             return request
@@ -98,14 +99,15 @@ extension Store {
                 UPDATE requests SET state = \(bind: next.rawValue), assignee_id = \(bind: assigneeID), updated_at = \(bind: UTC.seconds(now))
                 WHERE id = \(bind: id)
                 """)
-            try await recordSLA(of: request, after: action, to: next)
+            let rules = try await serviceRules()
+            try await recordSLA(of: request, after: action, to: next, rules: rules)
             try await addEvent(id, actor: actor, action: action.rawValue, from: request.state, to: next,
                                text: action == .reassign ? "to \(assignee ?? "")" + (text.isEmpty ? "" : ": \(text)") : text,
                                snapshot: snapshot)
             try await audit(actor, "request.\(action.rawValue)", "request \(id)",
                             before: "\(request.state.rawValue) \(request.assignee ?? "unassigned")",
                             after: "\(next.rawValue) \(assignee ?? "unassigned")")
-            return try await withSLA([try await requireRequest(id)])[0]
+            return try await withSLA([try await requireRequest(id)], rules: rules)[0]
         }
     }
 

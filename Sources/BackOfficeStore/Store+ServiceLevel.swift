@@ -128,24 +128,25 @@ extension Store {
         for request in requests {
             times[request.id] = SLATimes(filed: request.createdAt, firstResponse: request.firstResponseAt, resolved: request.resolvedAt)
         }
-        for slice in requests.map(\.id).chunks(of: 900) {
-            let rows = try await rows("""
-                SELECT request_id, started_at, ended_at, reason FROM request_pauses
-                WHERE request_id IN (\(binds: Array(slice))) ORDER BY request_id, started_at, id
-                """)
-            for row in rows {
-                let id = try row.int("request_id")
-                times[id]?.pauses.append(SLAPause(start: try row.date("started_at"), end: try row.optionalDate("ended_at"),
-                                                  reason: SLAPause.Reason(rawValue: try row.string("reason")) ?? .waitingOnSales))
-            }
+        let ids = requests.map(\.id)
+        guard let low = ids.min(), let high = ids.max() else { return times }
+        // A page's ids by name; a whole report's (`request stats`) in one query over their range, where 100,000
+        // requests took 112 queries of 900 ids. Pauses of requests not asked for are skipped.
+        var query: SQLQueryString = "SELECT request_id, started_at, ended_at, reason FROM request_pauses WHERE "
+        query += ids.count <= 900 ? "request_id IN (\(binds: ids))" : "request_id BETWEEN \(bind: low) AND \(bind: high)"
+        query += " ORDER BY request_id, started_at, id"
+        for row in try await rows(query) {
+            let id = try row.int("request_id")
+            times[id]?.pauses.append(SLAPause(start: try row.date("started_at"), end: try row.optionalDate("ended_at"),
+                                              reason: SLAPause.Reason(rawValue: try row.string("reason")) ?? .waitingOnSales))
         }
         return times
     }
 
     /// The requests with their SLA clocks read at the store's now.
-    func withSLA(_ requests: [Request]) async throws -> [Request] {
+    func withSLA(_ requests: [Request], rules: (BusinessCalendar, ServiceTargets)? = nil) async throws -> [Request] {
         guard !requests.isEmpty else { return requests }
-        let calendar = try await loadCalendar(), targets = try await loadTargets()
+        let (calendar, targets) = if let rules { rules } else { try await serviceRules() }
         let times = try await slaTimes(requests)
         let now = self.now
         return requests.map { request in
@@ -157,15 +158,20 @@ extension Store {
         }
     }
 
+    /// The calendar and the targets, read together for one request's or one list's clocks.
+    func serviceRules() async throws -> (BusinessCalendar, ServiceTargets) {
+        (try await loadCalendar(), try await loadTargets())
+    }
+
     /// The due time of a new request: its response target in working time (wall time when the calendar has none).
-    func firstDue(filed: Date, priority: Priority) async throws -> Date {
-        let calendar = try await loadCalendar(), targets = try await loadTargets()
-        return calendar.adding(targets.response(priority), to: filed) ?? Queue.dueAt(createdAt: filed, priority: priority)
+    static func firstDue(filed: Date, priority: Priority, rules: (BusinessCalendar, ServiceTargets)) -> Date {
+        rules.0.adding(rules.1.response(priority), to: filed) ?? Queue.dueAt(createdAt: filed, priority: priority)
     }
 
     /// Records what a transition does to a request's SLA times (first response, resolution, pauses) and moves its due
     /// time to the clock that runs now.
-    func recordSLA(of request: Request, after action: RequestAction, to next: RequestState) async throws {
+    func recordSLA(of request: Request, after action: RequestAction, to next: RequestState,
+                   rules: (BusinessCalendar, ServiceTargets)) async throws {
         let before = try await slaTimes([request])[request.id] ?? SLATimes(filed: request.createdAt)
         let at = now
         let after = ServiceLevel.times(before, after: action, from: request.state, to: next, at: at)
@@ -185,8 +191,7 @@ extension Store {
                     """)
             }
         }
-        let reading = ServiceLevel.reading(after, priority: request.priority, calendar: try await loadCalendar(),
-                                           targets: try await loadTargets(), now: at)
+        let reading = ServiceLevel.reading(after, priority: request.priority, calendar: rules.0, targets: rules.1, now: at)
         let due = ServiceLevel.dueAt(reading) ?? request.dueAt
         try await run("""
             UPDATE requests SET first_response_at = \(bind: after.firstResponse.map(UTC.seconds)),
