@@ -98,24 +98,12 @@ struct SSHServerTests {
             return process
         }
 
-        /// Starts `ssh` and returns a function that waits for it and gives its output.
+        /// Starts `ssh` and returns a function that waits for it and gives its output. Spawned outside Foundation's
+        /// `Process` (see `SpawnedProgram`): a long-running client started with it held up the end of every short
+        /// command the test ran meanwhile until the client itself ended.
         func startCapturing(_ key: String, _ command: [String]) throws -> () -> CommandResult {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: sshPath!)
-            process.arguments = sshArguments(key) + command
-            let out = folder.url.appendingPathComponent("ssh-out-\(UUID().uuidString)")
-            let err = folder.url.appendingPathComponent("ssh-err-\(UUID().uuidString)")
-            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-            _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: out)
-            process.standardError = try FileHandle(forWritingTo: err)
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            return {
-                process.waitUntilExit()
-                return CommandResult(status: process.terminationStatus, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                                     stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
-            }
+            let program = try SpawnedProgram(sshPath!, sshArguments(key) + command, in: folder.url.path)
+            return { program.wait() }
         }
 
         func local(_ arguments: [String]) throws -> CommandResult {
@@ -278,10 +266,32 @@ struct SSHServerTests {
         usleep(300_000)
         let answered = try server.local(["--user", "manager", "request", "answer", String(id), "Yes, 3 from MAIN today"])
         #expect(answered.status == 0, "\(answered.stderr)")
+        let probe = Process(); probe.executableURL = URL(fileURLWithPath: "/bin/bash")
+        probe.arguments = ["-c", "ps -ef > /tmp/ps.txt; for p in $(pgrep -f backoffice); do echo PID $p; cat /proc/$p/cmdline | tr '\\0' ' '; echo; grep -e -shm -e sqlite /proc/$p/maps; ls -l /proc/$p/fd; done > /tmp/probe.txt 2>&1"]
+        try probe.run(); probe.waitUntilExit()
         let result = waiting()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("request #\(id) answered"), "\(result.stdout)")
         #expect(result.stdout.contains("Yes, 3 from MAIN today") && result.stdout.contains("price then:"), "\(result.stdout)")
+        #expect(!result.stdout.contains("margin") && !result.stdout.contains("cost"))
+    }
+
+    @Test func givenASalespersonFilingWithWaitOverSSHWhenTheManagerAnswersAtOnceThenTheOneShotCallPrintsTheAnswer() throws {
+        let server = try Server()
+        let sku = try firstSKU(server)
+        let before = try server.local(["--user", "manager", "request", "list", "--view", "all", "--state", "any", "--limit", "1000", "--json"])
+        let next = ((before.json as? [[String: Any]]) ?? []).compactMap { $0["id"] as? Int }.max().map { $0 + 1 } ?? 1
+        let waiting = try server.startCapturing("sales", ["request", "new", "--account", "ACME", "--sku", sku, "--qty", "2",
+                                                          "--wait", "--timeout", "30s", "'Two today?'"])
+        // The manager answers as soon as the request is there, while the salesperson's one call is waiting.
+        #expect(eventually(20) { (try? server.local(["--user", "manager", "request", "show", String(next)]).status) == 0 })
+        let answered = try server.local(["--user", "manager", "request", "answer", String(next), "Yes, two from MAIN"])
+        #expect(answered.status == 0, "\(answered.stderr)")
+        let result = waiting()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("filed request #\(next) for ACME"), "\(result.stdout)")
+        #expect(result.stdout.contains("request #\(next) answered"), "\(result.stdout)")
+        #expect(result.stdout.contains("Yes, two from MAIN") && result.stdout.contains("price then:"), "\(result.stdout)")
         #expect(!result.stdout.contains("margin") && !result.stdout.contains("cost"))
     }
 
