@@ -15,8 +15,10 @@ extension Console {
             return Screen(grid: Frame.tooSmall(width: state.width, height: state.height), cursor: nil)
         }
         var grid = Grid(width: state.width, height: state.height)
+        let side = QueueAttention.Side(state.user)
         let status = Frame.Status(user: state.user.name, role: state.user.role, store: state.storeName, clock: clock(state.now),
-                                  live: state.live, message: state.message)
+                                  live: state.live, message: state.message, badge: state.attention?.badge(side: side),
+                                  badgeLate: (state.attention?.late ?? 0) > 0)
         _ = Frame.draw(into: &grid, pane: state.pane, status: status, hints: hints(state))
         var cursor: (x: Int, y: Int)?
         switch state.pane {

@@ -10,6 +10,7 @@ public enum Console {
         layout(&state)
         var effects: [ConsoleEffect] = [.loadLocations]
         effects += Inventory.reload(&state)
+        if watchesQueue(state) { effects.append(.loadAttention) }
         return effects
     }
 
@@ -68,9 +69,17 @@ public enum Console {
             state.live = live
             // The store reads SLA clocks in working time, which passes with nothing committed: the Queue is read again
             // each new minute so "in 2h10m" counts down and turns late on time.
-            return newMinute && state.pane == .queue && state.modal == nil ? refresh(&state) : []
+            guard newMinute else { return [] }
+            // A request turns late with nothing committed, so the badge is read again each minute too.
+            return (state.pane == .queue && state.modal == nil ? refresh(&state) : []) + (watchesQueue(state) ? [.loadAttention] : [])
         case .storeChanged:
-            return refresh(&state)
+            return refresh(&state) + (watchesQueue(state) ? [.loadAttention] : [])
+        case .attentionLoaded(let attention):
+            let previous = state.attention
+            state.attention = attention
+            // The bell rings for a request that newly needs the user, not for the first reading or one taken away.
+            guard state.bell, let previous, attention.needsYou > previous.needsYou else { return [] }
+            return [.ringBell]
         case .serverStopping(let end):
             let seconds = max(0, Int(end.timeIntervalSince(state.now).rounded()))
             // The time of day alone (UTC), so the line fits 80 columns.
@@ -391,6 +400,11 @@ public enum Console {
     }
 
     /// After a write here or a change elsewhere: fetch again what is on screen.
+    /// Whether the user has a side in the Queue (files or answers requests), and so a badge to keep.
+    static func watchesQueue(_ state: ConsoleState) -> Bool {
+        state.user.may(.fileRequests) || state.user.may(.answerRequests)
+    }
+
     static func refresh(_ state: inout ConsoleState) -> [ConsoleEffect] {
         var effects: [ConsoleEffect] = []
         switch state.pane {

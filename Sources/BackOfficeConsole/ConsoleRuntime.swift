@@ -15,6 +15,8 @@ public protocol ConsoleScreen: AnyObject {
     /// The next key already typed, waiting at most `timeoutMilliseconds`; nil when none.
     func readKey(timeoutMilliseconds: Int?) -> Key?
     func present(_ grid: Grid, cursor: (x: Int, y: Int)?)
+    /// Rings the terminal's bell (audible or visible, as the terminal is set up).
+    func bell()
 }
 
 /// Runs the console: turns keys and store changes into messages, runs the effects `update` asks for against the
@@ -41,6 +43,8 @@ public final class ConsoleRuntime {
     /// changes); nil when it is not, or when no server started this console.
     public var stopNotice: (@Sendable () -> Date?)?
     private var toldStopping = false
+    /// The screen last rendered on, for the effects that reach the terminal itself (the bell).
+    private weak var screen: ConsoleScreen?
 
     public init(store: any StoreContract, actor: Actor, state: ConsoleState, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -141,6 +145,7 @@ public final class ConsoleRuntime {
     }
 
     public func render(on screen: ConsoleScreen) {
+        self.screen = screen
         let frame = Console.view(state)
         screen.present(frame.grid, cursor: frame.cursor)
     }
@@ -200,6 +205,7 @@ public final class ConsoleRuntime {
         case .loadRequest: "request"
         case .loadLocations: "locations"
         case .loadCount: "count"
+        case .loadAttention: "attention"
         default: nil
         }
     }
@@ -270,6 +276,11 @@ public final class ConsoleRuntime {
             return [.requestsLoaded(page, rows)]
         case .loadRequest(let id):
             return [.requestLoaded(try await store.request(id, by: actor))]
+        case .loadAttention:
+            return [.attentionLoaded(try await store.attention(for: actor, at: clock()))]
+        case .ringBell:
+            screen?.bell()
+            return []
         case .act(let id, let action, let text, let assignTo):
             let request = try await store.act(on: id, action, text: text, assignTo: assignTo, by: actor)
             return [.done(Console.describe(action, request))]

@@ -21,6 +21,11 @@ public struct ConsoleState: Sendable {
     public var quitting = false
     /// Locations the user may see, for forms and filters.
     public var locations: [Location] = []
+    /// What the Queue holds that needs the user now (the tab bar's badge); nil until first read, or for a user who
+    /// neither files nor answers requests.
+    public var attention: QueueAttention?
+    /// Whether the terminal's bell rings when a request newly needs the user (`--bell`, or `console.bell = "on"`).
+    public var bell = false
 
     public var inventory = InventoryState()
     public var pricing = PricingState()
@@ -251,6 +256,8 @@ public enum ConsoleMessage: Sendable {
     case countLoaded(CountSession, select: String?)
     /// Live stock and price to insert into an answer being written.
     case answerFacts(String)
+    /// What needs the user in the Queue, read again after a change or as the minutes pass.
+    case attentionLoaded(QueueAttention)
     /// An effect failed; the text is shown on the message line.
     case failed(String)
     /// The SSH server this console runs under is stopping: the session ends at the date.
@@ -280,5 +287,9 @@ public enum ConsoleEffect: Sendable {
     case loadCount(Int64)
     case enterCount(Int64, sku: String, quantity: Int, add: Bool)
     case postCount(Int64)
+    /// Reads what needs the user in the Queue (`QueueAttention`).
+    case loadAttention
+    /// Rings the terminal's bell.
+    case ringBell
     case quit
 }

@@ -18,14 +18,21 @@ public enum Frame {
         public var live: Bool
         /// The message line; when empty it shows the pane's key hints instead.
         public var message: MessageLine
+        /// Beside the Queue tab: what needs the user there ("2 to answer · 1 late"); nil when nothing does.
+        public var badge: String?
+        /// Whether the badge counts a late request (drawn as overdue rather than due soon).
+        public var badgeLate: Bool
 
-        public init(user: String, role: Role, store: String, clock: String, live: Bool, message: MessageLine = .empty) {
+        public init(user: String, role: Role, store: String, clock: String, live: Bool, message: MessageLine = .empty,
+                    badge: String? = nil, badgeLate: Bool = false) {
             self.user = user
             self.role = role
             self.store = store
             self.clock = clock
             self.live = live
             self.message = message
+            self.badge = badge
+            self.badgeLate = badgeLate
         }
     }
 
@@ -57,6 +64,9 @@ public enum Frame {
         for tab in Pane.allCases {
             let label = " \(tab.rawValue) \(tab.title) "
             x = grid.put(label, x: x, y: 0, role: tab == pane ? .tabActive : .tabInactive) + 1
+            if tab == .queue, let badge = status.badge {
+                x = grid.put("● " + badge, x: x, y: 0, role: status.badgeLate ? .overdue : .dueSoon, maxWidth: max(0, bounds.width - x - 1)) + 1
+            }
         }
         // Message line and status bar.
         let messageRow = bounds.height - 2, statusRow = bounds.height - 1

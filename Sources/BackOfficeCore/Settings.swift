@@ -57,6 +57,8 @@ public enum Settings {
     public static let keys: [Key] = [
         Key(name: "db", kind: .text, flag: "--db", help: "The store: a SQLite file's path or a postgres:// URL."),
         Key(name: "theme", kind: .text, flag: "--theme", help: "The console's colour theme, by name."),
+        Key(name: "console.bell", kind: .choice(["off", "on"]), flag: "--bell",
+            help: "Ring the terminal's bell when a request newly needs the user: off or on."),
         Key(name: "ssh.listen", kind: .text, flag: "--listen", help: "Address and port serve-ssh listens on (HOST:PORT)."),
         Key(name: "ssh.host_key", kind: .text, flag: "--host-key", help: "serve-ssh's ed25519 host key; created (0600) when missing."),
         Key(name: "ssh.max_sessions", kind: .integer(1...10_000), flag: "--max-sessions", help: "Sessions running at once, at most."),
@@ -80,6 +82,7 @@ public enum Settings {
 
     public static let defaults: [String: Value] = [
         "theme": .text("default"),
+        "console.bell": .text("off"),
         "ssh.listen": .text("127.0.0.1:2222"),
         "ssh.max_sessions": .integer(64),
         "ssh.max_sessions_per_user": .integer(16),

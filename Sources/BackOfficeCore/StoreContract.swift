@@ -76,6 +76,8 @@ public protocol StoreContract: Sendable {
     /// The live stock and quote of a request's item as its requester may see them (what an answer may quote); nil
     /// when the request names no item.
     func answerBasis(forRequest id: Int64, by actor: Actor) async throws -> AnswerSnapshot?
+    /// What the Queue holds that needs the user now (the console's tab-bar badge).
+    func attention(for actor: Actor, at now: Date) async throws -> QueueAttention
 
     // MARK: - SSH
 

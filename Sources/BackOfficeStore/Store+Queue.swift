@@ -181,4 +181,26 @@ extension Store {
             return try await withSLA(try await rows(query).map(Store.request))
         }
     }
+
+    /// What the Queue holds that needs this user now, and how much of their side is late (see `QueueAttention`): the
+    /// console's tab-bar badge. Reads only the user's open requests, through the assignee and requester indexes.
+    public func attention(for actor: Actor, at now: Date) async throws -> QueueAttention {
+        let side = QueueAttention.Side(actor.user)
+        let column = side == .manager ? "assignee_id" : "requester_id"
+        let states = QueueAttention.states(for: side).map(\.rawValue)
+        return try await read {
+            var query: SQLQueryString = """
+                SELECT r.state, r.due_at,
+                       (SELECT e.action FROM request_events e WHERE e.request_id = r.id ORDER BY e.id DESC LIMIT 1) AS last_action
+                FROM requests r WHERE r.\(unsafeRaw: column) = \(bind: actor.user.id) AND r.state IN (
+                """
+            for (index, state) in states.enumerated() { query += index == 0 ? "\(bind: state)" : ", \(bind: state)" }
+            query += ")"
+            let rows = try await rows(query).map { row in
+                QueueAttention.Row(state: RequestState(rawValue: try row.string("state")) ?? .new, dueAt: try row.date("due_at"),
+                                   lastAction: try row.optionalString("last_action").flatMap(RequestAction.init(rawValue:)))
+            }
+            return QueueAttention.tally(rows, side: side, at: now)
+        }
+    }
 }

@@ -191,6 +191,12 @@ public final class CursesTerminal {
 
     // MARK: - Drawing
 
+    /// Rings the bell: audible, or a flash where the terminal is set up that way (ncurses' `beep`).
+    public func bell() {
+        guard isActive else { return }
+        beep()
+    }
+
     /// Shows `grid`, with the cursor at `cursor` (a text field being typed in) or hidden when nil.
     ///
     /// Only cells that differ from the last frame are copied, then one `doupdate` writes what changed on screen. A

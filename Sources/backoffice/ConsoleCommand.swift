@@ -8,10 +8,21 @@ import TerminalUI
 
 extension CursesTerminal: ConsoleScreen {}
 
-/// `--theme` for the commands that open the console.
+/// `--theme` and `--bell` for the commands that open the console.
 struct ConsoleOptions: ParsableArguments {
     @Option(help: "Colour theme: default, light, high-contrast, mono, phosphor, or one of yours (else $BACKOFFICE_THEME).")
     var theme: String?
+
+    @Flag(help: "Ring the terminal's bell when a request newly needs you (else $BACKOFFICE_CONSOLE_BELL or console.bell).")
+    var bell = false
+
+    /// The settings these options give, for `HostConfiguration.resolved`.
+    var flags: [String: Settings.Value] {
+        var flags: [String: Settings.Value] = [:]
+        if let theme { flags["theme"] = .text(theme) }
+        if bell { flags["console.bell"] = .text("on") }
+        return flags
+    }
 }
 
 struct OpenConsole: AsyncParsableCommand {
@@ -23,19 +34,20 @@ struct OpenConsole: AsyncParsableCommand {
     @OptionGroup var console: ConsoleOptions
 
     func run() async throws {
-        try await ConsoleLauncher.run(global, theme: console.theme)
+        try await ConsoleLauncher.run(global, console)
     }
 }
 
 enum ConsoleLauncher {
     /// Opens the console for the acting user on the store, and gives the terminal back however it ends.
-    static func run(_ global: GlobalOptions, theme: String?) async throws {
+    static func run(_ global: GlobalOptions, _ options: ConsoleOptions) async throws {
         if let problem = CursesTerminal.unsupportedTerminal() {
             throw Failure(.usage, "\(problem); for answers without it use `backoffice stock SKU`, `backoffice price SKU --account CODE`"
                           + " or `backoffice request list` (see backoffice --help)")
         }
         // --theme, else $BACKOFFICE_THEME, else a configuration file's `theme`; the loader's own default after that.
-        let setting = try HostConfiguration.resolved(flags: theme.map { ["theme": .text($0)] } ?? [:], only: ["theme"])["theme"]
+        let settings = try HostConfiguration.resolved(flags: options.flags, only: ["theme", "console.bell"])
+        let setting = settings["theme"]
         let named = setting?.source == .defaultValue ? nil : setting?.text
         try await global.withSession(source: .console) { session in
             let terminal = CursesTerminal()
@@ -53,6 +65,7 @@ enum ConsoleLauncher {
             var state = ConsoleState(user: session.actor.user, storeName: (session.store.path as NSString).lastPathComponent,
                                      width: terminal.size.width, height: terminal.size.height, now: Date())
             state.unicode = terminal.capabilities.canDrawLines
+            state.bell = settings["console.bell"]?.text == "on"
             if let warning { state.message = .error("theme: \(warning)") }
             let runtime = ConsoleRuntime(store: session.store, actor: session.actor, state: state)
             if let notice = environment[RemoteAccess.Handoff.stopNotice], !notice.isEmpty {

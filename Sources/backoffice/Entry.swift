@@ -77,7 +77,7 @@ struct BackOffice: AsyncParsableCommand {
     /// Without a subcommand: the console.
     func run() async throws {
         if version { return try await printVersion() }
-        try await ConsoleLauncher.run(global, theme: console.theme)
+        try await ConsoleLauncher.run(global, console)
     }
 
     /// The build, and the PostgreSQL server's version when the store named is on one (a server out of reach is said,

@@ -90,6 +90,8 @@ struct ServeSSH: AsyncParsableCommand {
         }
         // A theme this server was configured with reaches its consoles, which read no --config of their own.
         if let theme = settings["theme"], theme.source != .defaultValue { environment["BACKOFFICE_THEME"] = theme.text }
+        // So does its bell setting.
+        if let bell = settings["console.bell"], bell.source != .defaultValue { environment["BACKOFFICE_CONSOLE_BELL"] = bell.text }
         var configuration = SSHServer.Configuration(
             host: host, port: port, hostKey: key.key, maxSessions: number("ssh.max_sessions"), idleTimeout: number("ssh.idle_timeout"),
             executable: Self.executablePath, storePath: Self.storeForSessions(global.storePath),

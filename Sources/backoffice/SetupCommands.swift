@@ -57,7 +57,7 @@ struct Demo: AsyncParsableCommand {
         options.db = path
         options.user = global.user ?? "clerk"
         if CursesTerminal.unsupportedTerminal() == nil {
-            try await ConsoleLauncher.run(options, theme: console.theme)
+            try await ConsoleLauncher.run(options, console)
             return
         }
         // Not on a terminal (a pipe, a script, TERM=dumb): show what the demo store answers instead.

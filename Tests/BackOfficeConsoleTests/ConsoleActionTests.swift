@@ -188,6 +188,54 @@ struct ConsoleActionTests {
         #expect(console.row(1).contains("at EAST"))
     }
 
+    @Test func givenAManagersConsoleWhenASalespersonFilesElsewhereThenTheTabBarCountsItAndTheBellRingsOnce() async throws {
+        let console = try await ConsoleFixture.make(user: "morgan")
+        await console.start(bell: true)
+        // The fixture's one request from sam is new and assigned to morgan; the first reading never rings.
+        #expect(console.row(0).hasSuffix("3 Queue  ● 1 to answer" + String(repeating: " ", count: 18)), "\(console.row(0))")
+        #expect(console.grid.role(x: console.find("● 1")!.x, y: 0) == .dueSoon)
+        #expect(console.screen.bells == 0)
+        await console.runtime.checkForChanges(force: true)
+        // Another process's connection: a second store on the same file, on the same clock.
+        let other = try await Store.open(path: console.path, clock: console.clock.function)
+        let sam = Actor(user: try await other.signIn("sam"), source: .cli)
+        let filed = try await other.fileRequest(kind: .price, account: "ACME", sku: nil, quantity: nil, text: "Better price?",
+                                                priority: .urgent, by: sam)
+        await console.runtime.checkForChanges(force: true)
+        await console.frame()
+        #expect(console.row(0).contains("3 Queue  ● 2 to answer "), "\(console.row(0))")
+        #expect(console.screen.bells == 1)
+        // Claimed in another session: one fewer needs morgan, and no bell for a request taken away.
+        _ = try await other.act(on: filed.id, .claim, text: "", assignTo: nil, by: Actor(user: try await other.signIn("morgan"), source: .cli))
+        await console.runtime.checkForChanges(force: true)
+        await console.frame()
+        #expect(console.row(0).contains("3 Queue  ● 1 to answer "), "\(console.row(0))")
+        #expect(console.screen.bells == 1)
+        // Working time passes with nothing committed: past the urgent request's due time it counts as late.
+        console.clock.advance(3 * 86_400)
+        await console.runtime.checkForChanges(force: true)
+        await console.frame()
+        #expect(console.row(0).contains("● 1 to answer · 2 late"), "\(console.row(0))")
+        #expect(console.grid.role(x: console.find("● 1")!.x, y: 0) == .overdue)
+        await other.close()
+    }
+
+    @Test func givenASalespersonsConsoleWithoutTheBellWhenAnAnswerComesThenTheBadgeSaysSoAndNothingRings() async throws {
+        let console = try await ConsoleFixture.make(user: "sam")
+        await console.start()
+        #expect(!console.row(0).contains("●"), "\(console.row(0))")
+        await console.runtime.checkForChanges(force: true)
+        let other = try await Store.open(path: console.path, clock: console.clock.function)
+        let morgan = Actor(user: try await other.signIn("morgan"), source: .cli)
+        let id = try #require(try await other.requests(view: .mine, state: .open, limit: 10, offset: 0, by: morgan).first?.id)
+        _ = try await other.act(on: id, .answer, text: "Yes, 30 from MAIN", assignTo: nil, by: morgan)
+        await other.close()
+        await console.runtime.checkForChanges(force: true)
+        await console.frame()
+        #expect(console.row(0).contains("3 Queue  ● 1 back to you "), "\(console.row(0))")
+        #expect(console.screen.bells == 0)
+    }
+
     @Test func givenAnotherSessionPostsWhenTheConsoleLooksForChangesThenTheNewQuantityShowsWithoutAKey() async throws {
         let console = try await ConsoleFixture.make(user: "clerk")
         await console.start()

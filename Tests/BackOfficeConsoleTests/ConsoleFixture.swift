@@ -83,9 +83,10 @@ final class ConsoleFixture: @unchecked Sendable {
         return ConsoleRuntime(store: store, actor: Actor(user: user, source: .console), state: state, clock: clock.function)
     }
 
-    /// Opens the console: the first list page and the first item's detail are loaded.
-    func start() async {
+    /// Opens the console: the first list page and the first item's detail are loaded. `bell` as `--bell` sets it.
+    func start(bell: Bool = false) async {
         var state = runtime.state
+        state.bell = bell
         let effects = Console.start(&state)
         runtime = ConsoleRuntime(store: store, actor: runtime.actor, state: state, clock: clock.function)
         await runtime.run(effects)
@@ -154,4 +155,9 @@ final class GridScreen: ConsoleScreen {
         frames.append(grid)
         cursors.append(cursor)
     }
+
+    /// How many times the console rang the bell.
+    var bells = 0
+
+    func bell() { bells += 1 }
 }

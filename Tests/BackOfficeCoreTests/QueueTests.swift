@@ -256,3 +256,39 @@ struct QueueTextTests {
         #expect(throws: Failure.self) { try Queue.checkText(String(repeating: "a", count: 4_001)) }
     }
 }
+
+// MARK: - Attention
+
+@Suite("What needs a user in the Queue")
+struct QueueAttentionTests {
+    static let now = Date(timeIntervalSince1970: 1_781_000_000)
+
+    static func row(_ state: RequestState, late: Bool = false, last: RequestAction? = nil) -> QueueAttention.Row {
+        QueueAttention.Row(state: state, dueAt: now.addingTimeInterval(late ? -60 : 60), lastAction: last)
+    }
+
+    @Test func givenAManagersRequestsWhenTalliedThenNewAndRepliedToNeedThemAndOnlyThoseStillWithThemCountAsLate() {
+        let rows = [Self.row(.new), Self.row(.new, late: true), Self.row(.claimed, last: .claim), Self.row(.claimed, late: true, last: .reply)]
+        let attention = QueueAttention.tally(rows, side: .manager, at: Self.now)
+        #expect(attention == QueueAttention(needsYou: 3, late: 2))
+        #expect(attention.badge(side: .manager) == "3 to answer · 2 late")
+    }
+
+    @Test func givenASalespersonsRequestsWhenTalliedThenAnswersAndQuestionsBackNeedThemAndLateOnesAreTheManagersLate() {
+        let rows = [Self.row(.answered, late: true), Self.row(.waitingOnSales), Self.row(.new, late: true), Self.row(.claimed)]
+        let attention = QueueAttention.tally(rows, side: .requester, at: Self.now)
+        // A late answered request is not late any more: only the two still with the manager can be.
+        #expect(attention == QueueAttention(needsYou: 2, late: 1))
+        #expect(attention.badge(side: .requester) == "2 back to you · 1 late")
+    }
+
+    @Test func givenNothingThatNeedsTheUserWhenDrawnThenThereIsNoBadge() {
+        #expect(QueueAttention().badge(side: .manager) == nil)
+        #expect(QueueAttention(needsYou: 0, late: 1).badge(side: .requester) == "1 late")
+        #expect(QueueAttention.Side(user("mo", .manager)) == .manager)
+        #expect(QueueAttention.Side(user("sam", .sales)) == .requester)
+        // The states read for a side: a closed request is never counted.
+        #expect(!QueueAttention.states(for: .requester).contains(.closed))
+        #expect(QueueAttention.states(for: .manager) == [.new, .claimed])
+    }
+}

@@ -44,6 +44,40 @@ struct ServiceLevelStoreTests {
     }
 
     @Test(arguments: TestEngine.all)
+    func givenRequestsOnBothSidesWhenTheyMoveThenEachUsersAttentionCountsWhatNeedsThemAndWhatIsLate(engine: TestEngine) async throws {
+        let f = try await StoreFixture.make(engine)
+        #expect(try await f.store.attention(for: f.manager, at: f.clock.now) == QueueAttention())
+        let first = try await f.store.fileRequest(kind: .stock, account: "ACME", sku: "BOLT-1", quantity: 5, text: "Five today?",
+                                                  priority: .urgent, by: f.sales)
+        let second = try await f.store.fileRequest(kind: .price, account: "ACME", sku: nil, quantity: nil, text: "Better price?",
+                                                   priority: .low, by: f.sales)
+        #expect(try await f.store.attention(for: f.manager, at: f.clock.now) == QueueAttention(needsYou: 2, late: 0))
+        #expect(try await f.store.attention(for: f.sales, at: f.clock.now) == QueueAttention(needsYou: 0, late: 0))
+        // Claimed: no longer new, so it needs nobody; asked back: it needs the salesperson.
+        Self.move(f, to: Self.at(Self.monday, 8, 30))
+        _ = try await f.store.act(on: first.id, .claim, by: f.manager)
+        #expect(try await f.store.attention(for: f.manager, at: f.clock.now).needsYou == 1)
+        _ = try await f.store.act(on: first.id, .wait, text: "Which site?", by: f.manager)
+        #expect(try await f.store.attention(for: f.sales, at: f.clock.now) == QueueAttention(needsYou: 1, late: 0))
+        // Replied to: back with the manager, and needing them again though it stays claimed.
+        _ = try await f.store.act(on: first.id, .reply, text: "Main site", by: f.sales)
+        #expect(try await f.store.attention(for: f.manager, at: f.clock.now).needsYou == 2)
+        #expect(try await f.store.attention(for: f.sales, at: f.clock.now).needsYou == 0)
+        // Past the urgent request's resolution due time (four working hours): late on both sides.
+        Self.move(f, to: Self.at(Self.monday, 17))
+        #expect(try await f.store.attention(for: f.manager, at: f.clock.now) == QueueAttention(needsYou: 2, late: 1))
+        #expect(try await f.store.attention(for: f.sales, at: f.clock.now) == QueueAttention(needsYou: 0, late: 1))
+        // Answered: the salesperson has it to read; the manager has only the low-priority one left.
+        _ = try await f.store.act(on: first.id, .answer, text: "Yes", by: f.manager)
+        #expect(try await f.store.attention(for: f.manager, at: f.clock.now) == QueueAttention(needsYou: 1, late: 0))
+        #expect(try await f.store.attention(for: f.sales, at: f.clock.now) == QueueAttention(needsYou: 1, late: 0))
+        _ = try await f.store.act(on: first.id, .close, by: f.sales)
+        _ = try await f.store.act(on: second.id, .close, by: f.sales)
+        #expect(try await f.store.attention(for: f.sales, at: f.clock.now) == QueueAttention())
+        #expect(try await f.store.attention(for: f.manager, at: f.clock.now) == QueueAttention())
+    }
+
+    @Test(arguments: TestEngine.all)
     func givenOpenRequestsWhenAManagerChangesHoursAndHolidaysThenTheirDueTimesMoveAndSalesMayNotChangeThem(engine: TestEngine) async throws {
         let f = try await StoreFixture.make(engine)
         let request = try await f.store.fileRequest(kind: .price, account: "ACME", sku: nil, quantity: nil, text: "Better price?",
