@@ -207,6 +207,7 @@ public enum Console {
         case .adjust: return Inventory.refusal(.adjustment, state)
         case .count where context == .pane: return Inventory.refusal(.count, state)
         case .hold, .open: return state.inventory.list.selected == nil ? Inventory.nothingSelected : nil
+        case .copy: return copyRefusal(state)
         case .claim: return QueuePane.refusal(.claim, state)
         case .answer: return QueuePane.refusal(.answer, state)
         case .waitOnSales: return QueuePane.refusal(.wait, state)
@@ -311,6 +312,10 @@ public enum Console {
             return []
         case .newRequest:
             return openNewRequest(&state)
+        case .export:
+            return exportList(&state)
+        case .copy:
+            return copyShown(&state)
         case .claim:
             return QueuePane.act(.claim, &state)
         case .answer:
@@ -400,6 +405,51 @@ public enum Console {
     }
 
     /// After a write here or a change elsewhere: fetch again what is on screen.
+    static func exportList(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        switch state.pane {
+        case .inventory:
+            state.message = .info("exporting the list…")
+            return [.export(.inventory(state.inventory.query))]
+        case .queue:
+            state.message = .info("exporting the list…")
+            return [.export(.queue(state.queue.view, state.queue.stateFilter))]
+        case .pricing:
+            return []
+        }
+    }
+
+    /// What `y` would copy here, or nil; `copyRefusal` says why not.
+    static func shownText(_ state: ConsoleState) -> (what: String, text: String)? {
+        switch state.pane {
+        case .pricing:
+            guard let quote = state.pricing.quote else { return nil }
+            return ("the quote", ViewExport.quoteText(quote, itemName: state.pricing.item?.name))
+        case .queue:
+            guard let detail = state.queue.detail, let text = ViewExport.answerText(detail) else { return nil }
+            return ("request #\(detail.request.id)'s answer", text)
+        case .inventory:
+            return nil
+        }
+    }
+
+    static func copyRefusal(_ state: ConsoleState) -> String? {
+        guard shownText(state) == nil else { return nil }
+        switch state.pane {
+        case .pricing: return "no quote to copy: choose an account (a) and an item (i)"
+        case .queue:
+            guard let request = state.queue.detail?.request else { return "no request selected" }
+            return "request \(request.id) has no answer or question back to copy yet"
+        case .inventory: return "nothing to copy here"
+        }
+    }
+
+    static func copyShown(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        guard let shown = shownText(state) else { return [] }
+        let text = ViewExport.clipboard(shown.text)
+        state.message = .info("copied \(shown.what) to the clipboard (\(text.count) characters)")
+        return [.copy(text)]
+    }
+
     /// Whether the user has a side in the Queue (files or answers requests), and so a badge to keep.
     static func watchesQueue(_ state: ConsoleState) -> Bool {
         state.user.may(.fileRequests) || state.user.may(.answerRequests)

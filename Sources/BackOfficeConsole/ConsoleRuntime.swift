@@ -17,6 +17,18 @@ public protocol ConsoleScreen: AnyObject {
     func present(_ grid: Grid, cursor: (x: Int, y: Int)?)
     /// Rings the terminal's bell (audible or visible, as the terminal is set up).
     func bell()
+    /// Puts text on the clipboard of the terminal the user sits at (OSC 52: through tmux and SSH).
+    func copyToClipboard(_ text: String)
+}
+
+/// A new file an export is written to, appearing under its name only when `finish` succeeds.
+public protocol ConsoleExportFile: AnyObject {
+    /// Where the finished file is, as the user is told.
+    var path: String { get }
+    func write(_ text: String) throws
+    func finish() throws
+    /// Removes what was written: the export failed.
+    func abandon()
 }
 
 /// Runs the console: turns keys and store changes into messages, runs the effects `update` asks for against the
@@ -43,6 +55,8 @@ public final class ConsoleRuntime {
     /// changes); nil when it is not, or when no server started this console.
     public var stopNotice: (@Sendable () -> Date?)?
     private var toldStopping = false
+    /// Opens a new export file by name in the user's export folder; nil where the console may write no files.
+    public var openExport: ((_ name: String) throws -> any ConsoleExportFile)?
     /// The screen last rendered on, for the effects that reach the terminal itself (the bell).
     private weak var screen: ConsoleScreen?
 
@@ -157,6 +171,44 @@ public final class ConsoleRuntime {
     }
 
     // MARK: - Effects
+
+    /// Writes the whole list, a thousand rows at a time, and says where it went.
+    private func export(_ list: ExportList) async throws -> String {
+        guard let openExport else { throw Failure(.usage, "this console cannot write files") }
+        let pane = switch list { case .inventory: "inventory"; case .queue: "queue" }
+        let file = try openExport(ViewExport.fileName(pane, at: clock()))
+        var count = 0
+        do {
+            switch list {
+            case .inventory(let query):
+                try file.write(ViewExport.inventoryHeader(for: actor.user))
+                var anchor = PageAnchor<ItemListRow>.offset(0)
+                while true {
+                    let rows = try await store.itemRows(query, from: anchor, limit: 1_000, by: actor)
+                    try file.write(rows.map { ViewExport.inventoryRecord($0, for: actor.user) }.joined())
+                    count += rows.count
+                    guard rows.count == 1_000, let last = rows.last else { break }
+                    anchor = .after(last)
+                }
+            case .queue(let view, let filter):
+                try file.write(ViewExport.queueHeader)
+                let now = clock()
+                while true {
+                    let rows = try await store.requests(view: view, state: filter, limit: 1_000, offset: count, by: actor)
+                    try file.write(rows.map { ViewExport.queueRecord($0, now: now) }.joined())
+                    count += rows.count
+                    guard rows.count == 1_000 else { break }
+                }
+            }
+            try file.finish()
+        } catch {
+            file.abandon()
+            throw error
+        }
+        // The file's name first: the folder is long, and the message line is cut at the screen's edge.
+        let name = (file.path as NSString).lastPathComponent, folder = (file.path as NSString).deletingLastPathComponent
+        return "exported \(count) row\(count == 1 ? "" : "s") to \(name) in \(folder)/"
+    }
 
     /// Runs effects and the effects their results ask for, until none are left.
     public func run(_ effects: [ConsoleEffect]) async {
@@ -281,6 +333,11 @@ public final class ConsoleRuntime {
         case .ringBell:
             screen?.bell()
             return []
+        case .copy(let text):
+            screen?.copyToClipboard(text)
+            return []
+        case .export(let list):
+            return [.done(try await export(list))]
         case .act(let id, let action, let text, let assignTo):
             let request = try await store.act(on: id, action, text: text, assignTo: assignTo, by: actor)
             return [.done(Console.describe(action, request))]

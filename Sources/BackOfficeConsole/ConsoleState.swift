@@ -264,6 +264,12 @@ public enum ConsoleMessage: Sendable {
     case serverStopping(Date)
 }
 
+/// The lists `E` writes out.
+public enum ExportList: Sendable {
+    case inventory(ItemListQuery)
+    case queue(QueueView, RequestStateFilter)
+}
+
 /// Work for the runtime: queries and writes against the store. `update` returns them; it never runs them.
 public enum ConsoleEffect: Sendable {
     case loadLocations
@@ -291,5 +297,9 @@ public enum ConsoleEffect: Sendable {
     case loadAttention
     /// Rings the terminal's bell.
     case ringBell
+    /// Puts text (already made safe, `ViewExport.clipboard`) on the terminal's clipboard.
+    case copy(String)
+    /// Writes a list, all of it, to a new CSV file in the user's export folder.
+    case export(ExportList)
     case quit
 }

@@ -57,6 +57,10 @@ public enum ConsoleCommand: Hashable, Sendable {
     case previousPane
     case showPane(Pane)
     case commandLine
+    /// `E`: the list on screen to a CSV file.
+    case export
+    /// `y`: the quote or answer on screen to the terminal's clipboard.
+    case copy
     case moveUp
     case moveDown
     case pageUp
@@ -193,6 +197,8 @@ public enum KeyTable {
         KeyBinding([.backTab], .previousPane, "Everywhere", "previous pane", in: browsing),
         KeyBinding([.character("?"), .function(1)], .help, "Everywhere", "this help", in: browsing, hint: "help"),
         KeyBinding([.character(":")], .commandLine, "Everywhere", "command line"),
+        KeyBinding([.character("E")], .export, "Everywhere", "write the list to a CSV file", panes: [.inventory, .queue]),
+        KeyBinding([.character("y")], .copy, "Everywhere", "copy the quote or answer", panes: [.pricing, .queue], hint: "copy"),
         KeyBinding([.escape], .back, "Everywhere", "clear message or search"),
         KeyBinding([.character("q")], .quit, "Everywhere", "quit"),
         KeyBinding([.control("q")], .quit, "Everywhere", "quit, from a form too", in: Set(KeyContext.allCases)),
@@ -222,7 +228,7 @@ public enum KeyTable {
         KeyBinding([.character("c")], .claim, "Queue", "claim", panes: [.queue], needs: .answerRequests, hint: "claim"),
         KeyBinding([.character("a")], .answer, "Queue", "answer", panes: [.queue], needs: .answerRequests, hint: "answer"),
         KeyBinding([.character("w")], .waitOnSales, "Queue", "ask sales back", panes: [.queue], needs: .answerRequests, hint: "ask back"),
-        KeyBinding([.character("y")], .reply, "Queue", "reply to the manager", panes: [.queue], needs: .fileRequests, hint: "reply"),
+        KeyBinding([.character("R")], .reply, "Queue", "reply to the manager", panes: [.queue], needs: .fileRequests, hint: "reply"),
         KeyBinding([.character("x")], .close, "Queue", "close", panes: [.queue], hint: "close"),
         KeyBinding([.character("o")], .reopen, "Queue", "reopen", panes: [.queue], hint: "reopen"),
         KeyBinding([.character("r")], .reassign, "Queue", "reassign to a manager", panes: [.queue], needs: .answerRequests, hint: "reassign"),

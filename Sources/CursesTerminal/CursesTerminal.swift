@@ -197,6 +197,47 @@ public final class CursesTerminal {
         beep()
     }
 
+    /// Sets the clipboard of the terminal the user sits at with OSC 52 (`ESC ] 52 ; c ; BASE64 BEL`), which xterm,
+    /// kitty, iTerm2, WezTerm and others honour, through SSH and through tmux with `set-clipboard on`. The text goes
+    /// out base64-encoded, so no byte of it can act as a control; the caller sanitises it for whoever pastes it.
+    public func copyToClipboard(_ text: String) {
+        guard isActive else { return }
+        let sequence = Array("\u{1b}]52;c;".utf8) + Self.base64(Array(text.utf8)) + [0x07]
+        var written = 0
+        while written < sequence.count {
+            let result = sequence[written...].withUnsafeBytes { bytes in
+                #if canImport(Glibc)
+                Glibc.write(outputDescriptor, bytes.baseAddress, bytes.count)
+                #else
+                Darwin.write(outputDescriptor, bytes.baseAddress, bytes.count)
+                #endif
+            }
+            if result < 0 && errno == EINTR { continue }
+            guard result > 0 else { return }
+            written += result
+        }
+    }
+
+    /// Standard base64 (RFC 4648) with padding.
+    static func base64(_ bytes: [UInt8]) -> [UInt8] {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            let b0 = chunk[chunk.startIndex]
+            let b1 = chunk.count > 1 ? chunk[chunk.startIndex + 1] : 0
+            let b2 = chunk.count > 2 ? chunk[chunk.startIndex + 2] : 0
+            out.append(alphabet[Int(b0 >> 2)])
+            out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
+            out.append(chunk.count > 1 ? alphabet[Int((b1 & 0x0f) << 2 | b2 >> 6)] : UInt8(ascii: "="))
+            out.append(chunk.count > 2 ? alphabet[Int(b2 & 0x3f)] : UInt8(ascii: "="))
+            index += 3
+        }
+        return out
+    }
+
     /// Shows `grid`, with the cursor at `cursor` (a text field being typed in) or hidden when nil.
     ///
     /// Only cells that differ from the last frame are copied, then one `doupdate` writes what changed on screen. A

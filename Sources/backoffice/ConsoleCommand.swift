@@ -38,6 +38,37 @@ struct OpenConsole: AsyncParsableCommand {
     }
 }
 
+/// An export the console's `E` writes: a new file in the user's own folder under the data directory
+/// (`exports/USER/`, made 0700), never replacing one (a second export in the same second gets `-2`), through the
+/// same all-or-nothing writer as `backoffice export -o`.
+final class ConsoleExport: ConsoleExportFile {
+    let path: String
+    private let sink: OutputSink
+
+    init(folder: String, name: String, store: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw Failure(.storeFailure, "cannot make the export folder \(folder): \((error as NSError).localizedDescription)")
+        }
+        var path = folder + "/" + name
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: path) {
+            path = folder + "/" + (name as NSString).deletingPathExtension + "-\(suffix).csv"
+            suffix += 1
+        }
+        // Told as ~/… when under the home folder, so the message line shows the file's name at 80 columns.
+        var home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        while home.count > 1 && home.hasSuffix("/") { home.removeLast() }
+        self.path = path.hasPrefix(home + "/") ? "~" + path.dropFirst(home.count) : path
+        sink = try OutputSink(path: path, force: false, store: store)
+    }
+
+    func write(_ text: String) throws { try sink.write(text) }
+    func finish() throws { try sink.finish() }
+    func abandon() { sink.abandon() }
+}
+
 enum ConsoleLauncher {
     /// Opens the console for the acting user on the store, and gives the terminal back however it ends.
     static func run(_ global: GlobalOptions, _ options: ConsoleOptions) async throws {
@@ -68,6 +99,9 @@ enum ConsoleLauncher {
             state.bell = settings["console.bell"]?.text == "on"
             if let warning { state.message = .error("theme: \(warning)") }
             let runtime = ConsoleRuntime(store: session.store, actor: session.actor, state: state)
+            let exports = GlobalOptions.dataDirectory + "/exports/" + session.actor.user.name
+            let storePath = session.store.path
+            runtime.openExport = { name in try ConsoleExport(folder: exports, name: name, store: storePath) }
             if let notice = environment[RemoteAccess.Handoff.stopNotice], !notice.isEmpty {
                 // Written by serve-ssh when it is stopping: the time this session ends.
                 runtime.stopNotice = {

@@ -167,4 +167,60 @@ struct ConsoleEndToEndTests {
         let echoed = try session.screen("main") { $0.contains("still-here") }
         #expect(echoed.contains("still-here"))
     }
+
+    /// The CSV files `E` wrote for `user`, under the session's data directory.
+    func exports(_ session: Session, user: String) -> [String] {
+        let folder = session.folder.path(".local/share/backoffice/exports/\(user)")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().map { folder + "/" + $0 }
+    }
+
+    @Test func givenASalespersonAndAClerkWhenEachPressesEThenTheWholeListIsWrittenWithOnlyWhatTheirRoleMaySee() throws {
+        let session = try Session()
+        try session.openConsole("sales", user: "sales")
+        try session.type("sales", "E")
+        let told = try session.screen("sales") { $0.contains { $0.contains("exported 300 rows to inventory-") } }
+        #expect(told.contains { $0.contains("exported 300 rows to inventory-") && $0.contains(".csv in ~/.local/share/") },
+                "\(told.joined(separator: "\n"))")
+        let files = exports(session, user: "sales")
+        #expect(files.count == 1 && files.first?.hasSuffix(".csv") == true, "\(files)")
+        let text = try String(contentsOfFile: try #require(files.first), encoding: .utf8)
+        let lines = text.split(separator: "\r\n", omittingEmptySubsequences: true)
+        #expect(lines.first == "sku,name,category,unit,on_hand,reserved,available,reorder_point")
+        #expect(lines.count == 301)
+        // The file is the user's alone.
+        var info = stat()
+        #expect(stat(try #require(files.first), &info) == 0 && info.st_mode & 0o077 == 0)
+        // A second export in the same second is a new file, never the first one replaced.
+        try session.type("sales", "E")
+        _ = try session.screen("sales") { _ in exports(session, user: "sales").count == 2 }
+        #expect(exports(session, user: "sales").count == 2)
+
+        try session.openConsole("clerk", user: "clerk")
+        try session.type("clerk", "E")
+        _ = try session.screen("clerk") { $0.contains { $0.contains("exported 300 rows to") } }
+        let clerkFile = try #require(exports(session, user: "clerk").first)
+        let clerkText = try String(contentsOfFile: clerkFile, encoding: .utf8)
+        #expect(clerkText.hasPrefix("sku,name,category,unit,on_hand,reserved,available,reorder_point,cost\r\n"))
+    }
+
+    @Test func givenAnAnsweredRequestWhenTheRequesterPressesYThenTheAnswerReachesTmuxsClipboardAsText() throws {
+        let session = try Session()
+        try session.tmux.run(["start-server"])
+        let listed = try session.cli(["--user", "manager", "request", "list", "--view", "all", "--state", "answered", "--json"])
+        let answered = try #require((listed.json as? [[String: Any]])?.first)
+        let id = try #require(answered["id"] as? Int), requester = try #require(answered["requester"] as? String)
+        try session.openConsole("queue", user: requester)
+        try session.tmux.run(["set-option", "-s", "set-clipboard", "on"])
+        try session.type("queue", "3")
+        try session.type("queue", "/")
+        try session.type("queue", "\(id)")
+        try session.key("queue", "Enter")
+        _ = try session.screen("queue") { $0.contains { $0.contains("#\(id) ") || $0.contains("request #\(id)") } }
+        try session.type("queue", "y")
+        let told = try session.screen("queue") { $0.contains { $0.contains("to the clipboard") } }
+        #expect(told.contains { $0.contains("copied request #\(id)'s answer to the clipboard") }, "\(told.joined(separator: "\n"))")
+        let buffer = try session.tmux.run(["show-buffer"])
+        #expect(buffer.hasPrefix("Request #\(id) ("), "\(buffer)")
+        #expect(!buffer.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+    }
 }

@@ -160,4 +160,9 @@ final class GridScreen: ConsoleScreen {
     var bells = 0
 
     func bell() { bells += 1 }
+
+    /// What the console put on the clipboard, in order.
+    var copied: [String] = []
+
+    func copyToClipboard(_ text: String) { copied.append(text) }
 }

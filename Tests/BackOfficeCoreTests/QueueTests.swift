@@ -292,3 +292,39 @@ struct QueueAttentionTests {
         #expect(QueueAttention.states(for: .manager) == [.new, .claimed])
     }
 }
+
+// MARK: - Export and clipboard
+
+@Suite("What E writes and y copies")
+struct ViewExportTests {
+    @Test func givenHostileTextWhenMadeSafeToCopyThenControlsBecomePlaceholdersLinesStayAndItIsCut() {
+        let hostile = "Yes\u{1b}]52;c;ZXZpbA==\u{07} ok\u{202E}txt\nline two\tend\u{0}"
+        let safe = ViewExport.clipboard(hostile)
+        #expect(!safe.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || Sanitize.isBidiControl($0) })
+        #expect(safe.contains("\nline two\tend"))
+        #expect(safe.hasPrefix("Yes␛]52;c;ZXZpbA==␇ ok"))
+        let huge = ViewExport.clipboard(String(repeating: "x", count: 100_000))
+        #expect(huge.count == ViewExport.clipboardLimit && huge.hasSuffix("…"))
+    }
+
+    @Test func givenAQuoteWithCostWhenCopiedThenTheTextHasThePriceAndNeverTheCostOrMargin() {
+        let usd = { (cents: Int64) in Money(minorUnits: cents, currency: "USD") }
+        let quote = Quote(sku: "BOLT-1", account: "ACME", quantity: 30, date: Day(year: 2026, month: 12, day: 7), currency: "USD",
+                          unitPrice: usd(95), extendedPrice: usd(2_850), rule: "contract price", adjustments: [], considered: [],
+                          tiers: [], validThrough: Day(year: 2026, month: 12, day: 31), cost: usd(50), margin: nil)
+        let text = ViewExport.quoteText(quote, itemName: "Hex Bolt M8")
+        #expect(text == "BOLT-1 Hex Bolt M8 for ACME, 30 on 2026-12-07:\n0.95 USD each, 28.50 USD in all (contract price)\nvalid through 2026-12-31")
+        #expect(!text.contains("0.50"))
+    }
+
+    @Test func givenARoleWhenTheInventoryIsExportedThenCostIsAColumnOnlyForThoseWhoMaySeeIt() {
+        let item = Item(sku: "=SUM(A1)", name: "Bolt, \"hex\"", category: "Fasteners", cost: Money(minorUnits: 50, currency: "USD"))
+        let row = ItemListRow(item: item, onHand: 10, reserved: 3)
+        #expect(!ViewExport.inventoryHeader(for: user("sam", .sales)).contains("cost"))
+        #expect(ViewExport.inventoryHeader(for: user("cleo", .clerk)).hasSuffix(",cost\r\n"))
+        // A formula-like SKU is defused and quotes are doubled, as every CSV the system writes.
+        #expect(ViewExport.inventoryRecord(row, for: user("sam", .sales)) == "'=SUM(A1),\"Bolt, \"\"hex\"\"\",Fasteners,EA,10,3,7,0\r\n")
+        #expect(ViewExport.inventoryRecord(row, for: user("cleo", .clerk)).hasSuffix(",7,0,0.50\r\n"))
+        #expect(ViewExport.fileName("queue", at: Date(timeIntervalSince1970: 1_796_000_000)) == "queue-20261130-005320.csv")
+    }
+}
