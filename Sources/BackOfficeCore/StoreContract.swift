@@ -76,6 +76,8 @@ public protocol StoreContract: Sendable {
     /// The live stock and quote of a request's item as its requester may see them (what an answer may quote); nil
     /// when the request names no item.
     func answerBasis(forRequest id: Int64, by actor: Actor) async throws -> AnswerSnapshot?
+    /// The managers' reply templates, by name, for those who answer requests.
+    func replyTemplates(by actor: Actor) async throws -> [ReplyTemplate]
 
     // MARK: - SSH
 
