@@ -87,7 +87,7 @@ public struct DemoCompany: Sendable {
 
     /// The account managers' canned answers (`request template list`; `t` in the Queue).
     public static let replyTemplates: [(name: String, body: String)] = [
-        ("in-stock", "Yes: we have {available} of {sku} available now ({stock}). {price} each for {quantity}, {total} in all."),
+        ("stock-price", "We have {available} of {sku} available now ({stock}); {price} each for {quantity}, {total} in all."),
         ("when", "{item}: {promise}. Next receipt due {receipt}."),
         ("facts", "{facts} Reply here if the customer wants it held."),
     ]

@@ -13,13 +13,19 @@ extension RequestCommand {
                 Placeholders in braces are filled when the template is used (`request answer N --template NAME`, or \
                 `t` in the console's Queue), as the salesperson who asked may see them; a fact the request does not \
                 have reads "(no …)". {{ is a literal brace. No placeholder gives cost or margin.
-                """ + "\n\n" + ReplyTemplate.Placeholder.allCases.map { "  {\($0.rawValue)}  \($0.meaning)" }.joined(separator: "\n"),
+                """ + "\n\n" + ReplyTemplate.Placeholder.allCases.map { placeholder in
+                    let name = "{\(placeholder.rawValue)}"
+                    return "  " + name + String(repeating: " ", count: max(1, 13 - name.count)) + placeholder.meaning
+                }.joined(separator: "\n"),
             subcommands: [Add.self, List.self, Remove.self])
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "add", abstract: "Add a reply template (or change one with --replace).",
-                discussion: "Example: backoffice request template add in-stock --body 'We have {available} of {sku}: {price} each, valid through {valid}.'")
+                discussion: """
+                    Example: backoffice request template add in-stock --body 'We have {available} of {sku}: {price} each, valid through {valid}.'
+                    The placeholders are listed by `backoffice request template --help`.
+                    """)
             @OptionGroup var global: GlobalOptions
             @OptionGroup var output: OutputOptions
             @Argument(help: "Its name: letters, digits, - _ . (at most 32).") var name: String

@@ -21,7 +21,7 @@ struct ReplyTemplateCLITests {
         let listed = try demo.run(["request", "template", "list", "--json"], as: "manager")
         #expect(listed.status == 0, "\(listed.stderr)")
         let demoNames = try #require(listed.json as? [[String: Any]]).compactMap { $0["name"] as? String }
-        #expect(demoNames == ["facts", "in-stock", "when"])
+        #expect(demoNames == ["facts", "stock-price", "when"])
 
         let added = try demo.run(["request", "template", "add", "price-only", "--body", "{price} each for {quantity} of {sku}."], as: "manager")
         #expect(added.status == 0 && added.stdout == "reply template price-only added (37 characters)\n", "\(added.stdout)\(added.stderr)")
@@ -58,7 +58,7 @@ struct ReplyTemplateCLITests {
         #expect(try demo.run(["request", "template", "remove", "Price-Only"], as: "manager").stdout == "removed reply template price-only\n")
         Self.refused(try demo.run(["request", "template", "remove", "price-only"], as: "manager"), 66, "no reply template \"price-only\"")
         let after = try #require(try demo.run(["request", "template", "list", "--json"], as: "admin").json as? [[String: Any]])
-        #expect(after.compactMap { $0["name"] as? String } == ["facts", "in-stock", "piped", "promise", "when"])
+        #expect(after.compactMap { $0["name"] as? String } == ["facts", "piped", "promise", "stock-price", "when"])
     }
 
     @Test func givenASalespersonWhenTouchingTemplatesThenEachIsRefusedWithThePermission() throws {
@@ -66,7 +66,7 @@ struct ReplyTemplateCLITests {
         Self.refused(try demo.run(["request", "template", "list"], as: "sales"), 77, "permission denied: sales (sales) may not answer requests")
         Self.refused(try demo.run(["request", "template", "add", "mine", "--body", "Hi"], as: "sales"), 77,
                      "may not add or remove reply templates")
-        Self.refused(try demo.run(["request", "template", "remove", "in-stock"], as: "clerk"), 77, "may not add or remove reply templates")
+        Self.refused(try demo.run(["request", "template", "remove", "stock-price"], as: "clerk"), 77, "may not add or remove reply templates")
     }
 
     @Test func givenARequestWhenAnsweredWithATemplateThenTheFilledTextIsSentAndKeptWithItsSnapshot() throws {
@@ -76,14 +76,14 @@ struct ReplyTemplateCLITests {
         let id = String(try #require((filed.json as? [String: Any])?["id"] as? Int))
 
         Self.refused(try demo.run(["request", "answer", id], as: "manager"), 64, "give the answer's text or --template NAME")
-        Self.refused(try demo.run(["request", "answer", id, "Yes", "--template", "in-stock"], as: "manager"), 64, "(one of them)")
+        Self.refused(try demo.run(["request", "answer", id, "Yes", "--template", "stock-price"], as: "manager"), 64, "(one of them)")
         Self.refused(try demo.run(["request", "answer", id, "--template", "nope"], as: "manager"), 66, "no reply template \"nope\"")
-        Self.refused(try demo.run(["request", "answer", id, "--template", "in-stock"], as: "sales"), 77, "may not answer requests")
+        Self.refused(try demo.run(["request", "answer", id, "--template", "stock-price"], as: "sales"), 77, "may not answer requests")
 
-        let answered = try demo.run(["request", "answer", id, "--template", "in-stock"], as: "manager")
+        let answered = try demo.run(["request", "answer", id, "--template", "stock-price"], as: "manager")
         #expect(answered.status == 0, "\(answered.stderr)")
         #expect(answered.stdout.hasPrefix("request #\(id) is answered"), "\(answered.stdout)")
-        #expect(answered.stdout.contains("  Yes: we have ") && answered.stdout.contains(" of \(sku) available now ("), "\(answered.stdout)")
+        #expect(answered.stdout.contains("  We have ") && answered.stdout.contains(" of \(sku) available now ("), "\(answered.stdout)")
         #expect(answered.stdout.contains(" each for 2, ") && !answered.stdout.contains("{"), "\(answered.stdout)")
 
         let shown = try #require(try demo.run(["request", "show", id, "--json"], as: "sales").json as? [String: Any])
@@ -94,7 +94,7 @@ struct ReplyTemplateCLITests {
         let snapshot = try #require(AnswerSnapshot(json: json))
         let stock = try #require(snapshot.stock)
         let available = stock.lines.filter(\.sellable).reduce(0) { $0 + $1.position.available }
-        #expect(text.hasPrefix("Yes: we have \(available) of \(sku)"), "\(text)")
+        #expect(text.hasPrefix("We have \(available) of \(sku)"), "\(text)")
         let price = try #require(snapshot.quote?.unitPrice.formatted)
         #expect(text.contains(price), "\(text)")
     }
