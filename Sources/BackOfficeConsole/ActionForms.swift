@@ -63,8 +63,9 @@ enum ActionForms {
     }
 
     static func field(_ label: String, _ text: String = "", width: Int? = nil, filter: TextField.Filter? = nil,
-                      placeholder: String = "", rule: @escaping @Sendable (String) -> String? = { _ in nil }) -> FormField {
-        FormField(label, input: TextField(text: text, placeholder: placeholder, width: width ?? 20, maxLength: 200, filter: filter),
+                      placeholder: String = "", maxLength: Int = 200,
+                      rule: @escaping @Sendable (String) -> String? = { _ in nil }) -> FormField {
+        FormField(label, input: TextField(text: text, placeholder: placeholder, width: width ?? 20, maxLength: maxLength, filter: filter),
                   inputWidth: width, validate: rule)
     }
 
@@ -147,7 +148,9 @@ enum ActionForms {
         default: ("\(action.rawValue.capitalized) #\(request.id)", "Note", "", "confirm")
         }
         let rule: @Sendable (String) -> String? = action == .reassign ? codeRule("manager") : requiredText
-        return ActionForm(title: title, purpose: .act(request.id, action), fields: [field(label, width: nil, rule: rule)],
+        // An answer may be as long as the queue takes (a reply template with its facts is often past 200 characters).
+        return ActionForm(title: title, purpose: .act(request.id, action),
+                          fields: [field(label, width: nil, maxLength: action == .reassign ? 200 : 4_000, rule: rule)],
                           sku: request.sku, note: note, submit: verb)
     }
 

@@ -146,6 +146,11 @@ public enum Console {
             form.form.setValue(current.isEmpty ? text : current + " " + text, at: 0)
             state.modal = .form(form)
             return []
+        case .templatesLoaded(let templates):
+            state.queue.templates = templates
+            return []
+        case .templateFilled(let id, let text):
+            return ReplyTemplates.filled(id, text, &state)
         case .failed(let text):
             state.message = .error(text)
             return []
@@ -218,7 +223,10 @@ public enum Console {
         case .enterCount, .postCount: return CountKeys.refusal(binding.command, state)
         case .take:
             guard case .picker(let picker) = state.modal, picker.choices.isEmpty else { return nil }
+            if picker.kind == .template { return "no reply template matches what is typed" }
             return "nothing to take yet: type part of a code or a name"
+        case .answerWithTemplate, .insertTemplate:
+            return ReplyTemplates.refusal(binding.command, key: binding.keys[0], state)
         case .insertFacts:
             guard case .form(let form) = state.modal, case .act(_, .answer) = form.purpose else {
                 return "\(binding.keys[0]) inserts live stock and price into an answer, and this is not one"
@@ -330,13 +338,15 @@ public enum Console {
             return QueuePane.act(.reopen, &state)
         case .reassign:
             return QueuePane.act(.reassign, &state)
+        case .answerWithTemplate:
+            return ReplyTemplates.open(from: nil, &state)
         case .cycleView:
             return QueuePane.cycleView(&state)
         case .cycleState:
             return QueuePane.cycleState(&state)
         case .editText:
             return type(key, in: context, &state)
-        case .nextField, .previousField, .advance, .submit, .insertFacts, .cancel, .take, .run, .yes, .no, .chooseButton,
+        case .nextField, .previousField, .advance, .submit, .insertFacts, .insertTemplate, .cancel, .take, .run, .yes, .no, .chooseButton,
              .switchButton, .closeHelp:
             // Commands of the windows over a pane; the table binds none of them here.
             return []
@@ -364,9 +374,10 @@ public enum Console {
         guard pane != state.pane else { return [] }
         state.pane = pane
         if pane == .queue && state.queue.list.table.list.rowCount == 0 && state.queue.list.window.rows.isEmpty {
-            return QueuePane.reload(&state)
+            return QueuePane.reload(&state) + ReplyTemplates.load(state)
         }
-        return pageEffects(&state)
+        // The reply templates are read again each time the Queue shows: `t` says at once whether there are any.
+        return pageEffects(&state) + (pane == .queue ? ReplyTemplates.load(state) : [])
     }
 
     /// Moves the selection of the pane's list.
@@ -465,6 +476,7 @@ public enum Console {
         case .queue:
             effects += pageEffects(&state, refresh: true)
             if let id = state.queue.detail?.request.id { effects.append(.loadRequest(id)) }
+            effects += ReplyTemplates.load(state)
         case .pricing:
             effects += Pricing.requote(&state)
         }

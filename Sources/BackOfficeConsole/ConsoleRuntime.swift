@@ -258,6 +258,7 @@ public final class ConsoleRuntime {
         case .loadLocations: "locations"
         case .loadCount: "count"
         case .loadAttention: "attention"
+        case .loadTemplates: "templates"
         default: nil
         }
     }
@@ -322,6 +323,9 @@ public final class ConsoleRuntime {
                     ? try await store.items(after: "", limit: 50, category: nil, by: actor)
                     : try await store.search(text, limit: 50, offset: 0, by: actor)
                 return [.pickerResults(token: token, items.map { Picker.Choice(code: $0.sku, label: $0.name) })]
+            case .template:
+                // Matched in the console from the templates already read (ReplyTemplates.matches).
+                return []
             }
         case .loadRequests(let view, let filter, let page):
             let rows = try await store.requests(view: view, state: filter, limit: page.count, offset: page.start, by: actor)
@@ -351,6 +355,12 @@ public final class ConsoleRuntime {
                 return [.failed("request #\(request.id) names no item")]
             }
             return [.answerFacts(Console.answerFacts(stock: stock, quote: basis.quote, quantity: request.quantity ?? 1, promise: basis.promise))]
+        case .loadTemplates:
+            return [.templatesLoaded(try await store.replyTemplates(by: actor))]
+        case .fillTemplate(let request, let template):
+            // The same facts as Ctrl-L: the store's answer basis, as the requester may see it.
+            let basis = request.sku == nil ? nil : try await store.answerBasis(forRequest: request.id, by: actor)
+            return [.templateFilled(request.id, template.filled(for: request, basis: basis))]
         case .startCount(let location, let category):
             return [.countLoaded(try await store.startCount(location: location, category: category, by: actor), select: nil)]
         case .loadCount(let id):
@@ -396,19 +406,9 @@ extension Console {
         return "request #\(request.id) \(done)"
     }
 
-    /// The live stock and price an account manager inserts into an answer with one key.
+    /// The live stock and price an account manager inserts into an answer with one key (Core's sentence, which the
+    /// `{facts}` placeholder of a reply template gives too).
     public static func answerFacts(stock: StockAnswer, quote: Quote?, quantity: Int, promise: AvailableToPromise.Answer? = nil) -> String {
-        let sellable = stock.lines.filter(\.sellable)
-        var text = "Available now: " + (sellable.isEmpty ? "none" : sellable.map { "\($0.location) \($0.position.available)" }.joined(separator: ", "))
-        // Stock that will be sellable: a receipt due into quarantine is not a date to promise.
-        if let next = sellable.compactMap(\.nextReceipt).min() { text += "; next receipt \(next)" }
-        text += "."
-        if let quote {
-            text += " Price for \(quantity): \(quote.unitPrice.formatted) each, \(quote.extendedPrice.formatted) in all"
-            if let end = quote.validThrough { text += ", valid through \(end)" }
-            text += "."
-        }
-        if let promise, promise.availableNow < promise.quantity { text += " When: \(promise.sentence)." }
-        return text
+        AnswerSnapshot.facts(stock: stock, quote: quote, quantity: quantity, promise: promise)
     }
 }

@@ -141,6 +141,8 @@ public struct Picker: Sendable {
     public enum Kind: Sendable, Hashable {
         case account
         case item
+        /// A reply template for an answer (the Queue); matched by the console itself, not by the store.
+        case template
     }
 
     public struct Choice: Sendable, Hashable {
@@ -157,13 +159,28 @@ public struct Picker: Sendable {
     public var choices: [Choice] = []
     public var selection = 0
     public var token = 0
+    /// A template picker's request: the one its answer is for.
+    public var answering: Int64?
+    /// A template picker opened from an answer form (Ctrl-T): the form it goes back to, the template inserted in it.
+    public var form: ActionForm?
 
     public init(kind: Kind) {
         self.kind = kind
-        field = TextField(placeholder: kind == .account ? "account code or name" : "SKU, name or category", width: 40, maxLength: 80)
+        let placeholder = switch kind {
+        case .account: "account code or name"
+        case .item: "SKU, name or category"
+        case .template: "template name or words in it"
+        }
+        field = TextField(placeholder: placeholder, width: 40, maxLength: 80)
     }
 
-    public var title: String { kind == .account ? "Choose an account" : "Choose an item" }
+    public var title: String {
+        switch kind {
+        case .account: "Choose an account"
+        case .item: "Choose an item"
+        case .template: answering.map { "Reply template for #\($0)" } ?? "Choose a reply template"
+        }
+    }
 }
 
 // MARK: - Queue
@@ -182,6 +199,8 @@ public struct QueueState: Sendable {
         TableColumn("QUESTION", width: .fill),
     ], emptyMessage: "No requests here"))
     public var detail: RequestDetail?
+    /// The reply templates, for users who answer requests (`t`, Ctrl-T); nil until read.
+    public var templates: [ReplyTemplate]?
     /// Set by `:req N`: the detail shows that request until the selection moves.
     public var detailPinned = false
 
@@ -258,6 +277,9 @@ public enum ConsoleMessage: Sendable {
     case answerFacts(String)
     /// What needs the user in the Queue, read again after a change or as the minutes pass.
     case attentionLoaded(QueueAttention)
+    case templatesLoaded([ReplyTemplate])
+    /// A reply template filled from request N's live facts, for its answer.
+    case templateFilled(Int64, String)
     /// An effect failed; the text is shown on the message line.
     case failed(String)
     /// The SSH server this console runs under is stopping: the session ends at the date.
@@ -289,6 +311,9 @@ public enum ConsoleEffect: Sendable {
     case act(Int64, RequestAction, text: String, assignTo: String?)
     case fileRequest(kind: RequestKind, account: String, sku: String?, quantity: Int?, text: String, priority: Priority)
     case answerFacts(Request)
+    case loadTemplates
+    /// Fills a reply template from the request's live facts (the answer basis Ctrl-L uses).
+    case fillTemplate(Request, ReplyTemplate)
     case startCount(location: String, category: String?)
     case loadCount(Int64)
     case enterCount(Int64, sku: String, quantity: Int, add: Bool)

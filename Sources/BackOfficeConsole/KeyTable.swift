@@ -97,6 +97,7 @@ public enum ConsoleCommand: Hashable, Sendable {
     case cycleView
     case cycleState
     case findRequest
+    case answerWithTemplate
     // The search box
     case keepSearch
     case clearSearch
@@ -110,6 +111,7 @@ public enum ConsoleCommand: Hashable, Sendable {
     case advance
     case submit
     case insertFacts
+    case insertTemplate
     // Forms, pickers and the command line
     case cancel
     // Pickers
@@ -188,6 +190,8 @@ public enum KeyTable {
     /// The panes with a list to move in.
     static let lists: Set<Pane> = [.inventory, .queue]
     static let typing: Set<KeyContext> = Set(KeyContext.allCases.filter(\.takesTyping))
+    /// The panes with a picker: accounts and items in Pricing, reply templates in the Queue.
+    static let pickers: Set<Pane> = [.pricing, .queue]
 
     public static let bindings: [KeyBinding] = [
         KeyBinding([.character("1"), .function(2)], .showPane(.inventory), "Everywhere", "Inventory pane", in: browsing),
@@ -227,6 +231,8 @@ public enum KeyTable {
         // The queue's actions: whether one is possible for the request in view is Core's to say (Queue.authorize, Queue.next).
         KeyBinding([.character("c")], .claim, "Queue", "claim", panes: [.queue], needs: .answerRequests, hint: "claim"),
         KeyBinding([.character("a")], .answer, "Queue", "answer", panes: [.queue], needs: .answerRequests, hint: "answer"),
+        KeyBinding([.character("t")], .answerWithTemplate, "Queue", "answer with a reply template", panes: [.queue],
+                   needs: .answerRequests, hint: "template"),
         KeyBinding([.character("w")], .waitOnSales, "Queue", "ask sales back", panes: [.queue], needs: .answerRequests, hint: "ask back"),
         KeyBinding([.character("R")], .reply, "Queue", "reply to the manager", panes: [.queue], needs: .fileRequests, hint: "reply"),
         KeyBinding([.character("x")], .close, "Queue", "close", panes: [.queue], hint: "close"),
@@ -255,10 +261,10 @@ public enum KeyTable {
         KeyBinding([.control("p")], .postCount, "Counting", "post the count", in: [.count], panes: [.inventory], needs: .postMovements, hint: "post"),
         KeyBinding([.escape], .leaveCount, "Counting", "leave; it stays open", in: [.count], panes: [.inventory], hint: "leave"),
 
-        KeyBinding([.up], .moveUp, "Pickers", "previous match", in: [.picker], panes: [.pricing]),
-        KeyBinding([.down], .moveDown, "Pickers", "next match", in: [.picker], panes: [.pricing], hint: "choose", hintKeys: [.up, .down]),
-        KeyBinding([.enter], .take, "Pickers", "take the match", in: [.picker], panes: [.pricing], hint: "take"),
-        KeyBinding([.escape], .cancel, "Pickers", "cancel", in: [.picker], panes: [.pricing], hint: "cancel"),
+        KeyBinding([.up], .moveUp, "Pickers", "previous match", in: [.picker], panes: pickers),
+        KeyBinding([.down], .moveDown, "Pickers", "next match", in: [.picker], panes: pickers, hint: "choose", hintKeys: [.up, .down]),
+        KeyBinding([.enter], .take, "Pickers", "take the match", in: [.picker], panes: pickers, hint: "take"),
+        KeyBinding([.escape], .cancel, "Pickers", "cancel", in: [.picker], panes: pickers, hint: "cancel"),
 
         KeyBinding([.tab, .down], .nextField, "Forms", "next field", in: [.form]),
         KeyBinding([.backTab, .up], .previousField, "Forms", "previous field", in: [.form]),
@@ -266,6 +272,9 @@ public enum KeyTable {
         KeyBinding([.control("s")], .submit, "Forms", "submit from any field", in: [.form], hint: "submit"),
         KeyBinding([.control("l")], .insertFacts, "Forms", "live facts in an answer", in: [.form], panes: [.queue],
                    needs: .answerRequests, hint: "live facts"),
+        // Ctrl-T, not t: in the answer's text field a t types.
+        KeyBinding([.control("t")], .insertTemplate, "Forms", "a reply template in an answer", in: [.form], panes: [.queue],
+                   needs: .answerRequests, hint: "template"),
         KeyBinding([.escape], .cancel, "Forms", "cancel (asks if typed)", in: [.form], hint: "cancel"),
 
         KeyBinding([.enter], .run, "Command line", "run it", in: [.commandLine], hint: "run"),

@@ -55,6 +55,8 @@ enum Modals {
             }
         case .form(let form):
             return runForm(command, form, &state)
+        case .picker(let picker) where picker.kind == .template:
+            return ReplyTemplates.run(command, picker, &state)
         case .picker(let picker):
             return Pricing.runPicker(command, picker, &state)
         }
@@ -82,6 +84,8 @@ enum Modals {
             _ = form.form.edit(key)
             state.modal = .form(form)
             return []
+        case .picker(let picker) where picker.kind == .template:
+            return ReplyTemplates.type(key, picker, &state)
         case .picker(let picker):
             return Pricing.typeInPicker(key, picker, &state)
         default:
@@ -111,6 +115,8 @@ enum Modals {
         case .insertFacts:
             guard case .act(let id, .answer) = form.purpose, let request = QueuePane.request(id, in: state) else { return [] }
             return [.answerFacts(request)]
+        case .insertTemplate:
+            return ReplyTemplates.open(from: form, &state)
         case .nextField: action = .nextField
         case .previousField: action = .previousField
         case .advance: action = .advance
@@ -196,7 +202,7 @@ enum Modals {
                 effects = QueuePane.reload(&state) + effects
                 state.queue.detailPinned = true
             }
-            return effects
+            return effects + ReplyTemplates.load(state)
         }
     }
 }

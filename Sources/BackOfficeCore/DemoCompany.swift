@@ -85,6 +85,13 @@ public struct DemoCompany: Sendable {
                                "Quarry Stone", "Silverline Rail", "Titan Steel", "Union Utilities", "Vista Developments",
                                "Westgate Council", "Yellowfield Energy", "Zenith Data", "Copperleaf Cafe", "Driftwood Resorts"]
 
+    /// The account managers' canned answers (`request template list`; `t` in the Queue).
+    public static let replyTemplates: [(name: String, body: String)] = [
+        ("stock-price", "We have {available} of {sku} available now ({stock}); {price} each for {quantity}, {total} in all."),
+        ("when", "{item}: {promise}. Next receipt due {receipt}."),
+        ("facts", "{facts} Reply here if the customer wants it held."),
+    ]
+
     /// Customer accounts, each with a manager and a backup.
     public var accounts: [Account] {
         DemoCompany.accountNames.enumerated().map { index, name in

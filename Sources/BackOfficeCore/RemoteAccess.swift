@@ -12,7 +12,8 @@ public enum RemoteAccess {
                                  "items list", "items show", "locations list"])
         let manager = sales.union(["request claim", "request answer", "request wait", "request reassign", "accounts list",
                                    "accounts show", "items list", "items show", "locations list", "prices lists", "prices rules",
-                                   "incoming list", "request stats", "calendar show"])
+                                   "incoming list", "request stats", "calendar show",
+                                   "request template list"])
         let admin = clerk.union(manager).union(["users list", "verify", "doctor", "audit"])
         return [.sales: sales, .clerk: clerk, .manager: manager, .admin: admin]
     }()

@@ -78,6 +78,8 @@ public protocol StoreContract: Sendable {
     func answerBasis(forRequest id: Int64, by actor: Actor) async throws -> AnswerSnapshot?
     /// What the Queue holds that needs the user now (the console's tab-bar badge).
     func attention(for actor: Actor, at now: Date) async throws -> QueueAttention
+    /// The managers' reply templates, by name, for those who answer requests.
+    func replyTemplates(by actor: Actor) async throws -> [ReplyTemplate]
 
     // MARK: - SSH
 

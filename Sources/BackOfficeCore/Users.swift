@@ -26,6 +26,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case editAccounts
     /// The business calendar and the SLA targets.
     case manageServiceLevels
+    /// Adding, replacing and removing the queue's reply templates (using them is answering: `answerRequests`).
+    case manageTemplates
     case administer
 
     /// Words for an error message: "may not post movements".
@@ -45,6 +47,7 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
         case .editPrices: "change prices"
         case .editAccounts: "change accounts"
         case .manageServiceLevels: "change the business calendar or SLA targets"
+        case .manageTemplates: "add or remove reply templates"
         case .administer: "administer users and the store"
         }
     }
@@ -87,7 +90,7 @@ public enum Permissions {
         .admin: Set(Permission.allCases),
         .clerk: [.viewStock, .viewUnsellableStock, .viewPrices, .seeCost, .postMovements, .placeHolds, .releaseAnyHold, .fileRequests, .editItems],
         .manager: [.viewStock, .viewUnsellableStock, .viewPrices, .seeCost, .placeHolds, .releaseAnyHold, .fileRequests, .answerRequests,
-                   .viewAllRequests, .editPrices, .editAccounts, .manageServiceLevels],
+                   .viewAllRequests, .editPrices, .editAccounts, .manageServiceLevels, .manageTemplates],
         .sales: [.viewStock, .viewPrices, .placeHolds, .fileRequests],
     ]
 

@@ -418,6 +418,18 @@ enum Migrations {
             FROM request_events e WHERE e.action = 'reopen' AND e.from_state IN ('answered', 'closed')
             """,
         ], step: { store in try await store.refreshDueTimes(calendar: .standard(), targets: .standard) }),
+        // Managers' canned answers, by name (unique without regard to case).
+        Migration(version: 10, name: "reply templates", statements: [
+            """
+            CREATE TABLE request_templates (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                body TEXT NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// The version of the newest migration (versions may skip numbers between branches being merged).

@@ -404,6 +404,18 @@ enum PostgresSchema {
             FROM request_events e WHERE e.action = 'reopen' AND e.from_state IN ('answered', 'closed')
             """,
         ], step: { store in try await store.refreshDueTimes(calendar: .standard(), targets: .standard) }),
+        // Managers' canned answers, by name (unique without regard to case).
+        Migration(version: 10, name: "reply templates", statements: [
+            """
+            CREATE TABLE request_templates (
+                id \(id),
+                name \(code) NOT NULL UNIQUE,
+                body \(text) NOT NULL,
+                updated_by \(text) NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+        ]),
     ]
 
     static func guardTrigger(_ guarded: (table: String, trigger: String, event: String, message: String)) -> String {

@@ -47,6 +47,7 @@ extension Store {
         CopyTable("business_calendar", seeded: true, "id:i time_zone:t"),
         CopyTable("business_hours", key: ["weekday"], seeded: true, "weekday:i opens:i closes:i"),
         CopyTable("holidays", key: ["day"], "day:t name:t"),
+        CopyTable("request_templates", "id:i name:t body:t updated_by:t updated_at:i"),
         CopyTable("sla_targets", key: ["priority"], seeded: true, "priority:t response_seconds:i resolution_seconds:i"),
         CopyTable("count_sessions", "id:i location_id:i category:t state:t created_by:t created_at:i posted_at:i"),
         CopyTable("count_lines", key: ["session_id", "item_id"], "session_id:i item_id:i expected:i counted:i counted_at:i"),

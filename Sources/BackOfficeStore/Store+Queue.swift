@@ -73,47 +73,52 @@ extension Store {
     public func act(on id: Int64, _ action: RequestAction, text: String = "", assignTo: String? = nil,
                     by actor: Actor) async throws -> Request {
         let text = action.needsText ? try Queue.checkText(text) : try Queue.checkNote(text)
-        return try await write {
-            let request = try await requireRequest(id)
-            guard Queue.mayView(request, user: actor.user) else { throw Failure.notFound("request", String(id)) }
-            try Queue.authorize(action, on: request, by: actor.user)
-            let next = try Queue.next(request, action)
-            var assignee = request.assignee
-            switch action {
-            case .claim: assignee = actor.user.name
-            case .answer, .wait: if assignee == nil { assignee = actor.user.name }
-            case .reassign:
-                guard let target = assignTo else { throw Failure(.usage, "reassign: name the manager with --to") }
-                let user = try await requireUser(target)
-                guard user.may(.answerRequests), user.active else {
-                    throw Failure.invalid("to", target, "is not an active user who answers requests")
-                }
-                assignee = user.name
-            case .close, .reopen, .reply: break
-            }
-            var snapshot: String?
-            if action == .answer { snapshot = try await answerSnapshot(for: request) }
-            var assigneeID: Int64?
-            if let assignee { assigneeID = try await requireUser(assignee).id }
-            try await run("""
-                UPDATE requests SET state = \(bind: next.rawValue), assignee_id = \(bind: assigneeID), updated_at = \(bind: UTC.seconds(now))
-                WHERE id = \(bind: id)
-                """)
-            let rules = try await serviceRules()
-            try await recordSLA(of: request, after: action, to: next, rules: rules)
-            try await addEvent(id, actor: actor, action: action.rawValue, from: request.state, to: next,
-                               text: action == .reassign ? "to \(assignee ?? "")" + (text.isEmpty ? "" : ": \(text)") : text,
-                               snapshot: snapshot)
-            try await audit(actor, "request.\(action.rawValue)", "request \(id)",
-                            before: "\(request.state.rawValue) \(request.assignee ?? "unassigned")",
-                            after: "\(next.rawValue) \(assignee ?? "unassigned")")
-            return try await withSLA([try await requireRequest(id)], rules: rules)[0]
-        }
+        return try await write { try await transition(id, action, text: { _, _ in text }, assignTo: assignTo, by: actor) }
     }
 
-    /// The stock and quote an answer is based on, as the requester may see them (a salesperson: no cost or margin).
-    func answerSnapshot(for request: Request) async throws -> String? {
-        try await answerBasis(for: request)?.json
+    /// Moves a request, inside the caller's write transaction. `text` gives the event's text from the request and, for
+    /// an answer, the live basis the answer's snapshot keeps (a reply template is filled from that same basis).
+    func transition(_ id: Int64, _ action: RequestAction, text makeText: (Request, AnswerSnapshot?) throws -> String,
+                    assignTo: String?, by actor: Actor) async throws -> Request {
+        let request = try await requireRequest(id)
+        guard Queue.mayView(request, user: actor.user) else { throw Failure.notFound("request", String(id)) }
+        try Queue.authorize(action, on: request, by: actor.user)
+        let next = try Queue.next(request, action)
+        var assignee = request.assignee
+        switch action {
+        case .claim: assignee = actor.user.name
+        case .answer, .wait: if assignee == nil { assignee = actor.user.name }
+        case .reassign:
+            guard let target = assignTo else { throw Failure(.usage, "reassign: name the manager with --to") }
+            let user = try await requireUser(target)
+            guard user.may(.answerRequests), user.active else {
+                throw Failure.invalid("to", target, "is not an active user who answers requests")
+            }
+            assignee = user.name
+        case .close, .reopen, .reply: break
+        }
+        var snapshot: String?
+        var basis: AnswerSnapshot?
+        if action == .answer {
+            basis = try await answerBasis(for: request)
+            snapshot = try basis?.json
+        }
+        let text = try makeText(request, basis)
+        var assigneeID: Int64?
+        if let assignee { assigneeID = try await requireUser(assignee).id }
+        try await run("""
+            UPDATE requests SET state = \(bind: next.rawValue), assignee_id = \(bind: assigneeID), updated_at = \(bind: UTC.seconds(now))
+            WHERE id = \(bind: id)
+            """)
+        let rules = try await serviceRules()
+        try await recordSLA(of: request, after: action, to: next, rules: rules)
+        try await addEvent(id, actor: actor, action: action.rawValue, from: request.state, to: next,
+                           text: action == .reassign ? "to \(assignee ?? "")" + (text.isEmpty ? "" : ": \(text)") : text,
+                           snapshot: snapshot)
+        try await audit(actor, "request.\(action.rawValue)", "request \(id)",
+                        before: "\(request.state.rawValue) \(request.assignee ?? "unassigned")",
+                        after: "\(next.rawValue) \(assignee ?? "unassigned")")
+        return try await withSLA([try await requireRequest(id)], rules: rules)[0]
     }
 
     /// The live stock and quote of a request's item, as its requester may see them: what an answer may quote (the
@@ -127,7 +132,7 @@ extension Store {
         }
     }
 
-    private func answerBasis(for request: Request) async throws -> AnswerSnapshot? {
+    func answerBasis(for request: Request) async throws -> AnswerSnapshot? {
         // The item's stock read once, for the stock answer and the promise both.
         guard let sku = request.sku, let found = try await itemStock(sku: sku) else { return nil }
         let reader = try await requireUser(request.requester)

@@ -36,6 +36,9 @@ extension Store {
         let existingLists = Set(try await priceLists().map { $0.code.uppercased() })
         for list in DemoCompany.priceLists where !existingLists.contains(list.code) { _ = try await addPriceList(list, by: actor) }
         for account in company.accounts { _ = try await addAccount(account, by: actor) }
+        for template in DemoCompany.replyTemplates {
+            _ = try await addReplyTemplate(name: template.name, body: template.body, replace: true, by: actor)
+        }
 
         let allLocations = try await locations()
         let locationIDs = Dictionary(uniqueKeysWithValues: allLocations.map { ($0.code.uppercased(), $0.id) })

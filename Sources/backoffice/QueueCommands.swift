@@ -64,7 +64,7 @@ struct RequestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "request", abstract: "The account-manager queue.",
         subcommands: [New.self, List.self, Show.self, Watch.self, Claim.self, Answer.self, Wait.self, Reply.self, Close.self, Reopen.self, Reassign.self,
-                      RequestStats.self])
+                      RequestStats.self, Template.self])
 
     struct New: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "new", abstract: "Ask a customer's account manager a question.")
@@ -262,8 +262,18 @@ struct RequestCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "answer", abstract: "Answer a request; the live stock and price are kept with the answer.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Request number.") var id: Int64
-        @Argument(help: "The answer.") var text: String
-        func run() async throws { try await RequestCommand.act(id, .answer, text: text, global: global) }
+        @Argument(help: "The answer (or give --template).") var text: String?
+        @Option(help: ArgumentHelp("Answer with this reply template, filled from the request's live facts.", valueName: "name"))
+        var template: String?
+
+        func run() async throws {
+            // Checked here rather than in validate(), so the mistake is one line like every other.
+            if (text == nil) == (template == nil) { throw Failure(.usage, "give the answer's text or --template NAME (one of them)") }
+            guard let template else { return try await RequestCommand.act(id, .answer, text: text ?? "", global: global) }
+            let (request, sent) = try await global.withSession { try await $0.store.answer(id, template: template, by: $0.actor) }
+            Output.line("request #\(request.id) is \(request.state.rawValue)" + (request.assignee.map { ", assigned to \($0)" } ?? ""))
+            Output.line(sent.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
+        }
     }
 
     struct Wait: AsyncParsableCommand {

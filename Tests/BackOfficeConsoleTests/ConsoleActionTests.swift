@@ -282,7 +282,7 @@ struct ConsoleActionTests {
         let sam = try await ConsoleFixture.reopen(manager, as: "sam")
         await sam.type("3")
         #expect(sam.text.contains("filed by me"))
-        await sam.type("y")
+        await sam.type("R")
         await sam.type("MAIN please")
         await sam.press(.control("s"))
         #expect(try await sam.store.request(1, by: sam.admin).request.state == .claimed)

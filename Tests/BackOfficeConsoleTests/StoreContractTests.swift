@@ -47,6 +47,7 @@ private actor CounterOnlyStore: StoreContract {
              by actor: Actor) async throws -> Request { throw NotUsedHere() }
     func answerBasis(forRequest id: Int64, by actor: Actor) async throws -> AnswerSnapshot? { throw NotUsedHere() }
     func attention(for actor: Actor, at now: Date) async throws -> QueueAttention { throw NotUsedHere() }
+    func replyTemplates(by actor: Actor) async throws -> [ReplyTemplate] { throw NotUsedHere() }
     func keyOwner(algorithm: String, blob: Data) async throws -> (user: User, fingerprint: String)? { throw NotUsedHere() }
     func keyHolders() async throws -> [String: User] { throw NotUsedHere() }
     func auditRemoteSession(user: User, fingerprint: String, address: String, command: String) async throws { throw NotUsedHere() }

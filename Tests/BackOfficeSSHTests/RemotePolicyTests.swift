@@ -98,6 +98,21 @@ struct RemotePolicyTests {
         #expect(refused?.message.hasPrefix("sales may not run `move receipt` over SSH") == true)
         #expect(refusal { try RemotePolicy.check(["console"], role: .admin) }?.kind == .permissionDenied)
     }
+
+    @Test func givenReplyTemplatesWhenCheckedThenManagersMayListThemOverSSHAndSalesMayNot() throws {
+        #expect(try RemotePolicy.check(["request", "template", "list", "--json"], role: .manager) == .init(path: "request template list", isHelp: false))
+        #expect(try RemotePolicy.check(["request", "template", "list"], role: .admin).path == "request template list")
+        #expect(try RemotePolicy.check(["request", "answer", "4", "--template", "in-stock"], role: .manager).path == "request answer")
+        let sales = refusal { try RemotePolicy.check(["request", "template", "list"], role: .sales) }
+        #expect(sales?.kind == .permissionDenied)
+        #expect(sales?.message.hasPrefix("sales may not run `request template list` over SSH") == true, "\(String(describing: sales))")
+        #expect(!RemoteAccess.allows("request template list", role: .sales) && !RemoteAccess.allows("request template list", role: .clerk))
+        // Changing them is for the office: not over SSH, for anyone.
+        for role in Role.allCases {
+            #expect(refusal { try RemotePolicy.check(["request", "template", "add", "x", "--body", "Hi"], role: role) }?.kind == .permissionDenied)
+            #expect(refusal { try RemotePolicy.check(["request", "template", "remove", "x"], role: role) }?.kind == .permissionDenied)
+        }
+    }
 }
 
 // MARK: - Fuzz

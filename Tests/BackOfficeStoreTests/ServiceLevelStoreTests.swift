@@ -141,7 +141,7 @@ struct ServiceLevelStoreTests {
         let path = await TamperTests.closed(f)
         _ = try TamperTests.tamper(path, script: """
             db.execute('DELETE FROM schema_migrations WHERE version >= 9')
-            for table in ['request_pauses', 'sla_targets', 'holidays', 'business_hours', 'business_calendar']:
+            for table in ['request_templates', 'request_pauses', 'sla_targets', 'holidays', 'business_hours', 'business_calendar']:
                 db.execute('DROP TABLE ' + table)
             db.execute('ALTER TABLE requests DROP COLUMN first_response_at')
             db.execute('ALTER TABLE requests DROP COLUMN resolved_at')

@@ -335,12 +335,12 @@ struct TamperTests {
         #expect(try await Self.verify(path).movementProblems == ["movement #1 was altered"])
     }
 
-    /// What migrations 7 and on added, taken away again (their rows in schema_migrations are deleted beside it).
+    /// What migrations 7 and on added (10: reply templates), taken away again (their rows in schema_migrations are deleted beside it).
     static let undoMigrationsFrom7 = """
         db.execute('ALTER TABLE schema_migrations DROP COLUMN release')
         db.execute('ALTER TABLE items DROP COLUMN reorder_to')
         db.execute('ALTER TABLE items DROP COLUMN order_multiple')
-        for table in ['request_pauses', 'sla_targets', 'holidays', 'business_hours', 'business_calendar']:
+        for table in ['request_templates', 'request_pauses', 'sla_targets', 'holidays', 'business_hours', 'business_calendar']:
             db.execute('DROP TABLE ' + table)
         db.execute('ALTER TABLE requests DROP COLUMN first_response_at')
         db.execute('ALTER TABLE requests DROP COLUMN resolved_at')

@@ -154,6 +154,16 @@ public struct Form: Sendable {
         }
     }
 
+    /// Inserts text at the cursor of the field with the keyboard, as a paste would: the field's length limit and filter
+    /// apply, and control characters are left out. Gives what the field did with it.
+    @discardableResult
+    public mutating func insert(_ text: String) -> TextField.Outcome {
+        guard !fields.isEmpty else { return .ignored }
+        let outcome = fields[focus].input.insert(text)
+        if outcome == .edited, fields[focus].error != nil { fields[focus].revalidate() }
+        return outcome
+    }
+
     /// Whether the field with the keyboard is the last, where Enter submits.
     public var isOnLastField: Bool { focus == fields.count - 1 }
 
