@@ -56,6 +56,7 @@ enum Modals {
         case .form(let form):
             return runForm(command, form, &state)
         case .picker(let picker):
+            if case .view = picker.kind { return ListViews.run(command, picker, &state) }
             return Pricing.runPicker(command, picker, &state)
         }
     }
@@ -83,6 +84,7 @@ enum Modals {
             state.modal = .form(form)
             return []
         case .picker(let picker):
+            if case .view = picker.kind { return ListViews.type(key, picker, &state) }
             return Pricing.typeInPicker(key, picker, &state)
         default:
             return []
