@@ -356,6 +356,6 @@ struct ConsoleCountTests {
         #expect(posted.state == .posted)
         await console.press(.escape)
         #expect(console.state.inventory.count == nil)
-        #expect(console.text.contains("SKU          NAME"), "\(console.text)")
+        #expect(console.text.contains("SKU▲         NAME"), "\(console.text)")
     }
 }

@@ -111,12 +111,13 @@ struct ConsoleViewsTests {
         await console.type("s")
 
         #expect(console.row(2).hasPrefix("SKU          NAME▼"), "\(console.row(2))")
-        #expect(console.row(3).hasPrefix("WIDE-1"), "the wide name sorts last by name, so first descending: \(console.row(3))")
         // NUT-1 ("Hex Nut M8") comes third from the end of 44 and stays selected, scrolled into view.
         #expect(console.state.inventory.list.table.selection == 41)
         #expect(console.state.inventory.list.selected?.item.sku == "NUT-1")
         let line = try #require((3..<12).first { console.row($0).hasPrefix("NUT-1") }, "\(console.text)")
         #expect(console.grid.role(x: 0, y: line) == .selection)
+        // By name descending "Widget 1" comes before "Hex Nut M8" (the list scrolled just far enough to show it).
+        #expect(console.row(line - 1).hasPrefix("WID-0001"), "\(console.text)")
         #expect(console.text.contains("Hex Nut M8"))
     }
 
