@@ -184,12 +184,12 @@ extension Store {
         func compare(_ side: Side, _ row: ItemListRow) -> SQLQueryString {
             let op = (side == .after) != descending ? ">" : "<"
             if let rowID { return "\(rowID) \(unsafeRaw: op) \(bind: row.item.id)" }
-            var sql: SQLQueryString = "(\(columns.joined(separator: ", "))) \(unsafeRaw: op) ("
-            for (index, value) in values(row).enumerated() {
-                sql += index == 0 ? "\(bind: value)" : ", \(bind: value)"
-            }
-            sql += ")"
-            return sql
+            let values = values(row)
+            guard columns.count == 2, values.count == 2 else { return "\(columns[0]) \(unsafeRaw: op) \(bind: values[0])" }
+            // (a, b) > (x, y), spelled a >= x AND (a > x OR b > y): SQLite reads a row value whose first term carries a
+            // collation (the name's NOCASE) by scanning the whole index, but takes `a >= x` as a range of it.
+            let (a, b) = (columns[0], columns[1])
+            return "(\(a) \(unsafeRaw: op)= \(bind: values[0]) AND (\(a) \(unsafeRaw: op) \(bind: values[0]) OR \(b) \(unsafeRaw: op) \(bind: values[1])))"
         }
     }
 
