@@ -238,7 +238,8 @@ public enum KeyTable {
         KeyBinding([.character("f")], .cycleState, "Queue", "state: open, each, any", panes: [.queue]),
         KeyBinding([.character("/")], .findRequest, "Queue", "go to request N", panes: [.queue]),
 
-        // The list's header marks the sort column, and the pane's header names v, so these need no hints.
+        // No hints: the list's header marks the sort column, the queue's header names v, and help lists them all (the
+        // inventory's hint line is full at 80 columns already).
         KeyBinding([.character(">")], .sortNext, "Sorting", "sort by the next column", panes: lists),
         KeyBinding([.character("<")], .sortPrevious, "Sorting", "sort by the previous column", panes: lists),
         KeyBinding([.character("s")], .reverseSort, "Sorting", "reverse the sort", panes: lists),
