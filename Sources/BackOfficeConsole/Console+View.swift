@@ -48,7 +48,8 @@ extension Console {
         if context == .pane { return KeyTable.fit(keys, separator: KeyTable.paneHintSeparator, width: width) }
         let note: String = switch state.modal {
         case .form(let form) where form.discarding == nil: form.note
-        case .picker: "type to search"
+        case .picker(let picker):
+            if case .view = picker.kind { "type a name" } else { "type to search" }
         default: state.keyContext == .search ? "type to search" : ""
         }
         let all = KeyTable.fit([note] + keys, separator: KeyTable.modeHintSeparator, width: .max)

@@ -8,15 +8,18 @@ public enum Console {
     /// The effects that fill a fresh console: locations for the forms, the item list.
     public static func start(_ state: inout ConsoleState) -> [ConsoleEffect] {
         layout(&state)
-        var effects: [ConsoleEffect] = [.loadLocations]
+        // The views the user left the panes in come before the list's first page, which they may change.
+        var effects: [ConsoleEffect] = [.loadLocations, .loadLastViews]
         effects += Inventory.reload(&state)
         if watchesQueue(state) { effects.append(.loadAttention) }
         return effects
     }
 
     public static func update(_ state: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect] {
-        let effects = dispatch(&state, message)
+        var effects = dispatch(&state, message)
         fitModal(&state)
+        // A key that changed a list's sort or filters, with the pane back in hand: remember the view it left.
+        if case .key = message, state.keyContext == .pane { effects += ListViews.remember(&state) }
         return effects
     }
 
@@ -134,7 +137,23 @@ public enum Console {
         case .requestsLoaded(let request, let rows):
             guard state.queue.list.receive(rows, for: request) else { return [] }
             return QueuePane.followSelection(&state)
-                + (state.queue.list.plan(screenOnly: true).map { [.loadRequests(state.queue.view, state.queue.stateFilter, $0)] } ?? [])
+                + (state.queue.list.plan(screenOnly: true).map { [.loadRequests(state.queue.query, $0)] } ?? [])
+        case .itemLocated(let generation, let index):
+            guard generation == state.inventory.list.generation else { return [] }
+            state.inventory.list.reselect(index)
+            return pageEffects(&state, pane: .inventory)
+        case .requestLocated(let generation, let index):
+            guard generation == state.queue.list.generation else { return [] }
+            state.queue.list.reselect(index)
+            return pageEffects(&state, pane: .queue)
+        case .lastViewsLoaded(let views):
+            return ListViews.lastLoaded(views, &state)
+        case .viewsListed(let token, let views):
+            ListViews.listed(token: token, views, &state)
+            return []
+        case .viewsChanged(let text):
+            state.message = .success(text)
+            return []
         case .requestLoaded(let detail):
             state.queue.detail = detail
             return []
@@ -222,8 +241,10 @@ public enum Console {
         case .reassign: return QueuePane.refusal(.reassign, state)
         case .enterCount, .postCount: return CountKeys.refusal(binding.command, state)
         case .take:
+            // In the saved views' picker, Enter on a name that matches no view saves the view under it.
             guard case .picker(let picker) = state.modal, picker.choices.isEmpty else { return nil }
-            if picker.kind == .template { return "no reply template matches what is typed" }
+            if case .template = picker.kind { return "no reply template matches what is typed" }
+            if case .view = picker.kind { return nil }
             return "nothing to take yet: type part of a code or a name"
         case .answerWithTemplate, .insertTemplate:
             return ReplyTemplates.refusal(binding.command, key: binding.keys[0], state)
@@ -302,12 +323,10 @@ public enum Console {
             state.inventory.query.belowReorderOnly.toggle()
             state.message = .info(state.inventory.query.belowReorderOnly ? "only items below their reorder point" : "all items")
             return Inventory.reload(&state)
-        case .cycleSort:
-            let sorts = ItemListQuery.Sort.allCases
-            state.inventory.query.sort = sorts[(sorts.firstIndex(of: state.inventory.query.sort)! + 1) % sorts.count]
-            state.message = .info("sorted by \(state.inventory.query.sort.rawValue)"
-                                  + (state.inventory.query.isSearch ? " (search results stay in catalogue order)" : ""))
-            return Inventory.reload(&state)
+        case .sortNext, .sortPrevious, .reverseSort:
+            return ListViews.sort(command, &state)
+        case .views:
+            return ListViews.open(&state)
         case .pickAccount:
             return Pricing.openPicker(.account, &state)
         case .pickItem:
@@ -340,14 +359,14 @@ public enum Console {
             return QueuePane.act(.reassign, &state)
         case .answerWithTemplate:
             return ReplyTemplates.open(from: nil, &state)
-        case .cycleView:
-            return QueuePane.cycleView(&state)
+        case .cycleScope:
+            return QueuePane.cycleScope(&state)
         case .cycleState:
             return QueuePane.cycleState(&state)
         case .editText:
             return type(key, in: context, &state)
-        case .nextField, .previousField, .advance, .submit, .insertFacts, .insertTemplate, .cancel, .take, .run, .yes, .no, .chooseButton,
-             .switchButton, .closeHelp:
+        case .nextField, .previousField, .advance, .submit, .insertFacts, .insertTemplate, .cancel, .take, .saveView, .deleteView, .run,
+             .yes, .no, .chooseButton, .switchButton, .closeHelp:
             // Commands of the windows over a pane; the table binds none of them here.
             return []
         }
@@ -403,13 +422,13 @@ public enum Console {
         }
     }
 
-    /// The page fetches the lists on screen need now.
-    static func pageEffects(_ state: inout ConsoleState, refresh: Bool = false) -> [ConsoleEffect] {
-        switch state.pane {
+    /// The page fetches the lists on screen (or of `pane`) need now.
+    static func pageEffects(_ state: inout ConsoleState, pane: Pane? = nil, refresh: Bool = false) -> [ConsoleEffect] {
+        switch pane ?? state.pane {
         case .inventory:
             return state.inventory.list.plan(refresh: refresh).map { [.loadItems(state.inventory.query, $0)] } ?? []
         case .queue:
-            return state.queue.list.plan(refresh: refresh).map { [.loadRequests(state.queue.view, state.queue.stateFilter, $0)] } ?? []
+            return state.queue.list.plan(refresh: refresh).map { [.loadRequests(state.queue.query, $0)] } ?? []
         case .pricing:
             return []
         }
@@ -423,7 +442,7 @@ public enum Console {
             return [.export(.inventory(state.inventory.query))]
         case .queue:
             state.message = .info("exporting the list…")
-            return [.export(.queue(state.queue.view, state.queue.stateFilter))]
+            return [.export(.queue(state.queue.query))]
         case .pricing:
             return []
         }

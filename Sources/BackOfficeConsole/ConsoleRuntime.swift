@@ -130,7 +130,11 @@ public final class ConsoleRuntime {
             } else {
                 effects += Console.update(&state, .key(key))
             }
-            if state.quitting { return }
+            if state.quitting {
+                // The view the user leaves the panes in is written before the session ends.
+                await run(effects.filter { if case .rememberView = $0 { true } else { false } })
+                return
+            }
         }
         if state.width != size.width || state.height != size.height {
             // A resize seen only as a new size (the signal went to another thread).
@@ -190,11 +194,11 @@ public final class ConsoleRuntime {
                     guard rows.count == 1_000, let last = rows.last else { break }
                     anchor = .after(last)
                 }
-            case .queue(let view, let filter):
+            case .queue(let query):
                 try file.write(ViewExport.queueHeader)
                 let now = clock()
                 while true {
-                    let rows = try await store.requests(view: view, state: filter, limit: 1_000, offset: count, by: actor)
+                    let rows = try await store.requests(query, limit: 1_000, offset: count, by: actor)
                     try file.write(rows.map { ViewExport.queueRecord($0, now: now) }.joined())
                     count += rows.count
                     guard rows.count == 1_000 else { break }
@@ -254,6 +258,10 @@ public final class ConsoleRuntime {
         case .quote: "quote"
         case .searchPicker: "picker"
         case .loadRequests: "requests"
+        case .locateItem: "locate item"
+        case .locateRequest: "locate request"
+        case .listViews: "views"
+        case .loadLastViews: "last views"
         case .loadRequest: "request"
         case .loadLocations: "locations"
         case .loadCount: "count"
@@ -326,10 +334,31 @@ public final class ConsoleRuntime {
             case .template:
                 // Matched in the console from the templates already read (ReplyTemplates.matches).
                 return []
+            case .view(let pane):
+                // The saved views' picker narrows its views itself; this lists them afresh.
+                return [.viewsListed(token: token, try await store.savedViews(pane, by: actor))]
             }
-        case .loadRequests(let view, let filter, let page):
-            let rows = try await store.requests(view: view, state: filter, limit: page.count, offset: page.start, by: actor)
+        case .loadRequests(let query, let page):
+            let rows = try await store.requests(query, limit: page.count, offset: page.start, by: actor)
             return [.requestsLoaded(page, rows)]
+        case .locateItem(let query, let row, let generation):
+            return [.itemLocated(generation: generation, try await store.itemPosition(query, of: row, by: actor))]
+        case .locateRequest(let query, let id, let generation):
+            return [.requestLocated(generation: generation, try await store.requestPosition(id, in: query, by: actor))]
+        case .loadLastViews:
+            // A store that cannot say (a read that fails) opens the console as it always opened.
+            return [.lastViewsLoaded((try? await store.lastViews(by: actor)) ?? [])]
+        case .rememberView(let settings):
+            try await store.rememberView(settings, by: actor)
+            return []
+        case .listViews(let pane, let token):
+            return [.viewsListed(token: token, try await store.savedViews(pane, by: actor))]
+        case .saveView(let view, let replace):
+            let saved = try await store.saveView(view, replace: replace, by: actor)
+            return [.viewsChanged("saved the view \(saved.name)")]
+        case .deleteView(let pane, let name):
+            try await store.deleteView(pane, named: name, by: actor)
+            return [.viewsChanged("deleted the view \(name)")]
         case .loadRequest(let id):
             return [.requestLoaded(try await store.request(id, by: actor))]
         case .loadAttention:

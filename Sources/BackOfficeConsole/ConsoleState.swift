@@ -77,7 +77,7 @@ public enum Modal: Sendable {
     case form(ActionForm)
     /// A question; `then` runs when the user says yes.
     case confirm(ConfirmDialog, then: ConsoleEffect)
-    /// Choosing an account or an item for the pricing pane by typing part of it.
+    /// Choosing an account or an item for the pricing pane by typing part of it, or a saved view of Inventory or Queue.
     case picker(Picker)
 }
 
@@ -94,6 +94,11 @@ public struct InventoryState: Sendable {
         TableColumn("ON HAND", width: .fixed(9), alignment: .right),
         TableColumn("AVAIL", width: .fixed(9), alignment: .right),
     ], emptyMessage: "No items"))
+    /// The order each of the list's columns sorts by, nil for those the store cannot sort a million items by (see
+    /// `ItemListQuery.Sort`); the ORDER column shown below the reorder point is not sortable either.
+    public static let columnSorts: [ItemListQuery.Sort?] = [.sku, .name, nil, nil]
+    /// The view last written to the store as the one this pane was left in.
+    public var remembered: ItemListQuery?
     /// The selected item's stock, movements and history, once loaded.
     public var detail: ItemDetail?
     /// The last `:atp` answer, shown in the detail while its item is selected.
@@ -143,6 +148,8 @@ public struct Picker: Sendable {
         case item
         /// A reply template for an answer (the Queue); matched by the console itself, not by the store.
         case template
+        /// The user's saved views of a pane.
+        case view(SavedView.Pane)
     }
 
     public struct Choice: Sendable, Hashable {
@@ -157,6 +164,8 @@ public struct Picker: Sendable {
     public var kind: Kind
     public var field: TextField
     public var choices: [Choice] = []
+    /// A saved views' picker: every view of the pane, which `choices` lists those matching the typed text of.
+    public var views: [SavedView] = []
     public var selection = 0
     public var token = 0
     /// A template picker's request: the one its answer is for.
@@ -170,8 +179,10 @@ public struct Picker: Sendable {
         case .account: "account code or name"
         case .item: "SKU, name or category"
         case .template: "template name or words in it"
+        case .view: "a view's name; a new name saves this view"
         }
-        field = TextField(placeholder: placeholder, width: 40, maxLength: 80)
+        let limit = if case .view = kind { SavedView.maxNameLength } else { 80 }
+        field = TextField(placeholder: placeholder, width: 40, maxLength: limit)
     }
 
     public var title: String {
@@ -179,6 +190,7 @@ public struct Picker: Sendable {
         case .account: "Choose an account"
         case .item: "Choose an item"
         case .template: answering.map { "Reply template for #\($0)" } ?? "Choose a reply template"
+        case .view(let pane): "Saved views · \(pane == .inventory ? "Inventory" : "Queue")"
         }
     }
 }
@@ -188,6 +200,10 @@ public struct Picker: Sendable {
 public struct QueueState: Sendable {
     public var view: QueueView
     public var stateFilter: RequestStateFilter = .open
+    public var sort: RequestListQuery.Sort = .due
+    public var descending = false
+    /// The view last written to the store as the one this pane was left in.
+    public var remembered: RequestListQuery?
     public var list = PagedList<Request>(table: ConsoleState.listTable([
         TableColumn("#", width: .fixed(4), alignment: .right),
         TableColumn("STATE", width: .fixed(8)),
@@ -198,6 +214,8 @@ public struct QueueState: Sendable {
         TableColumn("SLA", width: .fixed(11), alignment: .right),
         TableColumn("QUESTION", width: .fill),
     ], emptyMessage: "No requests here"))
+    /// The order each of the list's columns sorts by; the question's text is not sortable.
+    public static let columnSorts: [RequestListQuery.Sort?] = [.id, .state, .priority, .account, .item, .requester, .due, nil]
     public var detail: RequestDetail?
     /// The reply templates, for users who answer requests (`t`, Ctrl-T); nil until read.
     public var templates: [ReplyTemplate]?
@@ -206,6 +224,17 @@ public struct QueueState: Sendable {
 
     public init(view: QueueView) {
         self.view = view
+    }
+
+    /// What the list shows: its scope, state filter and sort.
+    public var query: RequestListQuery {
+        get { RequestListQuery(view: view, state: stateFilter, sort: sort, descending: descending) }
+        set {
+            view = newValue.view
+            stateFilter = newValue.state
+            sort = newValue.sort
+            descending = newValue.descending
+        }
     }
 }
 
@@ -270,6 +299,16 @@ public enum ConsoleMessage: Sendable {
     case pricingChosen(account: Account?, item: Item?, quantity: Int?)
     case pickerResults(token: Int, [Picker.Choice])
     case requestsLoaded(PageRequest<Request>, [Request])
+    /// Where the item selected before a re-sort is in the list now (nil: no longer in it).
+    case itemLocated(generation: Int, Int?)
+    /// Where the request selected before a re-sort is in the list now (nil: no longer in it).
+    case requestLocated(generation: Int, Int?)
+    /// The views the user left the panes in, when the console opens.
+    case lastViewsLoaded([SavedView.Settings])
+    /// The user's saved views of a pane, for the picker with this token.
+    case viewsListed(token: Int, [SavedView])
+    /// A view was saved or deleted; the text says which.
+    case viewsChanged(String)
     case requestLoaded(RequestDetail)
     /// A count session, fresh from the store; `select` names the line just counted.
     case countLoaded(CountSession, select: String?)
@@ -289,7 +328,7 @@ public enum ConsoleMessage: Sendable {
 /// The lists `E` writes out.
 public enum ExportList: Sendable {
     case inventory(ItemListQuery)
-    case queue(QueueView, RequestStateFilter)
+    case queue(RequestListQuery)
 }
 
 /// Work for the runtime: queries and writes against the store. `update` returns them; it never runs them.
@@ -306,7 +345,16 @@ public enum ConsoleEffect: Sendable {
     /// `:price SKU ACCOUNT QTY`: find the item and account, then quote.
     case choosePricing(sku: String?, account: String?, quantity: Int?)
     case searchPicker(Picker.Kind, text: String, token: Int)
-    case loadRequests(QueueView, RequestStateFilter, PageRequest<Request>)
+    case loadRequests(RequestListQuery, PageRequest<Request>)
+    /// Where an item is in a re-sorted list, so it stays selected.
+    case locateItem(ItemListQuery, ItemListRow, generation: Int)
+    /// Where a request is in a re-sorted queue, so it stays selected.
+    case locateRequest(RequestListQuery, Int64, generation: Int)
+    case loadLastViews
+    case rememberView(SavedView.Settings)
+    case listViews(SavedView.Pane, token: Int)
+    case saveView(SavedView, replace: Bool)
+    case deleteView(SavedView.Pane, name: String)
     case loadRequest(Int64)
     case act(Int64, RequestAction, text: String, assignTo: String?)
     case fileRequest(kind: RequestKind, account: String, sku: String?, quantity: Int?, text: String, priority: Priority)

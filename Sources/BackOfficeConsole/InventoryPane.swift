@@ -21,6 +21,16 @@ enum Inventory {
         return effects
     }
 
+    /// Starts the list over in a new order, keeping the selected item selected where the order puts it.
+    static func resort(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        let kept = state.inventory.list.selected
+        let effects = reload(&state)
+        guard let kept else { return effects }
+        // The first page would show the top of the list; the item's place in the new order is asked for instead.
+        return effects.filter { if case .loadItems = $0 { false } else { true } }
+            + [.locateItem(state.inventory.query, kept, generation: state.inventory.list.generation)]
+    }
+
     /// Loads the selected item's detail when the selection has moved to another item.
     static func followSelection(_ state: inout ConsoleState) -> [ConsoleEffect] {
         guard let selected = state.inventory.list.selected else { return [] }
@@ -118,13 +128,14 @@ enum InventoryDrawing {
         if q.belowReorderOnly { filters.append("below reorder") }
         if let location = q.location { filters.append("at \(location)") }
         if let category = q.category, !category.isEmpty { filters.append("in \(category)") }
-        filters.append("by \(q.sort.rawValue)")
         let countX = searchRect.maxX - TextWidth.of(count) - 1
         grid.put(filters.joined(separator: " · "), x: x, y: searchRect.y, role: .muted, maxWidth: max(0, countX - x - 1))
         grid.put(count, x: countX, y: searchRect.y, role: .muted)
 
         // Below the reorder point, a column says how many to order (– when what is on order covers it).
-        var table = inventory.list.table
+        // The header marks the sort column; search results come in catalogue order, so none is marked then.
+        var table = ListViews.marked(inventory.list.table, InventoryState.columnSorts, q.isSearch ? nil : q.sort, descending: q.descending,
+                                     unicode: state.unicode)
         if q.belowReorderOnly { table.columns.append(TableColumn("ORDER", width: .fixed(7), alignment: .right)) }
         table.draw(into: &grid, in: listRect, focused: state.modal == nil, window: inventory.list.window) { row in
             var cells = [

@@ -79,7 +79,11 @@ public enum ConsoleCommand: Hashable, Sendable {
     case toggleBelowReorder
     case filter
     case countSession
-    case cycleSort
+    // Inventory and Queue: sorting and saved views
+    case sortNext
+    case sortPrevious
+    case reverseSort
+    case views
     // Pricing
     case pickAccount
     case pickItem
@@ -94,7 +98,7 @@ public enum ConsoleCommand: Hashable, Sendable {
     case close
     case reopen
     case reassign
-    case cycleView
+    case cycleScope
     case cycleState
     case findRequest
     case answerWithTemplate
@@ -116,6 +120,9 @@ public enum ConsoleCommand: Hashable, Sendable {
     case cancel
     // Pickers
     case take
+    // The saved views' picker
+    case saveView
+    case deleteView
     // The command line
     case run
     // Questions
@@ -219,7 +226,6 @@ public enum KeyTable {
                    needs: .postMovements, hint: "count session"),
         KeyBinding([.character("f")], .filter, "Inventory", "filter the list", panes: [.inventory], hint: "filter"),
         KeyBinding([.character("b")], .toggleBelowReorder, "Inventory", "below reorder point", panes: [.inventory], hint: "below"),
-        KeyBinding([.character("s")], .cycleSort, "Inventory", "sort by SKU, name…", panes: [.inventory], hint: "sort"),
         KeyBinding([.character("n")], .newRequest, "Inventory", "ask the account manager", panes: [.inventory], needs: .fileRequests, hint: "ask"),
 
         KeyBinding([.character("a")], .pickAccount, "Pricing", "choose the account", panes: [.pricing], needs: .viewPrices, hint: "account"),
@@ -239,10 +245,17 @@ public enum KeyTable {
         KeyBinding([.character("o")], .reopen, "Queue", "reopen", panes: [.queue], hint: "reopen"),
         KeyBinding([.character("r")], .reassign, "Queue", "reassign to a manager", panes: [.queue], needs: .answerRequests, hint: "reassign"),
         KeyBinding([.character("n")], .newRequest, "Queue", "new request", panes: [.queue], needs: .fileRequests, hint: "ask"),
-        // The queue's header names v and f, so the hint line keeps its room for the request's actions.
-        KeyBinding([.character("v")], .cycleView, "Queue", "view: mine, accounts…", panes: [.queue], needs: .viewAllRequests),
+        // The queue's header names m, f and v, so the hint line keeps its room for the request's actions.
+        KeyBinding([.character("m")], .cycleScope, "Queue", "scope: mine, accounts…", panes: [.queue], needs: .viewAllRequests),
         KeyBinding([.character("f")], .cycleState, "Queue", "state: open, each, any", panes: [.queue]),
         KeyBinding([.character("/")], .findRequest, "Queue", "go to request N", panes: [.queue]),
+
+        // No hints: the list's header marks the sort column, the queue's header names v, and help lists them all (the
+        // inventory's hint line is full at 80 columns already).
+        KeyBinding([.character(">")], .sortNext, "Sorting", "sort by the next column", panes: lists),
+        KeyBinding([.character("<")], .sortPrevious, "Sorting", "sort by the previous column", panes: lists),
+        KeyBinding([.character("s")], .reverseSort, "Sorting", "reverse the sort", panes: lists),
+        KeyBinding([.character("v")], .views, "Sorting", "saved views: apply, save", panes: lists),
 
         KeyBinding([.character("k"), .up], .moveUp, "Moving", "up", in: browsing, panes: lists),
         // With nothing open the list's selection shows the arrows' use; in a box that takes typing it is worth saying.
@@ -265,6 +278,14 @@ public enum KeyTable {
         KeyBinding([.down], .moveDown, "Pickers", "next match", in: [.picker], panes: pickers, hint: "choose", hintKeys: [.up, .down]),
         KeyBinding([.enter], .take, "Pickers", "take the match", in: [.picker], panes: pickers, hint: "take"),
         KeyBinding([.escape], .cancel, "Pickers", "cancel", in: [.picker], panes: pickers, hint: "cancel"),
+
+        // The Queue's pickers (templates, saved views) share the Pickers keys above; the Inventory has only this one.
+        KeyBinding([.up], .moveUp, "Saved views", "previous view", in: [.picker], panes: [.inventory]),
+        KeyBinding([.down], .moveDown, "Saved views", "next view", in: [.picker], panes: [.inventory], hint: "choose", hintKeys: [.up, .down]),
+        KeyBinding([.enter], .take, "Saved views", "apply it; a new name saves", in: [.picker], panes: [.inventory], hint: "apply"),
+        KeyBinding([.control("s")], .saveView, "Saved views", "save as the typed name", in: [.picker], panes: lists, hint: "save"),
+        KeyBinding([.control("x")], .deleteView, "Saved views", "delete the chosen view", in: [.picker], panes: lists, hint: "delete"),
+        KeyBinding([.escape], .cancel, "Saved views", "close", in: [.picker], panes: [.inventory], hint: "close"),
 
         KeyBinding([.tab, .down], .nextField, "Forms", "next field", in: [.form]),
         KeyBinding([.backTab, .up], .previousField, "Forms", "previous field", in: [.form]),

@@ -58,6 +58,7 @@ enum Modals {
         case .picker(let picker) where picker.kind == .template:
             return ReplyTemplates.run(command, picker, &state)
         case .picker(let picker):
+            if case .view = picker.kind { return ListViews.run(command, picker, &state) }
             return Pricing.runPicker(command, picker, &state)
         }
     }
@@ -87,6 +88,7 @@ enum Modals {
         case .picker(let picker) where picker.kind == .template:
             return ReplyTemplates.type(key, picker, &state)
         case .picker(let picker):
+            if case .view = picker.kind { return ListViews.type(key, picker, &state) }
             return Pricing.typeInPicker(key, picker, &state)
         default:
             return []

@@ -43,6 +43,16 @@ public struct PagedList<Row: Sendable>: Sendable {
         table = fresh
     }
 
+    /// Selects row `index` of a list just reset (the row a re-sorted list keeps selected), its rows still to be
+    /// fetched: until it is counted the list holds at least that many rows. Forgets the fetch planned at the reset, so
+    /// the next `plan` asks for the rows around the selection; nil (the row is no longer listed) keeps the first row.
+    public mutating func reselect(_ index: Int?) {
+        pending = nil
+        guard let index, index >= 0 else { return }
+        if table.list.rowCount <= index { table.list.setRowCount(index + 1, exact: false) }
+        table.list.select(index)
+    }
+
     /// Sets the number of rows after a count, keeping the selection where it can.
     public mutating func setCount(_ count: Int, exact: Bool) {
         table.list.setRowCount(exact ? count : max(count, table.list.rowCount), exact: exact)

@@ -200,8 +200,12 @@ enum PricingDrawing {
         picker.field.draw(into: &grid, in: fieldRect, focused: true)
         let listRect = Rect(x: inside.x, y: inside.y + 2, width: inside.width, height: max(0, inside.height - 2))
         if picker.choices.isEmpty {
-            grid.put(picker.field.text.isEmpty ? "type to search" : "nothing matches", x: listRect.x, y: listRect.y, role: .muted,
-                     maxWidth: listRect.width)
+            let empty: String = switch picker.kind {
+            case .view where picker.field.text.isEmpty: "no saved views: type a name and press Enter to save this view"
+            case .view: "no view of that name: Enter saves this view under it"
+            default: picker.field.text.isEmpty ? "type to search" : "nothing matches"
+            }
+            grid.put(empty, x: listRect.x, y: listRect.y, role: .muted, maxWidth: listRect.width)
         }
         let top = max(0, picker.selection - listRect.height + 1)
         for (offset, choice) in picker.choices.dropFirst(top).prefix(listRect.height).enumerated() {

@@ -8,7 +8,15 @@ enum QueuePane {
         state.queue.list.reset()
         state.queue.detail = nil
         state.queue.detailPinned = false
-        return state.queue.list.plan().map { [.loadRequests(state.queue.view, state.queue.stateFilter, $0)] } ?? []
+        return state.queue.list.plan().map { [.loadRequests(state.queue.query, $0)] } ?? []
+    }
+
+    /// Starts the queue over in a new order, keeping the selected request selected where the order puts it.
+    static func resort(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        let kept = state.queue.list.selected?.id
+        let effects = reload(&state)
+        guard let kept else { return effects }
+        return [.locateRequest(state.queue.query, kept, generation: state.queue.list.generation)]
     }
 
     /// Loads the selected request's thread when the selection has moved to another request.
@@ -65,10 +73,15 @@ enum QueuePane {
         }
     }
 
-    static func cycleView(_ state: inout ConsoleState) -> [ConsoleEffect] {
-        let views: [QueueView] = state.user.may(.answerRequests) ? [.mine, .myAccounts, .unassigned, .all] : [.all, .filed]
-        let index = views.firstIndex(of: state.queue.view).map { ($0 + 1) % views.count } ?? 0
-        state.queue.view = views[index]
+    /// The scopes of the queue a user switches between with `m`, the first being where the queue opens.
+    static func scopes(for user: User) -> [QueueView] {
+        user.may(.answerRequests) ? [.mine, .myAccounts, .unassigned, .all] : [.filed, .all]
+    }
+
+    static func cycleScope(_ state: inout ConsoleState) -> [ConsoleEffect] {
+        let scopes = scopes(for: state.user)
+        let index = scopes.firstIndex(of: state.queue.view).map { ($0 + 1) % scopes.count } ?? 0
+        state.queue.view = scopes[index]
         return reload(&state)
     }
 
@@ -132,13 +145,14 @@ enum QueueDrawing {
         x = grid.put(QueuePane.describe(q.view), x: x, y: header.y, role: .title)
         x = grid.put(" · state ", x: x, y: header.y, role: .muted)
         x = grid.put(QueuePane.describe(q.stateFilter), x: x, y: header.y, role: .title)
-        let hint = state.user.may(.viewAllRequests) ? "  (v view, f state)" : "  (f state)"
+        let hint = state.user.may(.viewAllRequests) ? "  (m scope, f state, v views)" : "  (f state, v views)"
         grid.put(hint, x: x, y: header.y, role: .muted, maxWidth: header.maxX - x)
         let list = q.list.table.list
         let count = list.isRowCountExact ? "\(list.rowCount) requests" : "\(list.rowCount)+ requests"
         grid.put(count, x: header.maxX - TextWidth.of(count) - 1, y: header.y, role: .muted)
 
-        q.list.table.draw(into: &grid, in: listRect, focused: state.modal == nil, window: q.list.window) { request in
+        let table = ListViews.marked(q.list.table, QueueState.columnSorts, q.sort, descending: q.descending, unicode: state.unicode)
+        table.draw(into: &grid, in: listRect, focused: state.modal == nil, window: q.list.window) { request in
             let (due, dueRole) = QueuePane.sla(request, now: state.now)
             return TableRow([TableCell("\(request.id)"), TableCell(request.state.rawValue),
                              TableCell(request.priority.rawValue, role: request.priority >= .high ? .warning : nil),

@@ -2,15 +2,16 @@ import Foundation
 
 /// Which items the console's item list shows, and in what order.
 public struct ItemListQuery: Sendable, Hashable {
-    /// The orders the list offers; each has an index, so a page of a million-item list costs what a page of a hundred does.
+    /// The orders the list offers: its columns the store has an index for, so a page of a million-item list costs what
+    /// a page of a hundred does. The stock columns (on hand, available) are sums over balances and holds worked out
+    /// per row, which no index orders: sorting a million items by them would read every balance, so they are left out.
     public enum Sort: String, Sendable, Hashable, CaseIterable {
         case sku
         case name
-        case category
     }
 
     /// Words to search for (each as a prefix, in SKU, name and category); empty lists the whole catalogue. Search
-    /// results come in catalogue order, whatever `sort` says.
+    /// results come in catalogue order, whatever `sort` and `descending` say.
     public var search: String
     /// Only items whose stock on hand is below their reorder point.
     public var belowReorderOnly: Bool
@@ -19,14 +20,17 @@ public struct ItemListQuery: Sendable, Hashable {
     /// Only items in this category or below it.
     public var category: String?
     public var sort: Sort
+    /// Whether the list runs from the last row of `sort` to the first (SKU ties broken the same way).
+    public var descending: Bool
 
     public init(search: String = "", belowReorderOnly: Bool = false, location: String? = nil, category: String? = nil,
-                sort: Sort = .sku) {
+                sort: Sort = .sku, descending: Bool = false) {
         self.search = search
         self.belowReorderOnly = belowReorderOnly
         self.location = location
         self.category = category
         self.sort = sort
+        self.descending = descending
     }
 
     /// Whether the words of `search` give the index anything to look for.

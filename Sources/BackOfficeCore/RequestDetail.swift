@@ -46,7 +46,7 @@ public struct AnswerSnapshot: Sendable, Codable {
 }
 
 /// Which requests a queue lists by state.
-public enum RequestStateFilter: Sendable, Equatable {
+public enum RequestStateFilter: Sendable, Hashable {
     /// Every state but closed.
     case open
     case only(RequestState)

@@ -32,6 +32,8 @@ public protocol StoreContract: Sendable {
                   by actor: Actor) async throws -> [ItemListRow]
     /// How many rows the query lists, counted up to `cap` (then `exact` is false).
     func itemCount(_ query: ItemListQuery, cap: Int, by actor: Actor) async throws -> (count: Int, exact: Bool)
+    /// How many rows come before `row` in the query's list now; nil when the list no longer holds it.
+    func itemPosition(_ query: ItemListQuery, of row: ItemListRow, by actor: Actor) async throws -> Int?
     func accounts(after code: String, limit: Int, search: String?, by actor: Actor) async throws -> [Account]
     func account(code: String, by actor: Actor) async throws -> Account?
 
@@ -66,8 +68,10 @@ public protocol StoreContract: Sendable {
 
     // MARK: - Requests
 
-    func requests(view: QueueView, state: RequestStateFilter, limit: Int, offset: Int,
-                  by actor: Actor) async throws -> [Request]
+    /// A page of the queue's list, in the query's order.
+    func requests(_ query: RequestListQuery, limit: Int, offset: Int, by actor: Actor) async throws -> [Request]
+    /// How many requests come before request `id` in the query's list now; nil when the list does not hold it.
+    func requestPosition(_ id: Int64, in query: RequestListQuery, by actor: Actor) async throws -> Int?
     func request(_ id: Int64, by actor: Actor) async throws -> RequestDetail
     func fileRequest(kind: RequestKind, account code: String, sku: String?, quantity: Int?, text: String,
                      priority: Priority, by actor: Actor) async throws -> Request
@@ -80,6 +84,17 @@ public protocol StoreContract: Sendable {
     func attention(for actor: Actor, at now: Date) async throws -> QueueAttention
     /// The managers' reply templates, by name, for those who answer requests.
     func replyTemplates(by actor: Actor) async throws -> [ReplyTemplate]
+
+    // MARK: - Saved views
+
+    /// The acting user's saved views of a pane (never another user's), by name.
+    func savedViews(_ pane: SavedView.Pane, by actor: Actor) async throws -> [SavedView]
+    /// Saves a view for the acting user; one of the same name is replaced only when `replace`.
+    func saveView(_ view: SavedView, replace: Bool, by actor: Actor) async throws -> SavedView
+    func deleteView(_ pane: SavedView.Pane, named name: String, by actor: Actor) async throws
+    /// The views the acting user left each pane in.
+    func lastViews(by actor: Actor) async throws -> [SavedView.Settings]
+    func rememberView(_ settings: SavedView.Settings, by actor: Actor) async throws
 
     // MARK: - SSH
 

@@ -430,6 +430,28 @@ enum Migrations {
             )
             """,
         ]),
+        // Saved views: each user's named sorts and filters of the Inventory and the Queue, and (under the empty name)
+        // the view each pane was left in.
+        Migration(version: 11, name: "saved views", statements: [
+            """
+            CREATE TABLE saved_views (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users (id),
+                pane TEXT NOT NULL CHECK (pane IN ('inventory', 'queue')),
+                name TEXT NOT NULL COLLATE NOCASE,
+                sort TEXT NOT NULL,
+                descending INTEGER NOT NULL DEFAULT 0,
+                search TEXT NOT NULL DEFAULT '',
+                location TEXT,
+                category TEXT,
+                below_reorder INTEGER NOT NULL DEFAULT 0,
+                scope TEXT,
+                state_filter TEXT,
+                updated_at INTEGER NOT NULL,
+                UNIQUE (user_id, pane, name)
+            )
+            """,
+        ]),
     ]
 
     /// The version of the newest migration (versions may skip numbers between branches being merged).

@@ -416,6 +416,26 @@ enum PostgresSchema {
             )
             """,
         ]),
+        Migration(version: 11, name: "saved views", statements: [
+            """
+            CREATE TABLE saved_views (
+                id \(id),
+                user_id BIGINT NOT NULL REFERENCES users (id),
+                pane \(text) NOT NULL CHECK (pane IN ('inventory', 'queue')),
+                name \(code) NOT NULL,
+                sort \(text) NOT NULL,
+                descending BIGINT NOT NULL DEFAULT 0,
+                search \(text) NOT NULL DEFAULT '',
+                location \(text),
+                category \(text),
+                below_reorder BIGINT NOT NULL DEFAULT 0,
+                scope \(text),
+                state_filter \(text),
+                updated_at BIGINT NOT NULL,
+                UNIQUE (user_id, pane, name)
+            )
+            """,
+        ]),
     ]
 
     static func guardTrigger(_ guarded: (table: String, trigger: String, event: String, message: String)) -> String {

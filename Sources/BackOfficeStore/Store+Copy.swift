@@ -34,6 +34,7 @@ extension Store {
         CopyTable("items", "id:i sku:t name:t uom:t category:t active:i cost:i cost_currency:t reorder_point:i reorder_to:i order_multiple:i"),
         CopyTable("accounts", "id:i code:t name:t manager_id:i backup_id:i price_list_id:i"),
         CopyTable("user_keys", "id:i user_id:i algorithm:t key:t fingerprint:t comment:t added_at:i"),
+        CopyTable("saved_views", "id:i user_id:i pane:t name:t sort:t descending:i search:t location:t category:t below_reorder:i scope:t state_filter:t updated_at:i"),
         CopyTable("balances", key: ["item_id", "location_id"], "item_id:i location_id:i on_hand:i"),
         CopyTable("movements", "id:i kind:t item_id:i location_id:i to_location_id:i quantity:i counted:i reason:t ref:t actor:t source:t at:i hash:b"),
         CopyTable("holds", "id:i item_id:i location_id:i account_id:i quantity:i owner:t created_at:i expires_at:i released_at:i released_by:t"),

@@ -39,12 +39,12 @@ extension Store {
             sql += Store.listFilters(query, location: location)
             var reversed = false
             switch anchor {
-            case .after(let row): sql += " AND \(keys.compare(">", row))"
-            case .before(let row): sql += " AND \(keys.compare("<", row))"; reversed = true
+            case .after(let row): sql += " AND \(keys.compare(.after, row))"
+            case .before(let row): sql += " AND \(keys.compare(.before, row))"; reversed = true
             case .tail: reversed = true
             case .offset: break
             }
-            sql += " ORDER BY \(keys.order(descending: reversed)) LIMIT \(bind: limit)"
+            sql += " ORDER BY \(keys.order(reversed: reversed)) LIMIT \(bind: limit)"
             if case .offset(let skip) = anchor, skip > 0 { sql += " OFFSET \(bind: skip)" }
             let result = try await rows(sql).map { row in
                 ItemListRow(item: try Store.item(row).visible(to: actor.user), onHand: try row.integer("list_on_hand"),
@@ -79,6 +79,33 @@ extension Store {
             inner += " LIMIT \(bind: cap + 1)"
             let count = try await row("SELECT COUNT(*) AS n FROM (\(inner)) AS matches")?.integer("n") ?? 0
             return (min(count, cap), count <= cap)
+        }
+    }
+
+    /// Where `row` is in the list now (how many rows come before it), or nil when the list no longer holds it: after
+    /// the list is sorted another way, the console keeps the same item selected. Counts along the sort's index, so it
+    /// costs what reading that many index entries does (once per change of sort, never per key).
+    public func itemPosition(_ query: ItemListQuery, of row: ItemListRow, by actor: Actor) async throws -> Int? {
+        try actor.require(.viewStock)
+        return try await read {
+            let location = try await listLocation(query.location, for: actor)
+            let keys = Store.listKeys(query)
+            var held: SQLQueryString
+            var before: SQLQueryString
+            if let search = Dialect.Search(query.search) {
+                held = "SELECT 1 FROM \(search.from)"
+                before = "SELECT COUNT(*) AS n FROM \(search.from)"
+            } else {
+                held = "SELECT 1 FROM items i WHERE 1 = 1"
+                before = "SELECT COUNT(*) AS n FROM items i WHERE 1 = 1"
+            }
+            let filters = Store.listFilters(query, location: location)
+            held += filters
+            held += " AND i.id = \(bind: row.item.id)"
+            guard try await self.row(held) != nil else { return nil }
+            before += filters
+            before += " AND \(keys.compare(.before, row))"
+            return try await self.row(before)?.integer("n") ?? 0
         }
     }
 
@@ -137,36 +164,45 @@ extension Store {
         return sql
     }
 
-    /// The columns a list is ordered by, and how a row compares with them, for keyset paging.
+    /// The columns a list is ordered by, and how a row compares with them, for keyset paging. The last column is the
+    /// SKU (unique), so rows that tie on the sort column keep one order from page to page.
     private struct ListKeys {
+        enum Side { case after, before }
         var columns: [SQLQueryString]
         var values: (ItemListRow) -> [String]
         /// Set for a search: the list pages by the matches' id.
         var rowID: Dialect? = nil
+        /// The list runs from the last row to the first (every column descending, so one index serves both ways).
+        var descending = false
 
-        func order(descending: Bool) -> SQLQueryString {
-            columns.map { "\($0)\(unsafeRaw: descending ? " DESC" : "")" }.joined(separator: ", ")
+        /// The order of the list, or of the list read backwards (a page before a row, the tail).
+        func order(reversed: Bool) -> SQLQueryString {
+            columns.map { "\($0)\(unsafeRaw: descending != reversed ? " DESC" : "")" }.joined(separator: ", ")
         }
 
-        func compare(_ op: String, _ row: ItemListRow) -> SQLQueryString {
+        /// The rows on one side of `row` in list order.
+        func compare(_ side: Side, _ row: ItemListRow) -> SQLQueryString {
+            let op = (side == .after) != descending ? ">" : "<"
             if let rowID { return "\(rowID) \(unsafeRaw: op) \(bind: row.item.id)" }
-            var sql: SQLQueryString = "(\(columns.joined(separator: ", "))) \(unsafeRaw: op) ("
-            for (index, value) in values(row).enumerated() {
-                sql += index == 0 ? "\(bind: value)" : ", \(bind: value)"
-            }
-            sql += ")"
-            return sql
+            let values = values(row)
+            guard columns.count == 2, values.count == 2 else { return "\(columns[0]) \(unsafeRaw: op) \(bind: values[0])" }
+            // (a, b) > (x, y), spelled a >= x AND (a > x OR b > y): SQLite reads a row value whose first term carries a
+            // collation (the name's NOCASE) by scanning the whole index, but takes `a >= x` as a range of it.
+            let (a, b) = (columns[0], columns[1])
+            return "(\(a) \(unsafeRaw: op)= \(bind: values[0]) AND (\(a) \(unsafeRaw: op) \(bind: values[0]) OR \(b) \(unsafeRaw: op) \(bind: values[1])))"
         }
     }
 
+    /// Each order has its index: the SKU's unique one, and migration 2's (name, SKU).
     private static func listKeys(_ query: ItemListQuery) -> ListKeys {
         if query.isSearch, let search = Dialect.Search(query.search) {
             return ListKeys(columns: ["\(search.rowID)"], values: { _ in [] }, rowID: search.rowID)
         }
-        switch query.sort {
-        case .sku: return ListKeys(columns: ["i.sku"], values: { [$0.item.sku] })
-        case .name: return ListKeys(columns: ["\(Dialect.nameKey)", "i.sku"], values: { [$0.item.name, $0.item.sku] })
-        case .category: return ListKeys(columns: ["i.category", "i.sku"], values: { [$0.item.category, $0.item.sku] })
+        var keys = switch query.sort {
+        case .sku: ListKeys(columns: ["i.sku"], values: { [$0.item.sku] })
+        case .name: ListKeys(columns: ["\(Dialect.nameKey)", "i.sku"], values: { [$0.item.name, $0.item.sku] })
         }
+        keys.descending = query.descending
+        return keys
     }
 }

@@ -14,7 +14,7 @@ struct ConsoleScreenTests {
 
         #expect(console.row(0).hasPrefix(" BackOffice   1 Inventory   2 Pricing   3 Queue"))
         #expect(console.row(1).contains("44 items"))
-        #expect(console.row(2).hasPrefix("SKU          NAME"))
+        #expect(console.row(2).hasPrefix("SKU▲         NAME"))
         #expect(console.row(3).hasPrefix("BOLT-1       Hex Bolt M8"))
         // The clerk sees every location: 100 at MAIN and 5 in quarantine.
         #expect(console.row(3).hasSuffix("105       105"))

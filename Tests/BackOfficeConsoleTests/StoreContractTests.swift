@@ -38,8 +38,14 @@ private actor CounterOnlyStore: StoreContract {
     func count(_ id: Int64, by actor: Actor) async throws -> CountSession { throw NotUsedHere() }
     func enterCount(_ id: Int64, sku: String, quantity: Int, add: Bool, by actor: Actor) async throws -> CountLine { throw NotUsedHere() }
     func postCount(_ id: Int64, by actor: Actor) async throws -> (session: CountSession, movements: Int) { throw NotUsedHere() }
-    func requests(view: QueueView, state: RequestStateFilter, limit: Int, offset: Int,
-                  by actor: Actor) async throws -> [Request] { throw NotUsedHere() }
+    func requests(_ query: RequestListQuery, limit: Int, offset: Int, by actor: Actor) async throws -> [Request] { throw NotUsedHere() }
+    func requestPosition(_ id: Int64, in query: RequestListQuery, by actor: Actor) async throws -> Int? { throw NotUsedHere() }
+    func itemPosition(_ query: ItemListQuery, of row: ItemListRow, by actor: Actor) async throws -> Int? { throw NotUsedHere() }
+    func savedViews(_ pane: SavedView.Pane, by actor: Actor) async throws -> [SavedView] { throw NotUsedHere() }
+    func saveView(_ view: SavedView, replace: Bool, by actor: Actor) async throws -> SavedView { throw NotUsedHere() }
+    func deleteView(_ pane: SavedView.Pane, named name: String, by actor: Actor) async throws { throw NotUsedHere() }
+    func lastViews(by actor: Actor) async throws -> [SavedView.Settings] { throw NotUsedHere() }
+    func rememberView(_ settings: SavedView.Settings, by actor: Actor) async throws { throw NotUsedHere() }
     func request(_ id: Int64, by actor: Actor) async throws -> RequestDetail { throw NotUsedHere() }
     func fileRequest(kind: RequestKind, account code: String, sku: String?, quantity: Int?, text: String,
                      priority: Priority, by actor: Actor) async throws -> Request { throw NotUsedHere() }

@@ -143,6 +143,7 @@ struct ServiceLevelStoreTests {
             db.execute('DELETE FROM schema_migrations WHERE version >= 9')
             for table in ['request_templates', 'request_pauses', 'sla_targets', 'holidays', 'business_hours', 'business_calendar']:
                 db.execute('DROP TABLE ' + table)
+            db.execute('DROP TABLE saved_views')
             db.execute('ALTER TABLE requests DROP COLUMN first_response_at')
             db.execute('ALTER TABLE requests DROP COLUMN resolved_at')
             """)

@@ -342,6 +342,7 @@ struct TamperTests {
         db.execute('ALTER TABLE items DROP COLUMN order_multiple')
         for table in ['request_templates', 'request_pauses', 'sla_targets', 'holidays', 'business_hours', 'business_calendar']:
             db.execute('DROP TABLE ' + table)
+        db.execute('DROP TABLE saved_views')
         db.execute('ALTER TABLE requests DROP COLUMN first_response_at')
         db.execute('ALTER TABLE requests DROP COLUMN resolved_at')
         """
