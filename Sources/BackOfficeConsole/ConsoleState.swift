@@ -224,8 +224,9 @@ public struct ActionForm: Sendable {
 
 // MARK: - Messages and effects
 
-/// Something that happened: a key, a resize, the clock, or the answer to an effect.
-public enum ConsoleMessage: Sendable {
+/// Something that happened: a key, a resize, the clock, or the answer to an effect. A plain value: two messages with
+/// the same payload compare equal, so `update` can be tested without a store.
+public enum ConsoleMessage: Sendable, Equatable {
     case key(Key)
     case resized(width: Int, height: Int)
     /// The clock moved on; `live` says whether the store answered the last look for changes.
@@ -257,8 +258,9 @@ public enum ConsoleMessage: Sendable {
     case serverStopping(Date)
 }
 
-/// Work for the runtime: queries and writes against the store. `update` returns them; it never runs them.
-public enum ConsoleEffect: Sendable {
+/// Work for the runtime: queries and writes against the store. `update` returns them; it never runs them. A plain value,
+/// so a test asserts the exact effects a message asks for with `==`.
+public enum ConsoleEffect: Sendable, Equatable {
     case loadLocations
     case loadItems(ItemListQuery, PageRequest<ItemListRow>)
     case countItems(ItemListQuery, generation: Int)
