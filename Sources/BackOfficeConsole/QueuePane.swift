@@ -135,7 +135,7 @@ enum QueueDrawing {
         let hint = state.user.may(.viewAllRequests) ? "  (v view, f state)" : "  (f state)"
         grid.put(hint, x: x, y: header.y, role: .muted, maxWidth: header.maxX - x)
         let list = q.list.table.list
-        let count = list.isRowCountExact ? "\(list.rowCount) requests" : "\(list.rowCount)+ requests"
+        let count = list.isRowCountExact ? "\(list.rowCount) request\(list.rowCount == 1 ? "" : "s")" : "\(list.rowCount)+ requests"
         grid.put(count, x: header.maxX - TextWidth.of(count) - 1, y: header.y, role: .muted)
 
         q.list.table.draw(into: &grid, in: listRect, focused: state.modal == nil, window: q.list.window) { request in
@@ -169,7 +169,7 @@ enum QueueDrawing {
                 for part in Text.wrapped(event.text, toWidth: inside.width - 2) { lines.append(("  " + part, .normal)) }
             }
             if let snapshot = event.snapshot.flatMap(AnswerSnapshot.init(json:)) {
-                for part in snapshotLines(snapshot) { lines.append(("  " + part, .muted)) }
+                for part in snapshotLines(snapshot).flatMap({ Text.wrapped($0, toWidth: inside.width - 2) }) { lines.append(("  " + part, .muted)) }
             }
         }
         // The newest events matter most: when the thread is long, show its end.
