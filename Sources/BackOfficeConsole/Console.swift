@@ -335,11 +335,14 @@ public enum Console {
                   maxLength: 200)
     }
 
-    /// `q`: quits at once, or asks first when a form holds typed input.
+    /// `q`: quits at once, or asks first when a form holds typed input. The question sits over the form, so "Stay"
+    /// goes back to it with what was typed.
     static func quit(_ state: inout ConsoleState) -> [ConsoleEffect] {
-        if case .form(let form) = state.modal, form.form.isDirty {
-            state.modal = .confirm(ConfirmDialog(title: "Quit", message: ["Quit and lose what you typed in \(form.title)?"],
-                                                 confirmLabel: "Quit", cancelLabel: "Stay", defaultButton: .cancel), then: .quit)
+        if case .form(var form) = state.modal, form.form.isDirty {
+            form.discarding = ConfirmDialog(title: "Quit", message: ["Quit and lose what you typed in \(form.title)?"],
+                                            confirmLabel: "Quit", cancelLabel: "Stay", defaultButton: .cancel)
+            form.quitsOnDiscard = true
+            state.modal = .form(form)
             return []
         }
         state.quitting = true

@@ -211,6 +211,8 @@ public struct ActionForm: Sendable {
     public var submitVerb: String
     /// Set while asking whether to throw away typed input.
     public var discarding: ConfirmDialog?
+    /// Whether saying yes to `discarding` quits the console (Ctrl-Q over typed input) rather than closing the form.
+    public var quitsOnDiscard = false
 
     public init(title: String, purpose: Purpose, fields: [FormField], sku: String? = nil, note: String = "", submit verb: String = "submit") {
         self.title = title

@@ -319,6 +319,15 @@ struct ConsoleUpdateTests {
         _ = Self.type("5", &typing)
         #expect(Self.press([.control("q")], &typing) == [])
         #expect(!typing.quitting)
+        // "Stay" goes back to the form with what was typed; asked again, yes quits.
+        #expect(Self.type("n", &typing) == [])
+        guard case .form(let form) = typing.modal else {
+            Issue.record("the form was lost: \(String(describing: typing.modal))")
+            return
+        }
+        #expect(form.form.values[1] == "5")
+        #expect(form.discarding == nil)
+        #expect(Self.press([.control("q")], &typing) == [])
         #expect(Self.type("y", &typing) == [.quit])
         #expect(typing.quitting)
     }

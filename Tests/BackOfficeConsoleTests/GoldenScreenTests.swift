@@ -85,6 +85,9 @@ struct GoldenScreenTests {
         await console.type("3")
         await console.press(.escape)
         expectScreen(console, "question-discard-clerk")
+        await console.type("n")
+        await console.press(.control("q"))
+        expectScreen(console, "question-quit-clerk")
     }
 
     @Test(arguments: sizes)
@@ -120,6 +123,12 @@ struct GoldenScreenTests {
     }
 
     // MARK: - Everywhere
+
+    @Test func aTerminalTooSmall() async throws {
+        let console = try await open("clerk", Size(width: 80, height: 24))
+        await console.resize(width: 60, height: 20)
+        expectScreen(console, "too-small")
+    }
 
     @Test(arguments: sizes)
     func helpAndCommandLine(size: Size) async throws {
