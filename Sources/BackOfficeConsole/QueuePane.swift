@@ -161,8 +161,10 @@ enum QueueDrawing {
         var lines: [(String, StyleRole)] = []
         let (due, dueRole) = QueuePane.sla(r, now: state.now)
         lines.append(("#\(r.id) \(r.kind.rawValue) · \(r.account)" + (r.sku.map { " · \($0)" } ?? "") + (r.quantity.map { " × \($0)" } ?? ""), .title))
-        lines.append(("\(r.state.rawValue) · \(r.priority.rawValue) · from \(r.requester) · with \(r.assignee ?? "nobody")"
-                      + (due.isEmpty ? "" : " · \(due)"), dueRole ?? .muted))
+        // Wrapped like the thread, so the SLA at its end is never cut in the narrower detail of a wide screen.
+        let status = "\(r.state.rawValue) · \(r.priority.rawValue) · from \(r.requester) · with \(r.assignee ?? "nobody")"
+            + (due.isEmpty ? "" : " · \(due)")
+        for part in Text.wrapped(status, toWidth: inside.width) { lines.append((part, dueRole ?? .muted)) }
         for event in detail.events {
             lines.append(("\(InventoryDrawing.shortTime(event.at)) \(event.actor) \(event.action)" + (event.text.isEmpty ? "" : ":"), .header))
             if !event.text.isEmpty {
