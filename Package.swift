@@ -117,7 +117,9 @@ let package = Package(
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI", "BackOfficeTestSupport"]),
         .testTarget(
             name: "BackOfficeConsoleTests",
-            dependencies: ["BackOfficeConsole", "BackOfficeCore", "BackOfficeStore", "TerminalUI", "BackOfficeTestSupport", "backoffice"]
+            dependencies: ["BackOfficeConsole", "BackOfficeCore", "BackOfficeStore", "TerminalUI", "BackOfficeTestSupport", "backoffice"],
+            // The golden screens are read next to the tests' source (#filePath), not bundled.
+            exclude: ["Screens"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -38,6 +38,9 @@ enum ActionForms {
         }
     }
 
+    /// Every reason code, as the adjustment form's placeholder: whole, so the clerk sees each choice.
+    static let reasonCodeList = Ledger.reasonCodes.joined(separator: " ")
+
     static let reasonRule: @Sendable (String) -> String? = { text in
         Ledger.reasonCodes.contains(text.uppercased()) ? nil : "reason must be one of \(Ledger.reasonCodes.joined(separator: " "))"
     }
@@ -91,7 +94,7 @@ enum ActionForms {
                       field("Quantity", width: 12, filter: .digits, rule: quantityRule()), reference]
         case .adjustment:
             fields = [location, field("Change", width: 12, filter: .signedInteger, placeholder: "+5 or -3", rule: quantityRule(allowNegative: true)),
-                      field("Reason", width: 12, placeholder: Ledger.reasonCodes.prefix(4).joined(separator: " "), rule: reasonRule), reference]
+                      field("Reason", width: reasonCodeList.count, placeholder: reasonCodeList, rule: reasonRule), reference]
         case .count:
             fields = [location, field("Counted", width: 12, filter: .digits, rule: quantityRule(allowZero: true)), reference]
         }
@@ -170,11 +173,11 @@ enum ActionForms {
 
     static func date(_ current: Day?) -> ActionForm {
         ActionForm(title: "Price as of", purpose: .date, fields: [
-            field("Date", current?.description ?? "", width: 12, placeholder: "YYYY-MM-DD, empty for today", rule: { text in
+            field("Date", current?.description ?? "", width: 12, placeholder: "YYYY-MM-DD", rule: { text in
                 if text.isEmpty { return nil }
                 return problem { () throws(Failure) in _ = try Day.parse(text) }
             }),
-        ], note: "Prices valid on that day", submit: "apply")
+        ], note: "Prices valid on that day; empty for today", submit: "apply")
     }
 
     // MARK: - Submitting

@@ -107,7 +107,8 @@ public enum Console {
             return []
         case .done(let text):
             state.message = .success(text)
-            return refresh(&state)
+            // The user's own write (an answer, a claim) changes what needs them as much as another session's does.
+            return refresh(&state) + (watchesQueue(state) ? [.loadAttention] : [])
         case .quoted(let token, let quote, let stock, let problem):
             guard token == state.pricing.token else { return [] }
             state.pricing.quote = quote
@@ -378,11 +379,14 @@ public enum Console {
                   maxLength: 200)
     }
 
-    /// `q`: quits at once, or asks first when a form holds typed input.
+    /// `q`: quits at once, or asks first when a form holds typed input. The question sits over the form, so "Stay"
+    /// goes back to it with what was typed.
     static func quit(_ state: inout ConsoleState) -> [ConsoleEffect] {
-        if case .form(let form) = state.modal, form.form.isDirty {
-            state.modal = .confirm(ConfirmDialog(title: "Quit", message: ["Quit and lose what you typed in \(form.title)?"],
-                                                 confirmLabel: "Quit", cancelLabel: "Stay", defaultButton: .cancel), then: .quit)
+        if case .form(var form) = state.modal, form.form.isDirty {
+            form.discarding = ConfirmDialog(title: "Quit", message: ["Quit and lose what you typed in \(form.title)?"],
+                                            confirmLabel: "Quit", cancelLabel: "Stay", defaultButton: .cancel)
+            form.quitsOnDiscard = true
+            state.modal = .form(form)
             return []
         }
         state.quitting = true

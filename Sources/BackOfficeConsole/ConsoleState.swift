@@ -264,6 +264,8 @@ public struct ActionForm: Sendable {
     public var submitVerb: String
     /// Set while asking whether to throw away typed input.
     public var discarding: ConfirmDialog?
+    /// Whether saying yes to `discarding` quits the console (Ctrl-Q over typed input) rather than closing the form.
+    public var quitsOnDiscard = false
 
     public init(title: String, purpose: Purpose, fields: [FormField], sku: String? = nil, note: String = "", submit verb: String = "submit") {
         self.title = title
@@ -277,8 +279,9 @@ public struct ActionForm: Sendable {
 
 // MARK: - Messages and effects
 
-/// Something that happened: a key, a resize, the clock, or the answer to an effect.
-public enum ConsoleMessage: Sendable {
+/// Something that happened: a key, a resize, the clock, or the answer to an effect. A plain value: two messages with
+/// the same payload compare equal, so `update` can be tested without a store.
+public enum ConsoleMessage: Sendable, Equatable {
     case key(Key)
     case resized(width: Int, height: Int)
     /// The clock moved on; `live` says whether the store answered the last look for changes.
@@ -326,13 +329,14 @@ public enum ConsoleMessage: Sendable {
 }
 
 /// The lists `E` writes out.
-public enum ExportList: Sendable {
+public enum ExportList: Sendable, Equatable {
     case inventory(ItemListQuery)
     case queue(RequestListQuery)
 }
 
-/// Work for the runtime: queries and writes against the store. `update` returns them; it never runs them.
-public enum ConsoleEffect: Sendable {
+/// Work for the runtime: queries and writes against the store. `update` returns them; it never runs them. A plain value,
+/// so a test asserts the exact effects a message asks for with `==`.
+public enum ConsoleEffect: Sendable, Equatable {
     case loadLocations
     case loadItems(ItemListQuery, PageRequest<ItemListRow>)
     case countItems(ItemListQuery, generation: Int)

@@ -122,7 +122,7 @@ enum InventoryDrawing {
         if inventory.searching { cursor = inventory.searchField.cursorPosition(in: fieldRect) }
         x = fieldRect.maxX + 2
         let list = inventory.list.table.list
-        let count = list.isRowCountExact ? "\(list.rowCount.grouped) items" : list.rowCount == 0 ? "counting…" : "\(list.rowCount.grouped)+ items"
+        let count = list.isRowCountExact ? "\(list.rowCount.grouped) item\(list.rowCount == 1 ? "" : "s")" : list.rowCount == 0 ? "counting…" : "\(list.rowCount.grouped)+ items"
         var filters: [String] = []
         let q = inventory.query
         if q.belowReorderOnly { filters.append("below reorder") }

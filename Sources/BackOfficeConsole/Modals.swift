@@ -102,9 +102,14 @@ enum Modals {
             switch dialog.perform(action) {
             case .confirmed:
                 state.modal = nil
+                if form.quitsOnDiscard {
+                    state.quitting = true
+                    return [.quit]
+                }
                 state.message = .info("\(form.title): nothing was posted")
             case .declined:
                 form.discarding = nil
+                form.quitsOnDiscard = false
                 state.modal = .form(form)
             case .handled, .ignored:
                 form.discarding = dialog

@@ -10,6 +10,8 @@ public struct PageRequest<Row: Sendable>: Sendable {
     public var anchor: PageAnchor<Row>
 }
 
+extension PageRequest: Equatable where Row: Equatable {}
+
 /// A table whose rows live in the store: the table's navigation, the window of rows fetched, and the bookkeeping
 /// that turns "the screen moved" into the cheapest fetch.
 ///

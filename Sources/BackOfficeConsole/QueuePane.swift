@@ -148,7 +148,7 @@ enum QueueDrawing {
         let hint = state.user.may(.viewAllRequests) ? "  (m scope, f state, v views)" : "  (f state, v views)"
         grid.put(hint, x: x, y: header.y, role: .muted, maxWidth: header.maxX - x)
         let list = q.list.table.list
-        let count = list.isRowCountExact ? "\(list.rowCount) requests" : "\(list.rowCount)+ requests"
+        let count = list.isRowCountExact ? "\(list.rowCount) request\(list.rowCount == 1 ? "" : "s")" : "\(list.rowCount)+ requests"
         grid.put(count, x: header.maxX - TextWidth.of(count) - 1, y: header.y, role: .muted)
 
         let table = ListViews.marked(q.list.table, QueueState.columnSorts, q.sort, descending: q.descending, unicode: state.unicode)
@@ -175,15 +175,17 @@ enum QueueDrawing {
         var lines: [(String, StyleRole)] = []
         let (due, dueRole) = QueuePane.sla(r, now: state.now)
         lines.append(("#\(r.id) \(r.kind.rawValue) · \(r.account)" + (r.sku.map { " · \($0)" } ?? "") + (r.quantity.map { " × \($0)" } ?? ""), .title))
-        lines.append(("\(r.state.rawValue) · \(r.priority.rawValue) · from \(r.requester) · with \(r.assignee ?? "nobody")"
-                      + (due.isEmpty ? "" : " · \(due)"), dueRole ?? .muted))
+        // Wrapped like the thread, so the SLA at its end is never cut in the narrower detail of a wide screen.
+        let status = "\(r.state.rawValue) · \(r.priority.rawValue) · from \(r.requester) · with \(r.assignee ?? "nobody")"
+            + (due.isEmpty ? "" : " · \(due)")
+        for part in Text.wrapped(status, toWidth: inside.width) { lines.append((part, dueRole ?? .muted)) }
         for event in detail.events {
             lines.append(("\(InventoryDrawing.shortTime(event.at)) \(event.actor) \(event.action)" + (event.text.isEmpty ? "" : ":"), .header))
             if !event.text.isEmpty {
                 for part in Text.wrapped(event.text, toWidth: inside.width - 2) { lines.append(("  " + part, .normal)) }
             }
             if let snapshot = event.snapshot.flatMap(AnswerSnapshot.init(json:)) {
-                for part in snapshotLines(snapshot) { lines.append(("  " + part, .muted)) }
+                for part in snapshotLines(snapshot).flatMap({ Text.wrapped($0, toWidth: inside.width - 2) }) { lines.append(("  " + part, .muted)) }
             }
         }
         // The newest events matter most: when the thread is long, show its end.

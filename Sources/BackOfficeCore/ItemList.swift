@@ -75,3 +75,5 @@ public enum PageAnchor<Row: Sendable>: Sendable {
     /// The last rows of the list.
     case tail
 }
+
+extension PageAnchor: Equatable where Row: Equatable {}

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A request with its thread.
-public struct RequestDetail: Sendable, Codable {
+public struct RequestDetail: Sendable, Codable, Equatable {
     public var request: Request
     public var events: [RequestEvent]
 

@@ -14,7 +14,7 @@ struct ConsoleActionTests {
         await console.type("/h")
         #expect(console.row(1).contains("2 items"))
         await console.type("ex n")
-        #expect(console.row(1).contains("1 items"))
+        #expect(console.row(1).contains("1 item "))
         #expect(console.row(3).hasPrefix("NUT-1"))
         // Esc clears the search and the whole catalogue is back.
         await console.press(.escape)
