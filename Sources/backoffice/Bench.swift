@@ -60,6 +60,7 @@ struct Bench: AsyncParsableCommand {
         if console {
             print("store \(path), SQLite \(Store.sqliteVersion.text)")
             try await ConsoleBench.run(store: store, path: path, samples: samples)
+            try await ConsoleBench.measureBadge(store: store, path: path, samples: min(samples, 40))
             await store.close()
             try ConsoleBench.measureProcess(path: path)
             return

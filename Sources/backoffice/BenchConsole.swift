@@ -143,6 +143,45 @@ enum ConsoleBench {
               + " exit status \(exitStatus)")
     }
 
+    /// How long after a salesperson files a request the account manager's console (a real process on a pseudo-terminal,
+    /// started with `--bell`) notices: the time from the filing's commit to the bell, which the console rings in the
+    /// same pass that reads the new badge, right before it draws the frame.
+    static func measureBadge(store: Store, path: String, samples: Int) async throws {
+        let pty = try PseudoTerminalPair(width: 80, height: 24)
+        let pid = try pty.spawn([ServeSSH.executablePath, "console", "--db", path, "--user", "manager", "--bell"],
+                                environment: ["TERM=xterm-256color", "LANG=C.UTF-8", "PATH=/usr/bin:/bin"])
+        pty.waitForQuiet(afterBytes: 1, quietMilliseconds: 300, timeoutSeconds: 30)
+        let sales = Actor(user: try await store.signIn("sales"), source: .cli)
+        // The manager's accounts: requests filed on them land with the manager.
+        let accounts = try await store.accounts(after: "", limit: 1_000, search: nil, by: sales).filter { $0.manager == "manager" }
+        guard let account = accounts.first else { throw Failure(.usage, "bench: the store has no account managed by `manager`") }
+        var latencies: [Duration] = []
+        var filed: [Int64] = []
+        for i in 0..<samples {
+            // At a random point of the console's 400 ms look for changes, as a real filing would be.
+            usleep(UInt32.random(in: 50_000...450_000))
+            let bells = pty.bells
+            let started = ContinuousClock.now
+            let request = try await store.fileRequest(kind: .stock, account: account.code, sku: nil, quantity: nil,
+                                                      text: "bench badge \(i)", priority: .normal, by: sales)
+            filed.append(request.id)
+            guard let rang = pty.waitForBell(after: bells, timeoutSeconds: 5) else { continue }
+            latencies.append(rang - started)
+        }
+        pty.type("q")
+        var exitStatus: Int32 = 0
+        while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
+        // The bench's requests are closed again, so the store's queue looks as it did.
+        for id in filed { _ = try? await store.act(on: id, .close, text: "", assignTo: nil, by: sales) }
+        guard !latencies.isEmpty else {
+            print("badge: the manager's console never rang in \(samples) filings")
+            return
+        }
+        print(Bench.line("badge: sales files, manager's console rings", latencies)
+              + "  (\(latencies.count) of \(samples) rang; the console looks for changes every"
+              + " \(Int(ConsoleRuntime.changeCheckInterval * 1000)) ms)")
+    }
+
     static func summary(_ bytes: [Int]) -> String {
         guard !bytes.isEmpty else { return "none" }
         let sorted = bytes.sorted()
@@ -157,6 +196,8 @@ final class PseudoTerminalPair: @unchecked Sendable {
     let input: UnsafeMutablePointer<FILE>
     let output: UnsafeMutablePointer<FILE>
     private let written = Mutex<(bytes: Int, last: ContinuousClock.Instant?)>((0, nil))
+    /// Each bell (BEL) the terminal wrote, when it was read.
+    private let bellTimes = Mutex<[ContinuousClock.Instant]>([])
     /// When the first screenful ended: the last byte before the output first paused for 5 ms with 2,000 bytes or more
     /// written (what follows a frame, such as a count drawn after it, is not part of it).
     private let firstScreen = Mutex<ContinuousClock.Instant?>(nil)
@@ -184,6 +225,8 @@ final class PseudoTerminalPair: @unchecked Sendable {
             let count = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
             if count <= 0 { if errno == EINTR { continue } else { return } }
             let now = ContinuousClock.now
+            let rung = buffer[0..<count].filter { $0 == 0x07 }.count
+            if rung > 0 { bellTimes.withLock { $0 += Array(repeating: now, count: rung) } }
             let (before, previous) = written.withLock { state in
                 defer { state = (state.bytes + count, now) }
                 return (state.bytes, state.last)
@@ -195,6 +238,18 @@ final class PseudoTerminalPair: @unchecked Sendable {
     }
 
     var bytesWritten: Int { written.withLock { $0.bytes } }
+    /// How many bells the terminal has written.
+    var bells: Int { bellTimes.withLock { $0.count } }
+
+    /// When bell number `count + 1` was read, waiting for it at most `timeoutSeconds`; nil when none came.
+    func waitForBell(after count: Int, timeoutSeconds: Double) -> ContinuousClock.Instant? {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
+        while ContinuousClock.now < deadline {
+            if let time = bellTimes.withLock({ $0.count > count ? $0[count] : nil }) { return time }
+            usleep(500)
+        }
+        return nil
+    }
     var lastByteAt: ContinuousClock.Instant? { written.withLock { $0.last } }
     /// The end of the first screenful; the last byte when the output has not paused since.
     var firstScreenAt: ContinuousClock.Instant? { firstScreen.withLock { $0 } ?? lastByteAt }
