@@ -83,7 +83,7 @@ struct ConfigurationTests {
         let file = folder.path("bad.toml")
         let unknown = try run("db = \"x.sqlite\"\n[ssh]\nlisten = \"0.0.0.0:22\"\nidle_timout = 5\n")
         #expect(unknown.status == 65)
-        #expect(unknown.stderr.hasPrefix("backoffice: \(file) line 4: ssh.idle_timout: no such setting; the settings are db, theme, ssh.listen"),
+        #expect(unknown.stderr.hasPrefix("backoffice: \(file) line 4: ssh.idle_timout: no such setting; the settings are db, theme, console.bell, ssh.listen"),
                 "\(unknown.stderr)")
         let wrongType = try run("[ssh]\nmax_sessions = \"many\"\n")
         #expect(wrongType.stderr == "backoffice: \(file) line 2: ssh.max_sessions: expected a whole number, got \"many\"\n")
