@@ -143,6 +143,16 @@ public struct PricingState: Sendable {
 
 /// A searchable list of choices in a modal: accounts or items.
 public struct Picker: Sendable {
+    /// ↑ and ↓ in any picker: the selection moves within the choices. False for any other command.
+    public mutating func step(_ command: ConsoleCommand) -> Bool {
+        switch command {
+        case .moveUp: selection = max(0, selection - 1)
+        case .moveDown: selection = min(max(0, choices.count - 1), selection + 1)
+        default: return false
+        }
+        return true
+    }
+
     public enum Kind: Sendable, Hashable {
         case account
         case item

@@ -213,15 +213,15 @@ enum ListViews {
     static func run(_ command: ConsoleCommand, _ picker: Picker, _ state: inout ConsoleState) -> [ConsoleEffect] {
         guard case .view(let pane) = picker.kind else { return [] }
         var picker = picker
+        if picker.step(command) {
+            state.modal = .picker(picker)
+            return []
+        }
         let chosen = picker.choices.indices.contains(picker.selection) ? picker.choices[picker.selection].code : nil
         switch command {
         case .cancel:
             state.modal = nil
             return []
-        case .moveUp:
-            picker.selection = max(0, picker.selection - 1)
-        case .moveDown:
-            picker.selection = min(max(0, picker.choices.count - 1), picker.selection + 1)
         case .take:
             // A match is applied; a name that matches no view saves this one under it.
             guard let chosen, let view = picker.views.first(where: { $0.name == chosen }) else {
@@ -243,8 +243,6 @@ enum ListViews {
         default:
             return []
         }
-        state.modal = .picker(picker)
-        return []
     }
 
     /// Saves what the pane shows under the typed name, asking first when a view has that name already.

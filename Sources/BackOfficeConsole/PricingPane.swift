@@ -26,14 +26,14 @@ enum Pricing {
 
     static func runPicker(_ command: ConsoleCommand, _ picker: Picker, _ state: inout ConsoleState) -> [ConsoleEffect] {
         var picker = picker
+        if picker.step(command) {
+            state.modal = .picker(picker)
+            return []
+        }
         switch command {
         case .cancel:
             state.modal = nil
             return []
-        case .moveUp:
-            picker.selection = max(0, picker.selection - 1)
-        case .moveDown:
-            picker.selection = min(max(0, picker.choices.count - 1), picker.selection + 1)
         case .take:
             guard picker.choices.indices.contains(picker.selection) else { return [] }
             state.modal = nil
@@ -42,8 +42,6 @@ enum Pricing {
         default:
             return []
         }
-        state.modal = .picker(picker)
-        return []
     }
 
     /// Typing in a picker searches again at once.

@@ -48,14 +48,14 @@ enum ReplyTemplates {
     /// The picker's keys: move, take, cancel (back to the answer form when it came from one).
     static func run(_ command: ConsoleCommand, _ picker: Picker, _ state: inout ConsoleState) -> [ConsoleEffect] {
         var picker = picker
+        if picker.step(command) {
+            state.modal = .picker(picker)
+            return []
+        }
         switch command {
         case .cancel:
             state.modal = picker.form.map(Modal.form)
             return []
-        case .moveUp:
-            picker.selection = max(0, picker.selection - 1)
-        case .moveDown:
-            picker.selection = min(max(0, picker.choices.count - 1), picker.selection + 1)
         case .take:
             guard picker.choices.indices.contains(picker.selection), let id = picker.answering else { return [] }
             let name = picker.choices[picker.selection].code
@@ -72,8 +72,6 @@ enum ReplyTemplates {
         default:
             return []
         }
-        state.modal = .picker(picker)
-        return []
     }
 
     /// Typing in the picker narrows the list at once (the templates are already read).
