@@ -187,7 +187,7 @@ public enum Importing {
             map[key] = index
         }
         if let missing = kind.required.first(where: { map[$0] == nil }) {
-            return .failure(ImportProblem(file: file, line: line, column: missing, problem: "required column is missing", value: nil))
+            return .failure(ImportProblem(file: file, line: line, column: ImportKind.spelling[missing] ?? missing, problem: "required column is missing", value: nil))
         }
         return .success(map)
     }
