@@ -43,7 +43,7 @@ public struct WorkingHours: Hashable, Sendable, Codable {
     /// `08:00-18:00`.
     public var description: String { WorkingHours.clock(opens) + "-" + WorkingHours.clock(closes) }
 
-    static func clock(_ minutes: Int) -> String { padded(minutes / 60, 2) + ":" + padded(minutes % 60, 2) }
+    public static func clock(_ minutes: Int) -> String { padded(minutes / 60, 2) + ":" + padded(minutes % 60, 2) }
 
     /// Parses `08:00-18:00` (24:00 may close a day).
     public static func parse(_ text: String, field: String = "hours") throws(Failure) -> WorkingHours {
@@ -53,6 +53,12 @@ public struct WorkingHours: Hashable, Sendable, Codable {
         }
         guard opens < closes else { throw Failure.invalid(field, text, "the day must open before it closes") }
         return WorkingHours(opens: opens, closes: closes)
+    }
+
+    /// Parses one end of the working hours, `08:00` (24:00 may close a day), into minutes after midnight.
+    public static func clock(_ text: String, field: String) throws(Failure) -> Int {
+        guard let minutes = minutes(Substring(text)) else { throw Failure.invalid(field, text, "is not a time of day; write it as 08:00") }
+        return minutes
     }
 
     private static func minutes(_ text: Substring) -> Int? {

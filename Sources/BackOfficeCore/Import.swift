@@ -9,6 +9,10 @@ public enum ImportKind: String, Sendable, CaseIterable {
     case contracts
     case stock
     case counts
+    /// Days off: `calendar add-holiday` a row at a time.
+    case holidays
+    /// The week's working hours and the time zone: `calendar set` a row per weekday.
+    case calendar
 
     /// Columns a file must have, by their matching key (see `CSV.key`).
     public var required: [String] {
@@ -20,6 +24,8 @@ public enum ImportKind: String, Sendable, CaseIterable {
         case .contracts: ["account", "sku", "price"]
         case .stock: ["sku", "location", "quantity"]
         case .counts: ["sku", "location", "counted"]
+        case .holidays: ["day", "name"]
+        case .calendar: ["weekday", "opens", "closes", "timezone"]
         }
     }
 
@@ -33,6 +39,7 @@ public enum ImportKind: String, Sendable, CaseIterable {
         case .contracts: ["minquantity", "validfrom", "validto"]
         case .stock: []
         case .counts: []
+        case .holidays, .calendar: []
         }
     }
 
@@ -44,6 +51,8 @@ public enum ImportKind: String, Sendable, CaseIterable {
         case .accounts: ["backup": "backupmanager"]
         case .prices: ["list": "pricelist"]
         case .contracts: ["minqty": "minquantity"]
+        case .holidays: ["date": "day"]
+        case .calendar: ["zone": "timezone"]
         case .locations, .stock, .counts: [:]
         }
     }
@@ -63,7 +72,7 @@ public enum ImportKind: String, Sendable, CaseIterable {
     /// Keys as a header writes them, where that differs from the key.
     static let spelling = ["reorderpoint": "reorder_point", "reorderto": "reorder_to", "ordermultiple": "order_multiple", "backupmanager": "backup_manager", "pricelist": "price_list",
                            "minquantity": "min_quantity", "validfrom": "valid_from", "validto": "valid_to",
-                           "minqty": "min_qty", "listprice": "list_price"]
+                           "minqty": "min_qty", "listprice": "list_price", "timezone": "time_zone"]
 
     /// Every optional column: what a row made in code, not read from a file, states.
     public var statedByDefault: Set<String> { Set(optional) }
@@ -93,6 +102,10 @@ public enum ImportRecord: Sendable, Hashable {
     case stock(sku: String, location: String, quantity: Int)
     /// A counted quantity: a count movement.
     case count(sku: String, location: String, counted: Int)
+    /// A day off and its name: a new day is added, an existing one renamed.
+    case holiday(Day, name: String)
+    /// One weekday's working hours (nil: closed) and the calendar's time zone, which every row of a file repeats.
+    case hours(Weekday, WorkingHours?, timeZone: String)
 
     /// The key a row is matched by; two rows of one file with the same key are refused.
     public var key: String {
@@ -104,6 +117,8 @@ public enum ImportRecord: Sendable, Hashable {
         case .contract(let contract, _, _):
             "\(contract.account.uppercased()) \(contract.sku.uppercased()) \(contract.minQuantity) \(contract.validFrom?.description ?? "")"
         case .stock(let sku, let location, _), .count(let sku, let location, _): "\(sku.uppercased()) \(location.uppercased())"
+        case .holiday(let day, _): day.description
+        case .hours(let weekday, _, _): weekday.name
         }
     }
 
@@ -116,6 +131,7 @@ public enum ImportRecord: Sendable, Hashable {
         case .price(let list, let sku, _, _): "\(sku) in \(list)"
         case .contract: key
         case .stock(let sku, let location, _), .count(let sku, let location, _): "\(sku) at \(location)"
+        case .holiday, .hours: key
         }
     }
 
@@ -124,6 +140,8 @@ public enum ImportRecord: Sendable, Hashable {
         switch self {
         case .item, .price, .contract, .stock, .count: "sku"
         case .location, .account: "code"
+        case .holiday: "day"
+        case .hours: "weekday"
         }
     }
 }
@@ -169,7 +187,7 @@ public enum Importing {
             map[key] = index
         }
         if let missing = kind.required.first(where: { map[$0] == nil }) {
-            return .failure(ImportProblem(file: file, line: line, column: missing, problem: "required column is missing", value: nil))
+            return .failure(ImportProblem(file: file, line: line, column: ImportKind.spelling[missing] ?? missing, problem: "required column is missing", value: nil))
         }
         return .success(map)
     }
@@ -316,6 +334,41 @@ public enum Importing {
             if let sku, let location, let amount {
                 record = kind == .stock ? .stock(sku: sku, location: location, quantity: amount)
                     : .count(sku: sku, location: location, counted: amount)
+            }
+        case .holidays:
+            let day = check("day") { value throws(Failure) in try Day.parse(value, field: "day") }
+            let name = check("name") { value throws(Failure) in try Validate.name(value, field: "name") }
+            if let day, let name { record = .holiday(day, name: name) }
+        case .calendar:
+            let weekday = check("weekday") { value throws(Failure) in
+                // Only a single weekday: a range such as mon-fri belongs to `calendar set --hours`, not to a row.
+                guard let day = Weekday.named(value) else {
+                    throw Failure.invalid("weekday", value, "is not a weekday; write mon, tue, wed, thu, fri, sat or sun")
+                }
+                return day
+            }
+            let zone = check("timezone") { value throws(Failure) in try BusinessCalendar.checkTimeZone(value, field: "timezone") }
+            // A closed day: opens says closed (or is empty) and closes is empty.
+            let closed = ["", "closed"].contains((text("opens") ?? "").lowercased())
+            let opens = closed ? nil : check("opens") { value throws(Failure) in try WorkingHours.clock(value, field: "opens") }
+            let closes = check("closes") { value throws(Failure) -> Int? in
+                if closed {
+                    guard value.isEmpty else { throw Failure.invalid("closes", value, "must be empty on a closed day") }
+                    return nil
+                }
+                return try WorkingHours.clock(value, field: "closes")
+            }
+            if let weekday, let zone, let closes {
+                if closed {
+                    record = .hours(weekday, nil, timeZone: zone)
+                } else if let opens, let closes {
+                    if opens < closes {
+                        record = .hours(weekday, WorkingHours(opens: opens, closes: closes), timeZone: zone)
+                    } else {
+                        problems.append(ImportProblem(file: file, line: line, column: name("closes"),
+                                                      problem: "is not after opens \(text("opens") ?? "")", value: text("closes")))
+                    }
+                }
             }
         }
         return problems.isEmpty ? (record, []) : (nil, problems)

@@ -10,6 +10,8 @@ public enum ExportKind: String, Sendable, CaseIterable {
     case prices
     case movements
     case requests
+    case holidays
+    case calendar
 
     /// The column names, which are also what `import` reads back.
     public var header: [String] {
@@ -20,6 +22,8 @@ public enum ExportKind: String, Sendable, CaseIterable {
         case .prices: ["price_list", "sku", "price", "currency"]
         case .movements: ["id", "at", "kind", "sku", "location", "to_location", "quantity", "counted", "reason", "reference", "actor", "source"]
         case .requests: ["id", "created_at", "kind", "state", "priority", "account", "sku", "quantity", "requester", "assignee", "due_at", "text"]
+        case .holidays: ["day", "name"]
+        case .calendar: ["weekday", "opens", "closes", "time_zone"]
         }
     }
 
@@ -49,6 +53,8 @@ extension Store {
         case .accounts, .prices: try actor.require(.viewPrices)
         case .movements: try actor.require(.postMovements)
         case .requests: try actor.require(.viewAllRequests)
+        // Everyone may read the calendar, as `calendar show` shows it to everyone.
+        case .holidays, .calendar: break
         }
         let limit = max(1, min(limit, 50_000))
         let start = from.map { Int64($0.ordinal) * 86_400 } ?? Int64.min
@@ -121,6 +127,21 @@ extension Store {
                     [String(r.id), UTC.iso(r.createdAt), r.kind.rawValue, r.state.rawValue, r.priority.rawValue, r.account, r.sku ?? "",
                      r.quantity.map(String.init) ?? "", r.requester, r.assignee ?? "", UTC.iso(r.dueAt), r.text]
                 }, next: requests.count == limit ? requests.last.map { String($0.id) } : nil)
+            case .holidays:
+                let rows = try await rows("""
+                    SELECT day, name FROM holidays WHERE day > \(bind: cursor ?? "") ORDER BY day LIMIT \(bind: limit)
+                    """)
+                let page = try rows.map { [try $0.string("day"), try $0.string("name")] }
+                return ExportPage(rows: page, next: page.count == limit ? page.last?[0] : nil)
+            case .calendar:
+                // The whole week, a row per weekday, each with the zone: what `import calendar` reads back.
+                guard cursor == nil else { return ExportPage(rows: [], next: nil) }
+                let calendar = try await loadCalendar()
+                return ExportPage(rows: Weekday.allCases.map { day in
+                    let hours = calendar.hours[day]
+                    return [day.name, hours.map { WorkingHours.clock($0.opens) } ?? "closed", hours.map { WorkingHours.clock($0.closes) } ?? "",
+                            calendar.timeZone]
+                }, next: nil)
             }
         }
     }

@@ -102,6 +102,7 @@ extension Store {
         case .accounts: try actor.require(.editAccounts)
         case .prices, .contracts: try actor.require(.editPrices)
         case .stock, .counts: try actor.require(.postMovements)
+        case .holidays, .calendar: try actor.require(.manageServiceLevels)
         }
         let reference = String((file as NSString).lastPathComponent.prefix(60))
         struct Outcome: Error { var report: ImportReport; var problems: ImportProblems }
@@ -117,6 +118,9 @@ extension Store {
                 try await execute("DELETE FROM import_keys")
                 let currency = try await defaultPriceList().currency
                 let indexing = kind == .items ? try await suspendItemIndexing() : nil
+                // The calendar as it was: its change is audited and moves open requests' due times, as `calendar set` does.
+                let calendarBefore = kind == .holidays || kind == .calendar ? try await loadCalendar() : nil
+                var zoneLine: (zone: String, line: Int)?
                 while let batch = try next() {
                     problems.append(contentsOf: batch.problems)
                     report.rows += batch.records.count + Set(batch.problems.map(\.line)).count
@@ -159,10 +163,20 @@ extension Store {
                                                                write: !dryRun && problems.isEmpty)
                         problems.append(contentsOf: outcome.problems)
                         report.added += outcome.added
-                    case .locations, .accounts, .prices, .contracts:
+                    case .locations, .accounts, .prices, .contracts, .holidays, .calendar:
                         let claim = try await claimKeys(batch.records, file: file)
                         problems.append(contentsOf: claim.problems)
                         for (line, record) in claim.fresh {
+                            // A calendar has one time zone: every row must name the first row's.
+                            if case .hours(_, _, let zone) = record {
+                                if let first = zoneLine, first.zone != zone {
+                                    problems.append(ImportProblem(file: file, line: line, column: "time_zone",
+                                                                  problem: "differs from line \(first.line)'s \(first.zone); a calendar has one time zone",
+                                                                  value: zone))
+                                    continue
+                                }
+                                if zoneLine == nil { zoneLine = (zone, line) }
+                            }
                             do {
                                 switch try await apply(record, reference: reference, currency: currency, actor: actor) {
                                 case .added: report.added += 1
@@ -193,6 +207,13 @@ extension Store {
                 // A problem, or a dry run: throwing rolls the whole transaction back.
                 guard problems.isEmpty, !dryRun else { throw Outcome(report: report, problems: problems) }
                 if let indexing { try await resumeItemIndexing(indexing) }
+                if let calendarBefore, try await loadCalendar() != calendarBefore {
+                    if kind == .calendar {
+                        _ = try await calendarChanged(from: calendarBefore, by: actor)
+                    } else {
+                        try await refreshDueTimes(calendar: try await loadCalendar(), targets: try await loadTargets())
+                    }
+                }
                 if let content {
                     try await run("""
                         INSERT INTO import_batches (sha256, kind, file, rows, at, actor)
@@ -304,6 +325,21 @@ extension Store {
             }
             _ = try await insertContract(contract, price: text, actor: nil)
             return .added
+        case .holiday(let day, let name):
+            let old = try await row("SELECT name FROM holidays WHERE day = \(bind: day.description)")?.string("name")
+            guard old != name else { return .unchanged }
+            try await storeHoliday(day, name: name)
+            guard let old else { return .added }
+            return .changed("holiday \(day)", [FieldChange(field: "name", before: old, after: name)])
+        case .hours(let weekday, let working, let zone):
+            let calendar = try await loadCalendar()
+            var merge = ImportMerge()
+            let newZone = merge.field("time_zone", calendar.timeZone, zone) { $0 }
+            let newHours = merge.field("hours", calendar.hours[weekday], working) { $0?.description ?? "closed" }
+            guard !merge.changes.isEmpty else { return .unchanged }
+            if newZone != calendar.timeZone { try await storeTimeZone(newZone) }
+            try await storeHours(weekday, newHours)
+            return .changed("calendar \(weekday.name)", merge.changes)
         case .stock, .count:
             // Stock and counts never come here: `importRecords` posts them a batch at a time.
             preconditionFailure("stock and count rows are posted in batches")

@@ -45,21 +45,41 @@ extension Store {
         let zone = try timeZone.map { name throws(Failure) in try BusinessCalendar.checkTimeZone(name) }
         return try await write {
             let before = try await loadCalendar()
-            if let zone { try await run("UPDATE business_calendar SET time_zone = \(bind: zone) WHERE id = 1") }
-            for (day, working) in hours {
-                try await run("DELETE FROM business_hours WHERE weekday = \(bind: day.rawValue)")
-                if let working {
-                    try await run("""
-                        INSERT INTO business_hours (weekday, opens, closes)
-                        VALUES (\(bind: day.rawValue), \(bind: working.opens), \(bind: working.closes))
-                        """)
-                }
-            }
-            let after = try await loadCalendar()
-            try await audit(actor, "calendar.set", "business calendar", before: Store.describe(before), after: Store.describe(after))
-            try await refreshDueTimes(calendar: after, targets: try await loadTargets())
-            return after
+            if let zone { try await storeTimeZone(zone) }
+            for (day, working) in hours { try await storeHours(day, working) }
+            return try await calendarChanged(from: before, by: actor)
         }
+    }
+
+    /// Inside a write: the calendar's time zone, checked by the caller.
+    func storeTimeZone(_ zone: String) async throws {
+        try await run("UPDATE business_calendar SET time_zone = \(bind: zone) WHERE id = 1")
+    }
+
+    /// Inside a write: one weekday's hours (nil: closed).
+    func storeHours(_ day: Weekday, _ working: WorkingHours?) async throws {
+        try await run("DELETE FROM business_hours WHERE weekday = \(bind: day.rawValue)")
+        if let working {
+            try await run("""
+                INSERT INTO business_hours (weekday, opens, closes)
+                VALUES (\(bind: day.rawValue), \(bind: working.opens), \(bind: working.closes))
+                """)
+        }
+    }
+
+    /// Inside a write: a day off added, or renamed.
+    func storeHoliday(_ day: Day, name: String) async throws {
+        try await run("DELETE FROM holidays WHERE day = \(bind: day.description)")
+        try await run("INSERT INTO holidays (day, name) VALUES (\(bind: day.description), \(bind: name))")
+    }
+
+    /// Inside a write, after the week or the zone changed (`calendar set`, `import calendar`): the audit entry with the
+    /// week before and after, and open requests' due times moved to the new calendar.
+    func calendarChanged(from before: BusinessCalendar, by actor: Actor) async throws -> BusinessCalendar {
+        let after = try await loadCalendar()
+        try await audit(actor, "calendar.set", "business calendar", before: Store.describe(before), after: Store.describe(after))
+        try await refreshDueTimes(calendar: after, targets: try await loadTargets())
+        return after
     }
 
     /// Adds a day off (or renames one).
@@ -68,8 +88,7 @@ extension Store {
         let name = try Validate.name(name, field: "name")
         return try await write {
             let before = try await row("SELECT name FROM holidays WHERE day = \(bind: day.description)")?.string("name")
-            try await run("DELETE FROM holidays WHERE day = \(bind: day.description)")
-            try await run("INSERT INTO holidays (day, name) VALUES (\(bind: day.description), \(bind: name))")
+            try await storeHoliday(day, name: name)
             try await audit(actor, "calendar.holiday.add", "holiday \(day)", before: before, after: name)
             let calendar = try await loadCalendar()
             try await refreshDueTimes(calendar: calendar, targets: try await loadTargets())

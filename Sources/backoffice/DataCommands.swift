@@ -7,10 +7,10 @@ import Foundation
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write items, accounts, stock, prices, movements or requests as CSV (UTF-8, RFC 4180, formulas defanged) or JSON.")
+        abstract: "Write items, accounts, stock, prices, movements, requests, holidays or the calendar as CSV (UTF-8, RFC 4180, formulas defanged) or JSON.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "items, accounts, stock, prices, movements or requests.") var kind: String
+    @Argument(help: "items, accounts, stock, prices, movements, requests, holidays or calendar.") var kind: String
     @Option(help: "Movements or requests from this day (YYYY-MM-DD, UTC).") var from: String?
     @Option(help: "Movements or requests through this day.") var to: String?
     @Option(help: "csv or json.") var format = "csv"
@@ -232,7 +232,7 @@ final class OutputSink {
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Read items, locations, accounts, prices, contracts, stock or counts from a CSV file, in one transaction.",
+        abstract: "Read items, locations, accounts, prices, contracts, stock, counts, holidays or the calendar from a CSV file, in one transaction.",
         discussion: """
             Columns by header name (case, spaces, _ and - ignored), optional ones in [ ]; a column may also go by the \
             name of the flag that sets the same field (or …):
@@ -241,6 +241,10 @@ struct Import: AsyncParsableCommand {
             An items file's list_price is the price on the default price list, in its currency. Stock rows are opening \
             stock (receipts with the file name as reference); count rows are count movements with the file name as \
             reference.
+            A holidays row adds a day off or renames the day (holidays not in the file stay). A calendar row sets one \
+            weekday's hours (opens closed and closes empty for a day off; weekdays not in the file stay) and the time \
+            zone, which every row repeats; `export calendar` writes all seven. Both need a manager or an admin, are \
+            audited and move open requests' due times, as `calendar set` and `calendar add-holiday` do.
             UTF-8 with or without BOM, CRLF or LF, RFC 4180 quoting; a field may hold at most 1 MiB. Rows are matched
             by key (SKU, code, list and SKU, account, SKU and the rest of a contract's key), so importing the same file
             twice changes nothing. An existing row changes only in the columns the file has: a column left out keeps
@@ -254,7 +258,7 @@ struct Import: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "items, locations, accounts, prices, contracts, stock or counts.") var kind: String
+    @Argument(help: "items, locations, accounts, prices, contracts, stock, counts, holidays or calendar.") var kind: String
     @Argument(help: "The CSV file.") var file: String
     @Flag(help: "Check every row and report every problem; write nothing.") var dryRun = false
     @Flag(help: ArgumentHelp("Post stock or count rows even if the same rows were imported before (a recount that came out the same).",
