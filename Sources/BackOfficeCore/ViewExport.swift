@@ -9,6 +9,15 @@ public enum ViewExport {
         return "\(pane)-\(stamp).csv"
     }
 
+    /// A user's own export folder's name: the user name, with `/` written `%2F` and a leading `.` written `%2E`, so no
+    /// name (`../x`, `a/b`, `..`) reaches outside the exports folder or into another user's, and no two users share one
+    /// (`%` is not allowed in user names).
+    public static func folderName(for user: String) -> String {
+        var name = user.replacingOccurrences(of: "/", with: "%2F")
+        if name.hasPrefix(".") { name = "%2E" + name.dropFirst() }
+        return name
+    }
+
     // MARK: - Inventory
 
     public static func inventoryHeader(for user: User) -> String {

@@ -99,7 +99,7 @@ enum ConsoleLauncher {
             state.bell = settings["console.bell"]?.text == "on"
             if let warning { state.message = .error("theme: \(warning)") }
             let runtime = ConsoleRuntime(store: session.store, actor: session.actor, state: state)
-            let exports = GlobalOptions.dataDirectory + "/exports/" + session.actor.user.name
+            let exports = GlobalOptions.dataDirectory + "/exports/" + ViewExport.folderName(for: session.actor.user.name)
             let storePath = session.store.path
             runtime.openExport = { name in try ConsoleExport(folder: exports, name: name, store: storePath) }
             if let notice = environment[RemoteAccess.Handoff.stopNotice], !notice.isEmpty {

@@ -326,5 +326,11 @@ struct ViewExportTests {
         #expect(ViewExport.inventoryRecord(row, for: user("sam", .sales)) == "'=SUM(A1),\"Bolt, \"\"hex\"\"\",Fasteners,EA,10,3,7,0\r\n")
         #expect(ViewExport.inventoryRecord(row, for: user("cleo", .clerk)).hasSuffix(",7,0,0.50\r\n"))
         #expect(ViewExport.fileName("queue", at: Date(timeIntervalSince1970: 1_796_000_000)) == "queue-20261130-005320.csv")
+        // User names may hold / and .: their folders stay one level under exports, one per user.
+        #expect(ViewExport.folderName(for: "sam") == "sam")
+        #expect(ViewExport.folderName(for: "../../etc") == "%2E.%2F..%2Fetc")
+        #expect(ViewExport.folderName(for: "..") == "%2E.")
+        #expect(ViewExport.folderName(for: "a/b") != ViewExport.folderName(for: "a_b"))
+        #expect(!ViewExport.folderName(for: "x/../y").contains("/"))
     }
 }
