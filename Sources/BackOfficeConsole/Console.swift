@@ -11,7 +11,7 @@ public enum Console {
         // The views the user left the panes in come before the list's first page, which they may change.
         var effects: [ConsoleEffect] = [.loadLocations, .loadLastViews]
         effects += Inventory.reload(&state)
-        if watchesQueue(state) { effects.append(.loadAttention) }
+        effects += readAttention(state)
         return effects
     }
 
@@ -74,9 +74,9 @@ public enum Console {
             // each new minute so "in 2h10m" counts down and turns late on time.
             guard newMinute else { return [] }
             // A request turns late with nothing committed, so the badge is read again each minute too.
-            return (state.pane == .queue && state.modal == nil ? refresh(&state) : []) + (watchesQueue(state) ? [.loadAttention] : [])
+            return (state.pane == .queue && state.modal == nil ? refresh(&state) : []) + readAttention(state)
         case .storeChanged:
-            return refresh(&state) + (watchesQueue(state) ? [.loadAttention] : [])
+            return refresh(&state) + readAttention(state)
         case .attentionLoaded(let attention):
             let previous = state.attention
             state.attention = attention
@@ -108,7 +108,7 @@ public enum Console {
         case .done(let text):
             state.message = .success(text)
             // The user's own write (an answer, a claim) changes what needs them as much as another session's does.
-            return refresh(&state) + (watchesQueue(state) ? [.loadAttention] : [])
+            return refresh(&state) + readAttention(state)
         case .quoted(let token, let quote, let stock, let problem):
             guard token == state.pricing.token else { return [] }
             state.pricing.quote = quote
@@ -484,9 +484,9 @@ public enum Console {
         return [.copy(text)]
     }
 
-    /// Whether the user has a side in the Queue (files or answers requests), and so a badge to keep.
-    static func watchesQueue(_ state: ConsoleState) -> Bool {
-        state.user.may(.fileRequests) || state.user.may(.answerRequests)
+    /// Reads the badge again, for a user with a side in the Queue (who files or answers requests).
+    static func readAttention(_ state: ConsoleState) -> [ConsoleEffect] {
+        state.user.may(.fileRequests) || state.user.may(.answerRequests) ? [.loadAttention] : []
     }
 
     static func refresh(_ state: inout ConsoleState) -> [ConsoleEffect] {

@@ -58,7 +58,7 @@ final class ConsoleExport: ConsoleExportFile {
             suffix += 1
         }
         // Told as ~/… when under the home folder, so the message line shows the file's name at 80 columns.
-        var home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        var home = GlobalOptions.homeDirectory
         while home.count > 1 && home.hasSuffix("/") { home.removeLast() }
         self.path = path.hasPrefix(home + "/") ? "~" + path.dropFirst(home.count) : path
         sink = try OutputSink(path: path, force: false, store: store)

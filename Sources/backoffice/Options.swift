@@ -57,12 +57,15 @@ struct GlobalOptions: ParsableArguments {
         return negatives.isEmpty ? arguments : kept + ["--"] + negatives
     }
 
+    /// The user's home folder: `$HOME`, else the account's.
+    static var homeDirectory: String {
+        ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    }
+
     /// The default data directory: `$XDG_DATA_HOME/backoffice`, else `~/.local/share/backoffice`.
     static var dataDirectory: String {
-        let environment = ProcessInfo.processInfo.environment
-        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg + "/backoffice" }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.local/share/backoffice"
+        if let xdg = ProcessInfo.processInfo.environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg + "/backoffice" }
+        return homeDirectory + "/.local/share/backoffice"
     }
 
     /// The store named by --db, $BACKOFFICE_DB or a configuration file, if any.
